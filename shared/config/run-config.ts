@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { canaryConfigSchema, scoreThresholdsSchema } from '../judge/canary-config';
+
+/**
+ * The input of one canary run: the same schema validates a CI webhook body, a console "Start execution"
+ * input and a local `canary-judge run --config` file. Types are derived from it.
+ */
+
+const ALB_MAX_WEIGHT = 999;
+
+export const runIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-_]{0,62}$/, 'letters, digits, - and _ only, at most 63 characters');
+
+/** AWS: instances from the service's launch template (optionally another AMI or user data for this version). */
+export const awsLaunchSchema = z
+  .object({
+    launchTemplate: z
+      .object({
+        launchTemplateId: z.string().optional(),
+        launchTemplateName: z.string().optional(),
+        version: z.string().default('$Default'),
+      })
+      .strict()
+      .refine((lt) => Boolean(lt.launchTemplateId) !== Boolean(lt.launchTemplateName), {
+        message: 'give exactly one of launchTemplateId and launchTemplateName',
+      }),
+    imageId: z.string().regex(/^ami-[0-9a-f]+$/, 'expected an AMI id (ami-...)').optional(),
+    instanceType: z.string().optional(),
+    userData: z.string().optional(),
+    instanceCount: z.number().int().min(1).max(20).default(1),
+    subnetIds: z.array(z.string()).optional(),
+    securityGroupIds: z.array(z.string()).optional(),
+  })
+  .strict();
+
+/** Local: a command line started as a child process per instance; it must listen on $PORT. */
+export const localLaunchSchema = z
+  .object({
+    command: z.array(z.string().min(1)).min(1, 'the command needs at least the program'),
+    env: z.record(z.string(), z.string()).default({}),
+    cwd: z.string().optional(),
+    instanceCount: z.number().int().min(1).max(10).default(1),
+  })
+  .strict();
+
+export const versionSpecSchema = z
+  .object({
+    version: z.string().min(1),
+    aws: awsLaunchSchema.optional(),
+    local: localLaunchSchema.optional(),
+  })
+  .strict();
+
+export const stepSchema = z
+  .object({
+    /** Percent of traffic to the canary, and the same percent to the baseline; production keeps the rest. */
+    weight: z.number().int().min(1).max(50),
+    durationSeconds: z.number().int().min(1).max(86_400),
+  })
+  .strict();
+
+export const ruleConditionsSchema = z
+  .object({
+    hostHeader: z.array(z.string()).min(1).optional(),
+    pathPattern: z.array(z.string()).min(1).optional(),
+    httpRequestMethod: z.array(z.string()).min(1).optional(),
+    httpHeader: z.object({ name: z.string().min(1), values: z.array(z.string()).min(1) }).strict().optional(),
+  })
+  .strict();
+
+export const trafficSchema = z
+  .object({
+    listenerArn: z.string().min(1),
+    productionTargetGroupArn: z.string().min(1),
+    /** Priority of the listener rule the run creates; the lowest free priority when absent. */
+    rulePriority: z.number().int().min(1).max(50_000).optional(),
+    conditions: ruleConditionsSchema.optional(),
+    stickiness: z
+      .object({ enabled: z.boolean().default(true), durationSeconds: z.number().int().min(1).max(604_800).default(3600) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const healthCheckSchema = z
+  .object({
+    path: z.string().startsWith('/').default('/health'),
+    intervalSeconds: z.number().int().min(1).max(300).default(10),
+    timeoutSeconds: z.number().int().min(5).max(3600).default(600),
+  })
+  .strict();
+
+export const metricsSourceSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('cloudwatch'),
+      region: z.string().optional(),
+      periodSeconds: z.number().int().min(1).default(60),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('prometheus'),
+      url: z.string().url(),
+      stepSeconds: z.number().int().min(1).default(10),
+      /** Label selector for a version; `${role}`, `${version}` and `${runId}` are filled in. */
+      scopeSelector: z.string().default('role="${role}",run_id="${runId}"'),
+      sigv4: z.object({ region: z.string(), service: z.string().default('aps') }).strict().optional(),
+    })
+    .strict(),
+  /** The local router's per-target-group stats, answering CloudWatch-shaped queries at 1-second resolution. */
+  z
+    .object({
+      type: z.literal('local'),
+      periodSeconds: z.number().int().min(1).default(1),
+    })
+    .strict(),
+]);
+
+export const analysisSchema = z
+  .object({
+    /** Data within this many seconds after a weight change is skipped. */
+    warmupSeconds: z.number().int().min(0).default(0),
+    /** Sliding window length; absent = cumulative from the moment both versions first received traffic. */
+    lookbackSeconds: z.number().int().min(1).optional(),
+    /** Confidence level of each Mann-Whitney interval (Kayenta: 0.98). */
+    confidenceLevel: z.number().gt(0.5).lt(1).default(0.98),
+  })
+  .strict();
+
+export const promoteSchema = z.discriminatedUnion('strategy', [
+  z.object({ strategy: z.literal('none') }).strict(),
+  z
+    .object({
+      strategy: z.literal('autoScaling'),
+      autoScalingGroupName: z.string().min(1),
+      /** Launch template version to roll out; defaults to the canary's launch template version. */
+      launchTemplateVersion: z.string().optional(),
+      minHealthyPercentage: z.number().int().min(0).max(100).default(90),
+    })
+    .strict(),
+  z.object({ strategy: z.literal('webhook'), url: z.string().url(), secretArn: z.string().optional() }).strict(),
+]);
+
+export const notificationsSchema = z
+  .object({
+    slack: z
+      .object({
+        /** A Slack incoming-webhook URL, or a Secrets Manager secret holding it (on AWS). */
+        webhookUrl: z.string().url().optional(),
+        webhookSecretArn: z.string().optional(),
+        onStart: z.boolean().default(false),
+        onJudgment: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
+    /** Put a `canary-judge.verdict` event on the default EventBridge bus (AWS). */
+    events: z.boolean().default(true),
+  })
+  .strict();
+
+export const runInputSchema = z
+  .object({
+    runId: runIdSchema.optional(),
+    target: z.enum(['aws', 'local']).default('aws'),
+    service: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and -, at most 32 characters'),
+    baseline: versionSpecSchema,
+    canary: versionSpecSchema,
+    traffic: trafficSchema,
+    healthCheck: healthCheckSchema.default(healthCheckSchema.parse({})),
+    steps: z.array(stepSchema).min(1).max(20),
+    analysis: analysisSchema.default(analysisSchema.parse({})),
+    metricsSource: metricsSourceSchema,
+    canaryConfig: canaryConfigSchema,
+    thresholds: scoreThresholdsSchema.default({ marginal: 50, pass: 75 }),
+    promote: promoteSchema.default({ strategy: 'none' }),
+    notifications: notificationsSchema.default(notificationsSchema.parse({})),
+    approval: z.enum(['none', 'before-promote']).default('none'),
+    /** Judge and report, never move production traffic past the first step, never promote. */
+    dryRun: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((run, ctx) => {
+    for (const role of ['baseline', 'canary'] as const) {
+      if (!run[role][run.target]) {
+        ctx.addIssue({ code: 'custom', path: [role, run.target], message: `a ${run.target} launch spec is required for target "${run.target}"` });
+      }
+    }
+    // production keeps 100 - 2*weight; ALB weights are 0..999 and we use percents, so only the sum can break.
+    run.steps.forEach((s, i) => {
+      if (2 * s.weight > 100 || 2 * s.weight > ALB_MAX_WEIGHT) {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'weight'], message: 'baseline + canary may not exceed 100%' });
+      }
+      if (i > 0 && s.weight < run.steps[i - 1].weight) {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'weight'], message: 'weights must not decrease from one step to the next' });
+      }
+    });
+  });
+
+export type RunInput = z.infer<typeof runInputSchema>;
+export type RunInputRaw = z.input<typeof runInputSchema>;
+export type Step = z.infer<typeof stepSchema>;
+export type VersionSpec = z.infer<typeof versionSpecSchema>;
+export type AwsLaunch = z.infer<typeof awsLaunchSchema>;
+export type LocalLaunch = z.infer<typeof localLaunchSchema>;
+export type TrafficConfig = z.infer<typeof trafficSchema>;
+export type RuleConditions = z.infer<typeof ruleConditionsSchema>;
+export type HealthCheckConfig = z.infer<typeof healthCheckSchema>;
+export type MetricsSourceConfig = z.infer<typeof metricsSourceSchema>;
+export type PromoteConfig = z.infer<typeof promoteSchema>;
+export type NotificationsConfig = z.infer<typeof notificationsSchema>;

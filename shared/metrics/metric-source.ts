@@ -1,0 +1,40 @@
+import type { MetricQuery } from './metric-query';
+import type { Role } from '../run/run-state';
+
+/** Port: the same metrics for baseline and canary over one window. */
+
+export interface Scope {
+  role: Role;
+  runId: string;
+  version: string;
+  targetGroupArn: string;
+  loadBalancerArn?: string;
+  instanceIds: string[];
+}
+
+export interface MetricRequest {
+  /** Metric name (as in the canary config) and its resolved query. */
+  metrics: { name: string; query: MetricQuery }[];
+  scopes: { baseline: Scope; canary: Scope };
+  window: { start: Date; end: Date };
+}
+
+export interface Series {
+  /** Epoch milliseconds, ascending, one per period. */
+  timestamps: number[];
+  values: number[];
+}
+
+export interface MetricSeries {
+  name: string;
+  baseline: Series;
+  canary: Series;
+  /** Set when the source failed for this metric after retries: which source and how. */
+  error?: string;
+}
+
+export interface MetricSource {
+  /** A short name for messages, e.g. "cloudwatch", "prometheus http://127.0.0.1:9090". */
+  readonly description: string;
+  fetch(request: MetricRequest): Promise<MetricSeries[]>;
+}

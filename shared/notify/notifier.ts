@@ -1,0 +1,16 @@
+import type { RunState } from '../run/run-state';
+
+/** Port: tell people and other systems what a run is doing. Never fails the run. */
+
+export type RunEventKind = 'started' | 'judgment' | 'finished';
+
+export interface RunEvent {
+  kind: RunEventKind;
+  state: RunState;
+  /** Links for the message: console execution, report. */
+  links: { execution?: string; report?: string };
+}
+
+export interface Notifier {
+  notify(event: RunEvent): Promise<void>;
+}

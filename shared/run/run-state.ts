@@ -1,0 +1,101 @@
+import type { RunInput } from '../config/run-config';
+
+/**
+ * What travels between the workflow's states. Only ids, ARNs and one small summary per judgment:
+ * raw series and full judge results go to the report store and are referenced by key, so the state
+ * stays far below Step Functions' 256 KB payload limit.
+ */
+
+export type Role = 'baseline' | 'canary';
+
+/** What provision created for one version; everything here is tagged with the run id. */
+export interface VersionResources {
+  role: Role;
+  version: string;
+  targetGroupArn: string;
+  /** EC2 instance ids on AWS; `local:<pid>`-style ids locally. */
+  instanceIds: string[];
+  /** The load balancer the production target group belongs to (CloudWatch's LoadBalancer dimension). */
+  loadBalancerArn?: string;
+}
+
+export interface RunResources {
+  baseline?: VersionResources;
+  canary?: VersionResources;
+  /** The listener rule carrying the weighted forward, once the first weight was applied. */
+  ruleArn?: string;
+}
+
+export type HealthStatus = 'pending' | 'healthy' | 'unhealthy';
+
+export interface HealthProgress {
+  status: HealthStatus;
+  attempts: number;
+  /** ISO time after which provisioning counts as failed. */
+  deadline: string;
+  detail?: string;
+}
+
+export type Action = 'continue' | 'promote' | 'rollback';
+export type Verdict = 'pass' | 'marginal' | 'fail';
+
+export interface MetricBrief {
+  name: string;
+  classification: string;
+  critical: boolean;
+}
+
+export interface JudgmentSummary {
+  step: number;
+  weight: number;
+  window: { start: string; end: string };
+  score: number;
+  verdict: Verdict;
+  confidenceLevel: number;
+  metrics: MetricBrief[];
+  /** Report-store key of the full judge result and series of this judgment. */
+  reportKey: string;
+  action: Action;
+  reason: string;
+}
+
+export interface StepProgress {
+  /** 0-based index into input.steps. */
+  index: number;
+  weight: number;
+  /** ISO time the current weight was applied. */
+  appliedAt: string;
+  /** Seconds the workflow's Wait state waits before judging this step. */
+  waitSeconds: number;
+}
+
+export interface RunOutcome {
+  decision: 'promote' | 'rollback';
+  verdict: Verdict;
+  score: number;
+  reason: string;
+  reportKey?: string;
+  reportUrl?: string;
+}
+
+/** Step Functions' error object as delivered to a Catch with ResultPath $.error. */
+export interface RunError {
+  Error: string;
+  Cause?: string;
+}
+
+export interface RunState {
+  runId: string;
+  input: RunInput;
+  startedAt: string;
+  resources: RunResources;
+  health?: HealthProgress;
+  step?: StepProgress;
+  /** ISO time both versions first received traffic: the start of cumulative judgment windows. */
+  trafficStartedAt?: string;
+  judgments: JudgmentSummary[];
+  /** The last decision; the workflow's Choice states read `decision.action`. */
+  decision?: { action: Action; reason: string };
+  error?: RunError;
+  outcome?: RunOutcome;
+}
