@@ -1,4 +1,5 @@
 import type { RunInput } from '../config/run-config';
+import type { Verdict } from '../judge/types';
 
 /**
  * What travels between the workflow's states. Only ids, ARNs and one small summary per judgment:
@@ -37,7 +38,6 @@ export interface HealthProgress {
 }
 
 export type Action = 'continue' | 'promote' | 'rollback';
-export type Verdict = 'pass' | 'marginal' | 'fail';
 
 export interface MetricBrief {
   name: string;
