@@ -1,0 +1,122 @@
+import { ValidationError } from '../config/validation';
+import type { Classification, JudgeThresholds } from '../judge/types';
+import type { Action } from './run-state';
+
+/**
+ * What to do after a judgment, following Spinnaker's canary stage (judge-spec §9): fail fast on any interval,
+ * decide on the last one. Pure; dry runs are handled by the workflow, not here.
+ */
+
+export interface Decision {
+  action: Action;
+  reason: string;
+}
+
+/** Orca and Kayenta standalone allow either threshold to be absent; a run input always has both. */
+export type DecisionThresholds = Partial<JudgeThresholds>;
+
+/** The parts of a judge result the decision reads. */
+export interface JudgedInterval {
+  score: number;
+  metrics: { name: string; classification: Classification; critical: boolean; muted: boolean; reason: string | null }[];
+}
+
+/** Spinnaker's per-interval rule: a score at or below marginal ends the canary at once. */
+export function failsFast(score: number, thresholds: DecisionThresholds): boolean {
+  return thresholds.marginal !== undefined && score <= thresholds.marginal;
+}
+
+/**
+ * Spinnaker's final rule on the last interval's score (`undefined` = no successful judgment): without
+ * thresholds everything passes; at or below marginal fails; below pass fails.
+ */
+export function passesFinal(score: number | undefined, thresholds: DecisionThresholds): boolean {
+  if (score === undefined) return false;
+  if (failsFast(score, thresholds)) return false;
+  return thresholds.pass === undefined || score >= thresholds.pass;
+}
+
+/** Non-muted metrics whose failure fails the whole canary (the scorer already forces their score to 0). */
+export function criticalFailures(judgment: JudgedInterval): JudgedInterval['metrics'] {
+  return judgment.metrics.filter((m) => m.critical && !m.muted && m.classification !== 'Pass');
+}
+
+export interface IntervalPosition {
+  /** 0-based index of the judged step. */
+  stepIndex: number;
+  stepCount: number;
+}
+
+export function decideInterval(
+  judgment: JudgedInterval,
+  position: IntervalPosition,
+  thresholds: DecisionThresholds,
+): Decision {
+  const step = `step ${position.stepIndex + 1}/${position.stepCount}`;
+  const score = judgment.score;
+  const critical = criticalFailures(judgment);
+  if (critical.length > 0) {
+    const first = critical[0];
+    return {
+      action: 'rollback',
+      reason: `${step}: critical metric ${first.name} is ${first.classification}${first.reason ? ` (${first.reason})` : ''}`,
+    };
+  }
+  if (failsFast(score, thresholds)) {
+    return { action: 'rollback', reason: `${step}: score ${score} <= marginal ${thresholds.marginal}` };
+  }
+  const isLast = position.stepIndex >= position.stepCount - 1;
+  if (!isLast) {
+    const above =
+      thresholds.marginal === undefined ? 'no marginal threshold' : `score ${score} > marginal ${thresholds.marginal}`;
+    return { action: 'continue', reason: `${step}: ${above}, continue` };
+  }
+  if (passesFinal(score, thresholds)) {
+    const why = thresholds.pass === undefined ? 'no pass threshold' : `final score ${score} >= pass ${thresholds.pass}`;
+    return { action: 'promote', reason: `${step}: ${why}` };
+  }
+  return { action: 'rollback', reason: `${step}: final score ${score} < pass ${thresholds.pass}` };
+}
+
+export interface WindowInput {
+  /** When baseline and canary first received traffic. */
+  trafficStartedAt: Date;
+  /** When the weight of the judged step was applied. */
+  stepAppliedAt: Date;
+  /** The judgment time: the end of the window. */
+  judgedAt: Date;
+  warmupSeconds: number;
+  /** Sliding window length; absent = cumulative from the traffic start. */
+  lookbackSeconds?: number;
+}
+
+export interface JudgmentWindow {
+  start: Date;
+  end: Date;
+}
+
+/**
+ * The data window of one judgment.
+ * - Cumulative (default, Spinnaker's growing windows): from the traffic start plus the warm-up to now. Later
+ *   weight changes stay inside: baseline and canary always get the same weight at the same moment, so a weight
+ *   change shifts both alike; only the first warm-up (fresh instances) is skipped.
+ * - Sliding (`lookbackSeconds`): the last lookbackSeconds, but never reaching back before the latest weight change
+ *   plus the warm-up, so a window does not mix the transition into the current weight.
+ */
+export function judgmentWindow(input: WindowInput): JudgmentWindow {
+  const warmupMs = input.warmupSeconds * 1000;
+  const end = input.judgedAt.getTime();
+  const start =
+    input.lookbackSeconds === undefined
+      ? input.trafficStartedAt.getTime() + warmupMs
+      : Math.max(end - input.lookbackSeconds * 1000, input.stepAppliedAt.getTime() + warmupMs);
+  if (start >= end) {
+    throw new ValidationError('judgment window', [
+      {
+        path: 'analysis.warmupSeconds',
+        message: `a warm-up of ${input.warmupSeconds}s leaves no data before ${input.judgedAt.toISOString()}; use a warm-up shorter than the step duration`,
+      },
+    ]);
+  }
+  return { start: new Date(start), end: new Date(end) };
+}
