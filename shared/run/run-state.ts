@@ -43,6 +43,10 @@ export interface MetricBrief {
   name: string;
   classification: string;
   critical: boolean;
+  /** Medians after NaN/outlier handling, for notifications that have no access to the full result. */
+  baselineMedian?: number | null;
+  canaryMedian?: number | null;
+  reason?: string | null;
 }
 
 export interface JudgmentSummary {
@@ -76,6 +80,8 @@ export interface RunOutcome {
   reason: string;
   reportKey?: string;
   reportUrl?: string;
+  /** ISO time the decision was made; the report's "ended" time. */
+  finishedAt?: string;
 }
 
 /** Step Functions' error object as delivered to a Catch with ResultPath $.error. */
