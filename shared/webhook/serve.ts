@@ -1,0 +1,60 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { SecretReader } from '../secrets';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS, type AuthOptions } from './authenticate';
+import { fromApiGatewayEvent, HttpError, toApiGatewayResult, type HttpRequest, type HttpResponse } from './http';
+
+/** API Gateway event in, answer out: refusals (HttpError) become their status, anything else a logged 500. */
+export async function serve(
+  event: APIGatewayProxyEventV2,
+  route: (req: HttpRequest) => Promise<HttpResponse>,
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const req = fromApiGatewayEvent(event);
+  try {
+    const response = await route(req);
+    logger.info('answered', { method: req.method, path: req.path, statusCode: response.statusCode });
+    return toApiGatewayResult(response);
+  } catch (error) {
+    if (error instanceof HttpError) {
+      logger.warn('refused', {
+        method: req.method,
+        path: req.path,
+        statusCode: error.statusCode,
+        code: error.code,
+        reason: error.message,
+      });
+      return toApiGatewayResult(error.toResponse());
+    }
+    logger.error('failed', { method: req.method, path: req.path, error: error as Error });
+    return toApiGatewayResult({
+      statusCode: 500,
+      body: { error: 'internal', message: 'internal error; see the function log' },
+    });
+  }
+}
+
+/** A positive integer from the environment, or the default. */
+export function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+/** The run API functions' settings: the HMAC secret (Secrets Manager, cached) and the limits. */
+export async function authOptionsFromEnv(secrets: SecretReader): Promise<AuthOptions> {
+  return {
+    secret: await secrets.get(requiredEnv('WEBHOOK_SECRET_ARN')),
+    maxBodyBytes: envInt('MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
+    toleranceSeconds: envInt('TIMESTAMP_TOLERANCE_SECONDS', DEFAULT_TOLERANCE_SECONDS),
+    now: Date.now,
+  };
+}
