@@ -35,6 +35,8 @@ export interface HealthProgress {
   /** ISO time after which provisioning counts as failed. */
   deadline: string;
   detail?: string;
+  /** Seconds the workflow waits before the next poll (the health interval, stretched for long timeouts). */
+  waitSeconds?: number;
 }
 
 export type Action = 'continue' | 'promote' | 'rollback';
@@ -90,6 +92,19 @@ export interface RunError {
   Cause?: string;
 }
 
+export interface ApprovalResult {
+  approved: boolean;
+  by?: string;
+  comment?: string;
+}
+
+export interface TeardownSummary {
+  /** Whether the run's listener rule was still there and was removed now. */
+  trafficRestored: boolean;
+  removed: string[];
+  alreadyGone: string[];
+}
+
 export interface RunState {
   runId: string;
   input: RunInput;
@@ -103,5 +118,9 @@ export interface RunState {
   /** The last decision; the workflow's Choice states read `decision.action`. */
   decision?: { action: Action; reason: string };
   error?: RunError;
+  /** A person's answer when input.approval is 'before-promote' (the AwaitApproval state's result). */
+  approval?: ApprovalResult;
+  /** What teardown removed; present once teardown ran. */
+  teardown?: TeardownSummary;
   outcome?: RunOutcome;
 }
