@@ -1,15 +1,19 @@
 import { z } from 'zod';
-import { metricQuerySchema } from '../metrics/metric-query';
+import { metricQuerySchema, type MetricQuery } from '../metrics/metric-query';
 
 /**
  * The canary (judge) config: Kayenta's canary-config JSON shape, accepted as is, plus our own fields
  * (`preset`, `query` shapes, `minDataPoints`, outlier `method`). Unlike Kayenta, unknown enum values
- * are rejected with the field path instead of silently falling back to a default.
+ * are rejected with the field path instead of silently falling back to a default, and so are group weights
+ * that cannot add up (Kayenta's docs: "Weights must total 100").
  */
 
 export const directionSchema = z.enum(['increase', 'decrease', 'either']);
 export const nanStrategySchema = z.enum(['remove', 'replace']);
 
+const EFFECT_SIZE_FIELDS = ['allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease'] as const;
+
+/** Thresholds on mean(canary)/mean(baseline) (default 1 each), or on CLES, a probability (default 0.5 each). */
 export const effectSizeSchema = z
   .object({
     measure: z.enum(['meanRatio', 'cles']).default('meanRatio'),
@@ -18,7 +22,20 @@ export const effectSizeSchema = z
     criticalIncrease: z.number().positive().optional(),
     criticalDecrease: z.number().positive().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((e, ctx) => {
+    if (e.measure !== 'cles') return;
+    for (const field of EFFECT_SIZE_FIELDS) {
+      const value = e[field];
+      if (value !== undefined && value > 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `CLES is a probability: expected at most 1, got ${value}`,
+        });
+      }
+    }
+  });
 
 export const outliersSchema = z
   .object({
@@ -43,12 +60,42 @@ export const metricAnalysisSchema = z
   })
   .strict();
 
+/** A query of one of Kayenta's metric stores (atlas, datadog, newrelic, Kayenta's own prometheus shape, ...). */
+export const foreignQuerySchema = z.looseObject({ type: z.string().min(1) });
+export type ForeignQuery = z.infer<typeof foreignQuerySchema>;
+
+/**
+ * Ours: `cloudwatch`, `cloudwatch-ratio`, and `prometheus` with a `query` (PromQL). Kayenta's prometheus query has
+ * no `query` field (it has `metricName`, `labelBindings`, `customInlineTemplate`, ...), so the two cannot be confused.
+ */
+export function isOwnQueryShape(query: ForeignQuery): boolean {
+  return (
+    query.type === 'cloudwatch' ||
+    query.type === 'cloudwatch-ratio' ||
+    (query.type === 'prometheus' && 'query' in query)
+  );
+}
+
+/**
+ * Our query shapes are validated (a typo is named by its path); a foreign one is accepted without validation
+ * and moved to `foreignQuery`: the judge never reads queries, and a run, which does, finds no `query` to fetch.
+ */
+const queryFieldSchema = foreignQuerySchema.transform(
+  (raw, ctx): { query?: MetricQuery; foreignQuery?: ForeignQuery } => {
+    if (!isOwnQueryShape(raw)) return { foreignQuery: raw };
+    const own = metricQuerySchema.safeParse(raw);
+    if (own.success) return { query: own.data };
+    for (const issue of own.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    return z.NEVER;
+  },
+);
+
 export const canaryMetricSchema = z
-  .object({
+  .looseObject({
     name: z.string().min(1),
     /** Name of a built-in metric preset (see shared/config/metric-presets.ts); fields given here override it. */
     preset: z.string().min(1).optional(),
-    query: metricQuerySchema.optional(),
+    query: queryFieldSchema.optional(),
     groups: z.array(z.string().min(1)).default([]),
     scopeName: z.string().optional(),
     analysisConfigurations: z
@@ -56,7 +103,7 @@ export const canaryMetricSchema = z
       .passthrough()
       .default({ canary: metricAnalysisSchema.parse({}) }),
   })
-  .passthrough();
+  .transform(({ query, ...metric }) => ({ ...metric, ...query }));
 
 export const scoreThresholdsSchema = z
   .object({
@@ -72,7 +119,10 @@ export const canaryConfigSchema = z
     description: z.string().optional(),
     configVersion: z.string().optional(),
     applications: z.array(z.string()).optional(),
-    judge: z.object({ name: z.string(), judgeConfigurations: z.record(z.string(), z.unknown()).optional() }).passthrough().optional(),
+    judge: z
+      .object({ name: z.string(), judgeConfigurations: z.record(z.string(), z.unknown()).optional() })
+      .passthrough()
+      .optional(),
     metrics: z.array(canaryMetricSchema).min(1, 'at least one metric is required'),
     templates: z.record(z.string(), z.unknown()).optional(),
     classifier: z
@@ -92,6 +142,33 @@ export const canaryConfigSchema = z
       }
       seen.add(m.name);
     });
+    // metrics without groups never reach the score; with none in a group the score could only be 0
+    const grouped = new Set(config.metrics.flatMap((m) => m.groups));
+    if (grouped.size === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metrics'],
+        message: 'no metric belongs to a group: give each metric "groups" (only grouped metrics count in the score)',
+      });
+    }
+    const weights = config.classifier.groupWeights;
+    for (const group of Object.keys(weights)) {
+      if (!grouped.has(group)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['classifier', 'groupWeights', group],
+          message: `no metric is in group "${group}", so its weight could never be earned; remove it or fix the group name`,
+        });
+      }
+    }
+    const total = Object.values(weights).reduce((a, b) => a + b, 0);
+    if (total > 100 + 1e-9) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['classifier', 'groupWeights'],
+        message: `group weights add up to ${total}; they must not exceed 100`,
+      });
+    }
   });
 
 export type Direction = z.infer<typeof directionSchema>;
