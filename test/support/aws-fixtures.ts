@@ -1,0 +1,127 @@
+import {
+  CreateLaunchTemplateCommand,
+  CreateLaunchTemplateVersionCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeImagesCommand,
+  EC2Client,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+  ElasticLoadBalancingV2Client,
+  RegisterTargetsCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+
+/**
+ * What a service in production looks like on AWS, created in moto: a VPC with two subnets, an ALB whose
+ * listener forwards everything to the production target group, two production instances in it, and the
+ * service's launch template with two versions (current AMI, new AMI).
+ */
+export interface AlbFixture {
+  vpcId: string;
+  subnetIds: string[];
+  securityGroupId: string;
+  loadBalancerArn: string;
+  listenerArn: string;
+  productionTargetGroupArn: string;
+  productionInstanceIds: string[];
+  launchTemplateId: string;
+  currentAmi: string;
+  newAmi: string;
+}
+
+export async function createAlbFixture(
+  ec2: EC2Client,
+  elbv2: ElasticLoadBalancingV2Client,
+  name = 'web',
+  cidr = '10.0',
+): Promise<AlbFixture> {
+  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: `${cidr}.0.0/16` }))).Vpc!.VpcId!;
+  const subnetIds: string[] = [];
+  for (const [i, az] of ['us-east-1a', 'us-east-1b'].entries()) {
+    const out = await ec2.send(
+      new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `${cidr}.${i + 1}.0/24`, AvailabilityZone: az }),
+    );
+    subnetIds.push(out.Subnet!.SubnetId!);
+  }
+  const securityGroupId = (
+    await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${name}-sg`, Description: name, VpcId: vpcId }))
+  ).GroupId!;
+  const loadBalancerArn = (
+    await elbv2.send(
+      new CreateLoadBalancerCommand({ Name: name, Subnets: subnetIds, SecurityGroups: [securityGroupId] }),
+    )
+  ).LoadBalancers![0].LoadBalancerArn!;
+  const productionTargetGroupArn = (
+    await elbv2.send(
+      new CreateTargetGroupCommand({
+        Name: `${name}-prod`,
+        Protocol: 'HTTP',
+        Port: 8080,
+        VpcId: vpcId,
+        HealthCheckPath: '/healthz',
+        HealthCheckIntervalSeconds: 15,
+        HealthyThresholdCount: 3,
+        Matcher: { HttpCode: '200-299' },
+      }),
+    )
+  ).TargetGroups![0].TargetGroupArn!;
+  const listenerArn = (
+    await elbv2.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: loadBalancerArn,
+        Protocol: 'HTTP',
+        Port: 80,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: productionTargetGroupArn }],
+      }),
+    )
+  ).Listeners![0].ListenerArn!;
+  const images = (await ec2.send(new DescribeImagesCommand({}))).Images!;
+  const [currentAmi, newAmi] = [images[0].ImageId!, images[1].ImageId!];
+  const launchTemplateId = (
+    await ec2.send(
+      new CreateLaunchTemplateCommand({
+        LaunchTemplateName: `${name}-lt`,
+        LaunchTemplateData: { ImageId: currentAmi, InstanceType: 't3.micro' },
+      }),
+    )
+  ).LaunchTemplate!.LaunchTemplateId!;
+  await ec2.send(
+    new CreateLaunchTemplateVersionCommand({
+      LaunchTemplateId: launchTemplateId,
+      LaunchTemplateData: { ImageId: newAmi, InstanceType: 't3.micro' },
+    }),
+  );
+  const production = await ec2.send(
+    new RunInstancesCommand({
+      MinCount: 2,
+      MaxCount: 2,
+      LaunchTemplate: { LaunchTemplateId: launchTemplateId, Version: '1' },
+      SubnetId: subnetIds[1],
+      SecurityGroupIds: [securityGroupId],
+    }),
+  );
+  const productionInstanceIds = production.Instances!.map((i) => i.InstanceId!);
+  await elbv2.send(
+    new RegisterTargetsCommand({
+      TargetGroupArn: productionTargetGroupArn,
+      Targets: productionInstanceIds.map((Id) => ({ Id })),
+    }),
+  );
+  return {
+    vpcId,
+    subnetIds,
+    securityGroupId,
+    loadBalancerArn,
+    listenerArn,
+    productionTargetGroupArn,
+    productionInstanceIds,
+    launchTemplateId,
+    currentAmi,
+    newAmi,
+  };
+}
