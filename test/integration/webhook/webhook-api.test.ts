@@ -1,0 +1,243 @@
+import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { apiGatewayEvent, lambdaContext } from '../../support/api-gateway-event';
+import { startMoto, type Moto } from '../../support/moto';
+import { consoleInput, signedRequest, WEBHOOK_SECRET, type SignOptions } from '../../support/webhook-requests';
+
+/**
+ * The deployed webhook and status functions, end to end against moto's Step Functions and Secrets Manager:
+ * the real handlers (middy, Powertools logger, SDK clients built from the environment) get API Gateway
+ * events; we look at what Step Functions has afterwards.
+ */
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+let moto: Moto;
+let restoreEnv: () => void;
+let sfn: SFNClient;
+let secretsManager: SecretsManagerClient;
+let stateMachineArn: string;
+let webhook: Handler;
+let status: Handler;
+
+async function call(handler: Handler, body: string | Buffer, options: SignOptions = {}, base64 = false) {
+  const event = apiGatewayEvent(signedRequest(body, options), { base64 });
+  const result = await handler(event, lambdaContext('test'));
+  return { statusCode: result.statusCode, body: JSON.parse(result.body ?? 'null') };
+}
+
+async function executions() {
+  return (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
+}
+
+const postRun = (body: unknown, options: SignOptions = {}) =>
+  call(webhook, typeof body === 'string' ? body : JSON.stringify(body), options);
+
+beforeAll(async () => {
+  moto = await startMoto();
+  restoreEnv = moto.useEnv();
+  sfn = new SFNClient(moto.config);
+  secretsManager = new SecretsManagerClient(moto.config);
+  const secret = await secretsManager.send(
+    new CreateSecretCommand({ Name: 'canary-judge/webhook', SecretString: WEBHOOK_SECRET }),
+  );
+  const machine = await sfn.send(
+    new CreateStateMachineCommand({
+      name: 'canary-judge-run',
+      roleArn: 'arn:aws:iam::123456789012:role/canary-judge-states',
+      definition: JSON.stringify({ StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 3600, End: true } } }),
+    }),
+  );
+  stateMachineArn = machine.stateMachineArn!;
+  process.env.WEBHOOK_SECRET_ARN = secret.ARN!;
+  process.env.STATE_MACHINE_ARN = stateMachineArn;
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  // Imported only now: the handlers build their clients from the environment at load time, like a cold start.
+  webhook = (await import('../../../functions/webhook/handler')).handler as unknown as Handler;
+  status = (await import('../../../functions/status/handler')).handler as unknown as Handler;
+}, 60_000);
+
+afterAll(async () => {
+  restoreEnv?.();
+  delete process.env.WEBHOOK_SECRET_ARN;
+  delete process.env.STATE_MACHINE_ARN;
+  delete process.env.POWERTOOLS_LOG_LEVEL;
+  await moto?.stop();
+});
+
+describe('POST /runs against Step Functions (moto)', () => {
+  const input = consoleInput();
+
+  it('starts one execution named after service, canary version and delivery, with the body as input', async () => {
+    const res = await postRun(input, { deliveryId: 'gh-100-1' });
+    expect(res.statusCode).toBe(202);
+    expect(res.body.name).toBe('checkout_1.42.0_gh-100-1');
+    expect(res.body.executionArn).toBe(
+      `${stateMachineArn.replace(':stateMachine:', ':execution:')}:checkout_1.42.0_gh-100-1`,
+    );
+    expect(res.body.statusUrl).toBe('https://api.example.test/runs/checkout_1.42.0_gh-100-1');
+    const started = await sfn.send(new DescribeExecutionCommand({ executionArn: res.body.executionArn }));
+    expect(started.status).toBe('RUNNING');
+    expect(JSON.parse(started.input!)).toEqual(input);
+    expect(await executions()).toHaveLength(1);
+  });
+
+  it('answers a retried delivery with the same execution and starts nothing new', async () => {
+    const first = await postRun(input, { deliveryId: 'gh-101-1' });
+    const again = await postRun(input, { deliveryId: 'gh-101-1' });
+    expect(again.statusCode).toBe(202);
+    expect(again.body.executionArn).toBe(first.body.executionArn);
+    expect((await executions()).filter((e) => e.name === 'checkout_1.42.0_gh-101-1')).toHaveLength(1);
+  });
+
+  it('answers a retry after the run ended with that run (200 + its status), still one execution', async () => {
+    const first = await postRun(input, { deliveryId: 'gh-102-1' });
+    await sfn.send(new StopExecutionCommand({ executionArn: first.body.executionArn }));
+    const late = await postRun(input, { deliveryId: 'gh-102-1' });
+    expect(late.statusCode).toBe(200);
+    expect(late.body).toMatchObject({ executionArn: first.body.executionArn, status: 'ABORTED' });
+    expect((await executions()).filter((e) => e.name === 'checkout_1.42.0_gh-102-1')).toHaveLength(1);
+  });
+
+  it('refuses a replayed delivery id with another body (409) and starts nothing', async () => {
+    await postRun(input, { deliveryId: 'gh-103-1' });
+    const before = (await executions()).length;
+    const other = { ...input, steps: [{ weight: 50, durationSeconds: 60 }] };
+    const res = await postRun(other, { deliveryId: 'gh-103-1' });
+    expect(res.statusCode).toBe(409);
+    expect(res.body.error).toBe('delivery-conflict');
+    expect(await executions()).toHaveLength(before);
+  });
+
+  it('takes a base64-encoded body (API Gateway encodes non-text content types)', async () => {
+    const res = await call(webhook, JSON.stringify(input), { deliveryId: 'gh-104-1' }, true);
+    expect(res.statusCode).toBe(202);
+  });
+
+  describe('refusals start nothing', () => {
+    let before: number;
+    beforeEach(async () => {
+      before = (await executions()).length;
+    });
+    afterEach(async () => {
+      expect(await executions()).toHaveLength(before);
+    });
+
+    it('bad signature → 401', async () => {
+      const res = await postRun(input, { deliveryId: 'bad-1', secret: 'not-the-secret' });
+      expect([res.statusCode, res.body.error]).toEqual([401, 'bad-signature']);
+    });
+
+    it('no signature → 401', async () => {
+      const event = apiGatewayEvent(signedRequest(JSON.stringify(input), { deliveryId: 'bad-2' }));
+      delete event.headers['x-hub-signature-256'];
+      const res = await webhook(event, lambdaContext('test'));
+      expect(res.statusCode).toBe(401);
+      expect(JSON.parse(res.body!).message).toBe('missing header x-hub-signature-256');
+    });
+
+    it('stale timestamp → 401', async () => {
+      const res = await postRun(input, { deliveryId: 'bad-3', timestamp: Math.round(Date.now() / 1000) - 3600 });
+      expect([res.statusCode, res.body.error]).toEqual([401, 'stale-timestamp']);
+    });
+
+    it('body over 64 KiB → 413', async () => {
+      const big = { ...input, canaryConfig: { ...(input.canaryConfig as object), description: 'x'.repeat(70_000) } };
+      const res = await postRun(big, { deliveryId: 'bad-4' });
+      expect([res.statusCode, res.body.error]).toEqual([413, 'body-too-large']);
+    });
+
+    it('not JSON → 400', async () => {
+      const res = await postRun('{"service":', { deliveryId: 'bad-5' });
+      expect([res.statusCode, res.body.error]).toEqual([400, 'invalid-json']);
+    });
+
+    it.each([
+      ['service', { service: 'Checkout Service' }],
+      [
+        'steps[1].weight',
+        {
+          steps: [
+            { weight: 10, durationSeconds: 60 },
+            { weight: 60, durationSeconds: 60 },
+          ],
+        },
+      ],
+      ['traffic.listenerArn', { traffic: { productionTargetGroupArn: 'arn:tg' } }],
+      [
+        'target',
+        {
+          target: 'local',
+          baseline: { version: '1.41.0', local: { command: ['node', 'app.js'] } },
+          canary: { version: '1.42.0', local: { command: ['node', 'app.js'] } },
+        },
+      ],
+    ])('schema violation → 400 naming %s', async (field, change) => {
+      const res = await postRun({ ...input, ...change }, { deliveryId: 'bad-6' });
+      expect(res.statusCode).toBe(400);
+      expect(res.body.error).toBe('invalid-run-input');
+      expect(res.body.field).toBe(field);
+      expect(res.body.message).toContain(field);
+    });
+  });
+});
+
+describe('GET /runs/{id} against Step Functions (moto)', () => {
+  it('answers status and the run id of a started run', async () => {
+    const started = await postRun(consoleInput(), { deliveryId: 'gh-200-1' });
+    const res = await call(status, '', {
+      method: 'GET',
+      path: `/runs/${started.body.name}`,
+      routeKey: 'GET /runs/{id}',
+      pathParameters: { id: started.body.name },
+      deliveryId: 'poll-1',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatchObject({
+      name: started.body.name,
+      executionArn: started.body.executionArn,
+      status: 'RUNNING',
+    });
+    expect(['running', 'awaiting-approval']).toContain(res.body.result);
+  });
+
+  it('404 for an unknown run, 401 unsigned', async () => {
+    const get = (options: SignOptions) =>
+      call(status, '', {
+        method: 'GET',
+        path: '/runs/nope',
+        routeKey: 'GET /runs/{id}',
+        pathParameters: { id: 'nope' },
+        ...options,
+      });
+    expect((await get({})).statusCode).toBe(404);
+    expect((await get({ secret: 'wrong' })).statusCode).toBe(401);
+  });
+});
+
+describe('webhook secret from Secrets Manager', () => {
+  it('is read once per container: a warm container keeps it, a cold one reads the rotated value', async () => {
+    await secretsManager.send(
+      new PutSecretValueCommand({ SecretId: process.env.WEBHOOK_SECRET_ARN, SecretString: 'rotated-secret' }),
+    );
+    expect((await postRun(consoleInput(), { deliveryId: 'gh-300-1' })).statusCode).toBe(202);
+
+    let cold: Handler | undefined;
+    await jest.isolateModulesAsync(async () => {
+      cold = (await import('../../../functions/webhook/handler')).handler as unknown as Handler;
+    });
+    const oldSecret = await call(cold!, JSON.stringify(consoleInput()), { deliveryId: 'gh-300-2' });
+    const newSecret = await call(cold!, JSON.stringify(consoleInput()), {
+      deliveryId: 'gh-300-2',
+      secret: 'rotated-secret',
+    });
+    expect([oldSecret.statusCode, newSecret.statusCode]).toEqual([401, 202]);
+  });
+});
