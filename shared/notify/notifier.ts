@@ -2,7 +2,8 @@ import type { RunState } from '../run/run-state';
 
 /** Port: tell people and other systems what a run is doing. Never fails the run. */
 
-export type RunEventKind = 'started' | 'judgment' | 'finished';
+/** `approval`: the run waits for a person before promoting (input.approval = 'before-promote'). */
+export type RunEventKind = 'started' | 'judgment' | 'approval' | 'finished';
 
 export interface RunEvent {
   kind: RunEventKind;
