@@ -1,0 +1,71 @@
+import type { Ar1Params } from './generators/ar1';
+import type { CpuModel } from './generators/cpu';
+import type { LatencyModel } from './generators/latency';
+import type { StepPlan } from './generators/timeline';
+
+/**
+ * The simulated service and run plans. The numbers describe a modest web service; each is a modelling
+ * assumption (stated in readme-stats.md) and can be changed here to see how the judge's error rates move.
+ */
+export interface ServiceModel {
+  /** Requests per second on the listener. */
+  requestsPerSecond: number;
+  latency: LatencyModel;
+  /** Probability that a request ends in a 5xx. */
+  errorRate: number;
+  cpu: CpuModel;
+  /** Shared by both versions (they run side by side): load level, latency drift, bursts of errors. */
+  trafficLevel: Ar1Params;
+  latencyDrift: Ar1Params;
+  errorBurst: Ar1Params;
+}
+
+export const DEFAULT_SERVICE: ServiceModel = {
+  requestsPerSecond: 100,
+  latency: { medianSeconds: 0.08, sigma: 0.6, instanceSd: 0.01 },
+  errorRate: 0.002,
+  cpu: { idle: 0.05, perRequestPerSecond: 0.01, instanceSd: 0.03, noise: { sd: 0.08, timeConstantSeconds: 300 } },
+  trafficLevel: { sd: 0.1, timeConstantSeconds: 1800 },
+  latencyDrift: { sd: 0.05, timeConstantSeconds: 1200 },
+  errorBurst: { sd: 0.3, timeConstantSeconds: 300 },
+};
+
+export interface RunProfile {
+  id: string;
+  label: string;
+  steps: StepPlan[];
+  periodSeconds: number;
+  instancesPerVersion: number;
+}
+
+const TEN_MINUTES = 600;
+
+export const PROFILES: RunProfile[] = [
+  {
+    id: 'cw-5pct',
+    label: 'CloudWatch 1 min, 4 × 10 min at 5 %',
+    steps: [5, 5, 5, 5].map((weight) => ({ weight, durationSeconds: TEN_MINUTES })),
+    periodSeconds: 60,
+    instancesPerVersion: 1,
+  },
+  {
+    id: 'cw-ramp',
+    label: 'CloudWatch 1 min, 4 × 10 min at 5/10/25/50 %',
+    steps: [5, 10, 25, 50].map((weight) => ({ weight, durationSeconds: TEN_MINUTES })),
+    periodSeconds: 60,
+    instancesPerVersion: 1,
+  },
+  {
+    id: 'prom-ramp',
+    label: 'Prometheus 10 s, 4 × 10 min at 5/10/25/50 %',
+    steps: [5, 10, 25, 50].map((weight) => ({ weight, durationSeconds: TEN_MINUTES })),
+    periodSeconds: 10,
+    instancesPerVersion: 1,
+  },
+];
+
+export function profileById(id: string): RunProfile {
+  const found = PROFILES.find((p) => p.id === id);
+  if (!found) throw new RangeError(`unknown profile "${id}" (known: ${PROFILES.map((p) => p.id).join(', ')})`);
+  return found;
+}
