@@ -65,10 +65,10 @@ export const LAMBDA_TRANSIENT_ERRORS = [
 
 /**
  * Errors the adapters let escape when a call may succeed if repeated: the AWS SDK's throttling and
- * service-side names, and our own TransientError (shared/run/errors.ts).
+ * service-side names, and our own RetryableError (shared/aws/errors.ts).
  */
 export const ADAPTER_RETRYABLE_ERRORS = [
-  'TransientError',
+  'RetryableError',
   'ThrottlingException',
   'Throttling',
   'RequestLimitExceeded',

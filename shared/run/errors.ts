@@ -5,11 +5,6 @@ import type { RunError } from './run-state';
  * (the Lambda errorType), so the names are the contract, not the classes.
  */
 
-/** A call that may succeed if repeated (the state machine retries it with back-off). */
-export class TransientError extends Error {
-  override readonly name = 'TransientError';
-}
-
 /** The run's state is not what this step needs (a bug or a hand-edited execution input). */
 export class RunStateError extends Error {
   override readonly name = 'RunStateError';

@@ -273,7 +273,7 @@ describe('buildDefinition: executed with stub handlers (aws-local-stepfunctions)
     const { calls, run } = stubWorkflow({
       pendingPolls: 0,
       decisions: ['promote'],
-      failures: { Teardown: { name: 'TransientError', times: 'always' } },
+      failures: { Teardown: { name: 'RetryableError', times: 'always' } },
     });
     const result = await run();
     expect(result).toMatchObject({ status: 'FAILED', error: 'CanaryTeardownFailed', cause: 'Teardown broke' });
