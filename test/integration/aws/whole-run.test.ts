@@ -1,0 +1,120 @@
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeListenersCommand,
+  DescribeRulesCommand,
+  DescribeTagsCommand,
+  DescribeTargetGroupsCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { Ec2Fleet } from '../../../shared/fleet/ec2-fleet';
+import { forwardWeights } from '../../../shared/traffic/alb-rule';
+import { AlbTraffic } from '../../../shared/traffic/alb-traffic';
+import { createAlbFixture, type AlbFixture } from '../../support/aws-fixtures';
+import { startMoto, type Moto } from '../../support/moto';
+
+jest.setTimeout(90_000);
+
+let moto: Moto;
+let restoreEnv: () => void;
+let ec2: EC2Client;
+let elbv2: ElasticLoadBalancingV2Client;
+let fx: AlbFixture;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  restoreEnv = moto.useEnv();
+  ec2 = new EC2Client({});
+  elbv2 = new ElasticLoadBalancingV2Client({});
+  fx = await createAlbFixture(ec2, elbv2);
+});
+
+afterAll(async () => {
+  restoreEnv?.();
+  await moto?.stop();
+});
+
+/** Everything in the account that carries the run's tag and still exists. */
+async function leftovers(runId: string): Promise<string[]> {
+  const instances = await ec2.send(
+    new DescribeInstancesCommand({
+      Filters: [
+        { Name: 'tag:canary-judge:run-id', Values: [runId] },
+        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+      ],
+    }),
+  );
+  const left = instances.Reservations!.flatMap((r) => r.Instances!.map((i) => `instance ${i.InstanceId}`));
+  const groups = (await elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups!;
+  const rules = (await elbv2.send(new DescribeRulesCommand({ ListenerArn: fx.listenerArn }))).Rules!.filter(
+    (r) => !r.IsDefault,
+  );
+  const arns = [...groups.map((g) => g.TargetGroupArn!), ...rules.map((r) => r.RuleArn!)];
+  const tags = await elbv2.send(new DescribeTagsCommand({ ResourceArns: arns }));
+  for (const d of tags.TagDescriptions!) {
+    if (d.Tags!.some((t) => t.Key === 'canary-judge:run-id' && t.Value === runId)) left.push(d.ResourceArn!);
+  }
+  return left;
+}
+
+describe("a whole run's AWS side against moto", () => {
+  it('provisions, shifts through every step, restores and tears down without leaving anything', async () => {
+    const runId = 'web-2026-11-22-1';
+    const fleet = new Ec2Fleet();
+    const traffic = new AlbTraffic();
+    const config = { listenerArn: fx.listenerArn, productionTargetGroupArn: fx.productionTargetGroupArn };
+    const launch = (role: 'baseline' | 'canary', version: string, ltVersion: string) =>
+      fleet.launch({
+        runId,
+        service: 'web',
+        role,
+        spec: {
+          version,
+          aws: { launchTemplate: { launchTemplateId: fx.launchTemplateId, version: ltVersion }, instanceCount: 2 },
+        },
+        productionTargetGroupArn: fx.productionTargetGroupArn,
+        healthCheck: { path: '/healthz', intervalSeconds: 10, timeoutSeconds: 600 },
+      });
+
+    await traffic.assertAvailable(runId, config);
+    const baseline = await launch('baseline', 'v1', '1');
+    const canary = await launch('canary', 'v2', '2');
+    expect(await fleet.health(baseline)).toEqual({ status: 'healthy', detail: '2/2 healthy' });
+    expect(await fleet.health(canary)).toEqual({ status: 'healthy', detail: '2/2 healthy' });
+
+    let ruleArn: string | undefined;
+    for (const weight of [5, 10, 25, 50]) {
+      const rule = await traffic.shift({
+        runId,
+        traffic: config,
+        baselineTargetGroupArn: baseline.targetGroupArn,
+        canaryTargetGroupArn: canary.targetGroupArn,
+        weights: { production: 100 - 2 * weight, baseline: weight, canary: weight },
+        ruleArn,
+      });
+      ruleArn = rule.ruleArn;
+      const rules = (await elbv2.send(new DescribeRulesCommand({ RuleArns: [ruleArn] }))).Rules!;
+      expect(Object.fromEntries(forwardWeights(rules[0].Actions))).toEqual({
+        [fx.productionTargetGroupArn]: 100 - 2 * weight,
+        [baseline.targetGroupArn]: weight,
+        [canary.targetGroupArn]: weight,
+      });
+    }
+    expect((await leftovers(runId)).length).toBe(4 + 2 + 1);
+
+    expect(await traffic.restore(runId, config, ruleArn)).toEqual({ removed: true });
+    const report = await fleet.teardown(runId, [baseline, canary]);
+    expect(report.removed).toHaveLength(6);
+    expect(await leftovers(runId)).toEqual([]);
+
+    const listener = (await elbv2.send(new DescribeListenersCommand({ ListenerArns: [fx.listenerArn] }))).Listeners![0];
+    expect(Object.fromEntries(forwardWeights(listener.DefaultActions))).toEqual({ [fx.productionTargetGroupArn]: 1 });
+    const rules = (await elbv2.send(new DescribeRulesCommand({ ListenerArn: fx.listenerArn }))).Rules!;
+    expect(rules.map((r) => r.IsDefault)).toEqual([true]);
+
+    // Teardown again: nothing to do, nothing fails.
+    expect(await traffic.restore(runId, config, ruleArn)).toEqual({ removed: false });
+    const again = await fleet.teardown(runId, [baseline, canary]);
+    expect(again.removed).toEqual([]);
+    expect(again.alreadyGone).toHaveLength(6);
+  });
+});
