@@ -1,0 +1,58 @@
+import type { Series } from './metric-source';
+
+/** Small pure helpers shared by the metric sources: window alignment and per-period combination. */
+
+/**
+ * Only whole periods inside the window: the start rounds up and the end down to a multiple of the
+ * period, so every point covers a full period of the judged version's traffic.
+ */
+export function alignWindow(window: { start: Date; end: Date }, periodSeconds: number): { start: Date; end: Date } {
+  const period = periodSeconds * 1000;
+  const start = Math.ceil(window.start.getTime() / period) * period;
+  const end = Math.floor(window.end.getTime() / period) * period;
+  return { start: new Date(start), end: new Date(Math.max(start, end)) };
+}
+
+/** Points sorted by time; a timestamp given twice keeps its last value. */
+export function toSeries(points: Iterable<[number, number]>): Series {
+  const byTime = new Map<number, number>();
+  for (const [t, v] of points) byTime.set(t, v);
+  const timestamps = [...byTime.keys()].sort((a, b) => a - b);
+  return { timestamps, values: timestamps.map((t) => byTime.get(t) as number) };
+}
+
+export function emptySeries(): Series {
+  return { timestamps: [], values: [] };
+}
+
+/** The mean, per timestamp, of the series that have a point there (e.g. one series per instance). */
+export function meanPerTimestamp(series: Series[]): Series {
+  if (series.length === 1) return series[0];
+  const sums = new Map<number, { sum: number; n: number }>();
+  for (const s of series) {
+    s.timestamps.forEach((t, i) => {
+      const acc = sums.get(t) ?? { sum: 0, n: 0 };
+      acc.sum += s.values[i];
+      acc.n += 1;
+      sums.set(t, acc);
+    });
+  }
+  return toSeries([...sums.entries()].map(([t, { sum, n }]) => [t, sum / n]));
+}
+
+/**
+ * numerator / denominator per timestamp where the denominator is a positive number. A missing numerator
+ * counts as 0 when `missingNumeratorIsZero` (CloudWatch publishes no HTTPCode_Target_5XX_Count point for a
+ * period without errors); otherwise the period is skipped.
+ */
+export function ratioPerTimestamp(numerator: Series, denominator: Series, missingNumeratorIsZero: boolean): Series {
+  const num = new Map(numerator.timestamps.map((t, i) => [t, numerator.values[i]]));
+  const points: [number, number][] = [];
+  denominator.timestamps.forEach((t, i) => {
+    const d = denominator.values[i];
+    if (!(d > 0)) return;
+    const n = num.get(t) ?? (missingNumeratorIsZero ? 0 : undefined);
+    if (n !== undefined) points.push([t, n / d]);
+  });
+  return toSeries(points);
+}
