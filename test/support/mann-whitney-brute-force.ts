@@ -45,23 +45,29 @@ export function distinct(sorted: number[]): number[] {
   return sorted.filter((v, i) => i === 0 || v !== sorted[i - 1]);
 }
 
-/**
- * F just above the pairwise difference D (open interval to the next distinct difference): U = #{differences > D},
- * sigma with the ties within each sample only.
- */
-export function statisticJustAbove(baseline: number[], canary: number[], D: number, q: number): number {
-  const n = canary.length;
-  const m = baseline.length;
-  const u = allDifferences(baseline, canary).filter((v) => v > D).length;
-  const dz = u - (n * m) / 2;
+function withinSampleTies(baseline: number[], canary: number[]): number {
   let ties = 0;
   for (const sample of [baseline, canary]) {
     const counts = new Map<number, number>();
     for (const v of sample) counts.set(v, (counts.get(v) ?? 0) + 1);
     for (const t of counts.values()) ties += t * t * t - t;
   }
+  return ties;
+}
+
+function justAbove(n: number, m: number, ties: number, above: number, q: number): number {
+  const dz = above - (n * m) / 2;
   const sigma = Math.sqrt(((n * m) / 12) * (n + m + 1 - ties / ((n + m) * (n + m - 1))));
   return (dz - 0.5 * Math.sign(dz)) / sigma - q;
+}
+
+/**
+ * F just above the pairwise difference D (open interval to the next distinct difference): U = #{differences > D},
+ * sigma with the ties within each sample only.
+ */
+export function statisticJustAbove(baseline: number[], canary: number[], D: number, q: number): number {
+  const above = allDifferences(baseline, canary).filter((v) => v > D).length;
+  return justAbove(canary.length, baseline.length, withinSampleTies(baseline, canary), above, q);
 }
 
 /** judge-spec's definition, literally: scan the distinct differences upwards. zq = |Phi^-1(alpha/2)|. */
@@ -71,10 +77,15 @@ export function bruteForceMannWhitney(
   zq: number,
 ): { estimate: number; lower: number; upper: number; pValue: number } {
   const diffs = allDifferences(baseline, canary);
-  const values = distinct(diffs);
-  const end = (q: number) =>
-    values.find((D) => statisticJustAbove(baseline, canary, D, q) <= 0) ?? values[values.length - 1];
   const k = diffs.length;
+  const ties = withinSampleTies(baseline, canary);
+  const end = (q: number) => {
+    for (let i = 0; i < k; i++) {
+      if (i + 1 < k && diffs[i + 1] === diffs[i]) continue; // i is the last copy of this difference
+      if (justAbove(canary.length, baseline.length, ties, k - 1 - i, q) <= 0) return diffs[i];
+    }
+    return diffs[k - 1];
+  };
   const estimate = k % 2 === 1 ? diffs[(k - 1) / 2] : (diffs[k / 2 - 1] + diffs[k / 2]) / 2;
   const allTied = new Set([...baseline, ...canary]).size === 1;
   const z0 = allTied ? 0 : rankStatistic(baseline, canary, 0, 0);
