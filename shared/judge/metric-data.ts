@@ -8,7 +8,7 @@ import type { MetricData } from './types';
  */
 
 const pointSchema = z
-  .union([z.custom<number>((v) => typeof v === 'number', 'expected a number or null'), z.null()])
+  .custom<number | null>((v) => typeof v === 'number' || v === null, 'expected a number or null')
   .transform((v) => (v === null || !Number.isFinite(v) ? NaN : v));
 
 export const metricSamplesSchema = z.object({ baseline: z.array(pointSchema), canary: z.array(pointSchema) }).strict();

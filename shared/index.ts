@@ -1,0 +1,22 @@
+/**
+ * canary-judge's library API (package main): the Kayenta-compatible judge and Mann-Whitney comparison, the
+ * schemas of the canary config and of a run's input (types derived from them), and the decision rule.
+ */
+
+export * from './judge';
+export { ValidationError, parseOrThrow, formatPath } from './config/validation';
+export * from './config/run-config';
+export {
+  decideInterval,
+  failsFast,
+  passesFinal,
+  criticalFailures,
+  judgmentWindow,
+  type Decision,
+  type DecisionThresholds,
+  type IntervalPosition,
+  type JudgedInterval,
+  type JudgmentWindow,
+  type WindowInput,
+} from './run/decision';
+export type * from './run/run-state';

@@ -1,0 +1,22 @@
+/** The judge: pure statistics, classifier, scorer and the `judge` entry point. No I/O. */
+
+export { judge, DEFAULT_CONFIDENCE_LEVEL, DEFAULT_THRESHOLDS } from './judge';
+export { mannWhitney, shiftStatistic, AllTiedError } from './mann-whitney';
+export {
+  classify,
+  effectSizeThresholds,
+  JUDGE_TOLERANCE,
+  type Classified,
+  type ClassifierSettings,
+  type EffectSizeMeasure,
+  type EffectSizeThresholds,
+} from './classifier';
+export { scoreResults, roundHalfUp2, verdictFor, type ScorableResult, type ScoreOutcome } from './scorer';
+export { percentile, summaryStats } from './descriptive';
+export { meanRatio, cles, cohenD } from './effect-size';
+export { iqrOutliers, kSigmaOutliers, type IqrOptions } from './outliers';
+export { removeNaN, replaceNaN, removeOutliers, type OutlierRemoval } from './transforms';
+export { erfc, normalCdf, normalQuantile } from './normal';
+export * from './canary-config';
+export * from './metric-data';
+export type * from './types';
