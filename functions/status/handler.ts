@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { SecretCache } from '../../shared/secrets';
 import { runStatus } from '../../shared/webhook/run-status-request';
-import { authOptionsFromEnv, requiredEnv, serve } from '../../shared/webhook/serve';
+import { API_ENV, authOptionsFromEnv, requiredEnv, serve } from '../../shared/webhook/serve';
 
 /** The run API's read side: `GET /runs/{id}` answers status, current step, score so far and verdict. */
 
@@ -20,7 +20,7 @@ export const handler = middy(async (event: APIGatewayProxyEventV2) =>
       runStatus(req, {
         ...(await authOptionsFromEnv(secrets)),
         sfn,
-        stateMachineArn: requiredEnv('STATE_MACHINE_ARN'),
+        stateMachineArn: requiredEnv(API_ENV.stateMachineArn),
       }),
     logger,
   ),

@@ -7,7 +7,7 @@ import { SecretCache } from '../../shared/secrets';
 import { acceptRun } from '../../shared/webhook/accept-run';
 import { decideApproval } from '../../shared/webhook/decide-approval';
 import { HttpError, type HttpRequest, type HttpResponse } from '../../shared/webhook/http';
-import { authOptionsFromEnv, requiredEnv, serve } from '../../shared/webhook/serve';
+import { API_ENV, authOptionsFromEnv, requiredEnv, serve } from '../../shared/webhook/serve';
 
 /** The run API's write side: start a run, approve or reject one waiting before promotion. */
 
@@ -16,7 +16,7 @@ const sfn = new SFNClient({});
 const secrets = new SecretCache();
 
 async function route(req: HttpRequest): Promise<HttpResponse> {
-  const deps = { ...(await authOptionsFromEnv(secrets)), sfn, stateMachineArn: requiredEnv('STATE_MACHINE_ARN') };
+  const deps = { ...(await authOptionsFromEnv(secrets)), sfn, stateMachineArn: requiredEnv(API_ENV.stateMachineArn) };
   switch (req.routeKey) {
     case 'POST /runs':
       return acceptRun(req, deps);

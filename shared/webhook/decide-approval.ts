@@ -7,7 +7,7 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import { APPROVAL_STATE } from '../../state-machines/definition';
+import { APPROVAL_STATE, APPROVAL_TOKEN_FIELD } from '../../state-machines/definition';
 import { currentState, fetchHistory, pendingTaskToken } from '../run/execution-history';
 import { authenticate, type AuthOptions } from './authenticate';
 import { parseJsonBody, validateBody } from './body';
@@ -20,9 +20,6 @@ import { executionOf } from './run-id';
  * so nothing else has to store it. Both answers are SendTaskSuccess with `{ approved }`: a rejection is
  * a decision, not a failure, and the workflow's ApprovalChoice rolls back on `approved: false`.
  */
-
-/** Field of the approval state's Lambda payload holding `$$.Task.Token` (see buildDefinition). */
-export const APPROVAL_TOKEN_FIELD = 'approvalToken';
 
 export const approvalBodySchema = z
   .object({

@@ -49,12 +49,20 @@ export function requiredEnv(name: string): string {
   return value;
 }
 
+/** Environment of the run API functions (set by the CDK construct). */
+export const API_ENV = {
+  stateMachineArn: 'STATE_MACHINE_ARN',
+  webhookSecretArn: 'WEBHOOK_SECRET_ARN',
+  maxBodyBytes: 'MAX_BODY_BYTES',
+  timestampToleranceSeconds: 'TIMESTAMP_TOLERANCE_SECONDS',
+} as const;
+
 /** The run API functions' settings: the HMAC secret (Secrets Manager, cached) and the limits. */
 export async function authOptionsFromEnv(secrets: SecretReader): Promise<AuthOptions> {
   return {
-    secret: await secrets.get(requiredEnv('WEBHOOK_SECRET_ARN')),
-    maxBodyBytes: envInt('MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
-    toleranceSeconds: envInt('TIMESTAMP_TOLERANCE_SECONDS', DEFAULT_TOLERANCE_SECONDS),
+    secret: await secrets.get(requiredEnv(API_ENV.webhookSecretArn)),
+    maxBodyBytes: envInt(API_ENV.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
+    toleranceSeconds: envInt(API_ENV.timestampToleranceSeconds, DEFAULT_TOLERANCE_SECONDS),
     now: Date.now,
   };
 }

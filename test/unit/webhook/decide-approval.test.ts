@@ -6,8 +6,13 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { APPROVAL_STATE, buildDefinition, localFunctionArns } from '../../../state-machines/definition';
-import { APPROVAL_TOKEN_FIELD, decideApproval } from '../../../shared/webhook/decide-approval';
+import {
+  APPROVAL_STATE,
+  APPROVAL_TOKEN_FIELD,
+  buildDefinition,
+  localFunctionArns,
+} from '../../../state-machines/definition';
+import { decideApproval } from '../../../shared/webhook/decide-approval';
 import { HttpError } from '../../../shared/webhook/http';
 import { HistoryBuilder, judgment, runState } from '../../support/execution-history';
 import { signedRequest, WEBHOOK_SECRET } from '../../support/webhook-requests';

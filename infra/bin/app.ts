@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+import { App } from 'aws-cdk-lib';
+import { CanaryJudgeStack } from '../lib/canary-judge-stack';
+
+/**
+ * `npx cdk deploy` deploys CanaryJudgeStack. Required: the listener ARNs (CloudFormation parameter
+ * ListenerArns, or context `listenerArns`). Optional context (-c key=value or cdk.json "context"):
+ * namePrefix, logLevel, reportRetentionDays, slackWebhookSecretArn, instanceRoleArns,
+ * autoScalingGroupNames, prometheusWorkspaceArns (lists comma-separated), stackName.
+ */
+
+const app = new App();
+
+function list(key: string): string[] | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  if (Array.isArray(value)) return value.map(String);
+  return String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function text(key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  return value === undefined || value === '' ? undefined : String(value);
+}
+
+const retention = text('reportRetentionDays');
+new CanaryJudgeStack(app, text('stackName') ?? 'CanaryJudgeStack', {
+  description: 'canary-judge: automated canary analysis for EC2 services behind an ALB',
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  listenerArns: list('listenerArns'),
+  namePrefix: text('namePrefix'),
+  logLevel: text('logLevel'),
+  reportRetentionDays: retention === undefined ? undefined : Number(retention),
+  instanceRoleArns: list('instanceRoleArns'),
+  autoScalingGroupNames: list('autoScalingGroupNames'),
+  prometheusWorkspaceArns: list('prometheusWorkspaceArns'),
+  slackWebhookSecretArn: text('slackWebhookSecretArn'),
+});

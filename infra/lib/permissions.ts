@@ -1,0 +1,297 @@
+import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { RUN_ID_TAG } from '../../shared/run/resource-tags';
+
+/**
+ * The IAM statements of the functions, one builder per capability, each with the reason its wildcards
+ * (if any) are acceptable. Writes are limited to what a run created (tagged `canary-judge:run-id` on
+ * create, found by that tag afterwards) and to the listeners the operator allowed. Describe/List/Get
+ * reads support no resource-level permissions and need "*".
+ */
+
+export interface Permission {
+  statements: PolicyStatement[];
+  /** Why the statements' wildcard resources/actions are needed (the cdk-nag acknowledgement reason). */
+  wildcards: string;
+}
+
+/** The tag must be in the request (tag on create). */
+const REQUEST_TAGGED = { Null: { [`aws:RequestTag/${RUN_ID_TAG}`]: 'false' } };
+/** The resource must carry the tag (created by a run). */
+const RESOURCE_TAGGED = { Null: { [`aws:ResourceTag/${RUN_ID_TAG}`]: 'false' } };
+
+/** `resource` is the whole resource part, e.g. `targetgroup/*`. */
+const elb = (scope: Construct, resource: string) =>
+  Arn.format({ service: 'elasticloadbalancing', resource }, Stack.of(scope));
+const ec2 = (scope: Construct, resource: string) => Arn.format({ service: 'ec2', resource }, Stack.of(scope));
+
+const READ_ONLY = 'read-only Describe/List/Get actions, which support no resource-level permissions';
+const TAGGED = `limited by a Null condition on the ${RUN_ID_TAG} tag: only resources a run created and tagged`;
+
+export function loadBalancerRead(): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'LoadBalancerRead',
+        actions: [
+          'elasticloadbalancing:DescribeListeners',
+          'elasticloadbalancing:DescribeLoadBalancers',
+          'elasticloadbalancing:DescribeRules',
+          'elasticloadbalancing:DescribeTags',
+          'elasticloadbalancing:DescribeTargetGroups',
+          'elasticloadbalancing:DescribeTargetGroupAttributes',
+          'elasticloadbalancing:DescribeTargetHealth',
+        ],
+        resources: ['*'],
+      }),
+      new PolicyStatement({
+        sid: 'InstancesRead',
+        actions: [
+          'ec2:DescribeInstances',
+          'ec2:DescribeInstanceStatus',
+          'ec2:DescribeLaunchTemplates',
+          'ec2:DescribeLaunchTemplateVersions',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeTags',
+        ],
+        resources: ['*'],
+      }),
+    ],
+    wildcards: READ_ONLY,
+  };
+}
+
+/** Create, move and remove the run's weighted listener rule, on the allowed listeners only. */
+export function listenerRuleWrite(scope: Construct, listenerArns: string[]): Permission {
+  const runRules = elb(scope, 'listener-rule/app/*');
+  return {
+    statements: [
+      // CreateRule is authorized against the listener and the new rule; two statements because the
+      // listener ARNs may be one CloudFormation list parameter.
+      new PolicyStatement({
+        sid: 'CreateRunRuleOnAllowedListeners',
+        actions: ['elasticloadbalancing:CreateRule'],
+        resources: listenerArns,
+        conditions: REQUEST_TAGGED,
+      }),
+      new PolicyStatement({
+        sid: 'CreateTaggedRunRule',
+        actions: ['elasticloadbalancing:CreateRule'],
+        resources: [runRules],
+        conditions: REQUEST_TAGGED,
+      }),
+      new PolicyStatement({
+        sid: 'TagRunRuleOnCreate',
+        actions: ['elasticloadbalancing:AddTags'],
+        resources: [runRules],
+        conditions: { StringEquals: { 'elasticloadbalancing:CreateAction': 'CreateRule' }, ...REQUEST_TAGGED },
+      }),
+      new PolicyStatement({
+        sid: 'ChangeRunRules',
+        actions: ['elasticloadbalancing:ModifyRule', 'elasticloadbalancing:DeleteRule'],
+        resources: [runRules],
+        conditions: RESOURCE_TAGGED,
+      }),
+    ],
+    wildcards: `listener rule ARNs are created per run; ${TAGGED}`,
+  };
+}
+
+/** Launch a version: its target group and instances, tagged on create; pass the launch template's role. */
+export function fleetLaunch(scope: Construct, instanceRoleArns: string[]): Permission {
+  const targetGroups = elb(scope, 'targetgroup/*');
+  const statements = [
+    new PolicyStatement({
+      sid: 'CreateRunTargetGroup',
+      actions: ['elasticloadbalancing:CreateTargetGroup'],
+      resources: [targetGroups],
+      conditions: REQUEST_TAGGED,
+    }),
+    new PolicyStatement({
+      sid: 'TagRunTargetGroupOnCreate',
+      actions: ['elasticloadbalancing:AddTags'],
+      resources: [targetGroups],
+      conditions: { StringEquals: { 'elasticloadbalancing:CreateAction': 'CreateTargetGroup' }, ...REQUEST_TAGGED },
+    }),
+    new PolicyStatement({
+      sid: 'RegisterIntoRunTargetGroups',
+      actions: ['elasticloadbalancing:RegisterTargets'],
+      resources: [targetGroups],
+      conditions: RESOURCE_TAGGED,
+    }),
+    new PolicyStatement({
+      sid: 'RunTaggedInstances',
+      actions: ['ec2:RunInstances'],
+      resources: [ec2(scope, 'instance/*')],
+      conditions: REQUEST_TAGGED,
+    }),
+    new PolicyStatement({
+      // What RunInstances reads or creates besides the instance; the service's launch template decides which.
+      sid: 'RunInstancesFrom',
+      actions: ['ec2:RunInstances'],
+      resources: [
+        ec2(scope, 'launch-template/*'),
+        ec2(scope, 'subnet/*'),
+        ec2(scope, 'security-group/*'),
+        ec2(scope, 'network-interface/*'),
+        ec2(scope, 'volume/*'),
+        ec2(scope, 'key-pair/*'),
+        // AMIs have no account in their ARN.
+        Arn.format({ service: 'ec2', account: '', resource: 'image/*' }, Stack.of(scope)),
+      ],
+    }),
+    new PolicyStatement({
+      sid: 'TagInstancesOnCreate',
+      actions: ['ec2:CreateTags'],
+      resources: [ec2(scope, 'instance/*'), ec2(scope, 'volume/*'), ec2(scope, 'network-interface/*')],
+      conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+    }),
+  ];
+  if (instanceRoleArns.length > 0) {
+    statements.push(
+      new PolicyStatement({
+        sid: 'PassInstanceRole',
+        actions: ['iam:PassRole'],
+        resources: instanceRoleArns,
+        conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      }),
+    );
+  }
+  return {
+    statements,
+    wildcards:
+      `target groups and instances are created per run (${TAGGED}); RunInstances also needs the launch ` +
+      'template, subnets, security groups, AMI, key pair, volumes and interfaces the service uses, unknown at deploy time; ' +
+      'CreateTags only as part of RunInstances',
+  };
+}
+
+/** Remove what a run launched: only resources carrying the run-id tag. */
+export function fleetTeardown(scope: Construct): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'RemoveRunTargetGroups',
+        actions: ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:DeleteTargetGroup'],
+        resources: [elb(scope, 'targetgroup/*')],
+        conditions: RESOURCE_TAGGED,
+      }),
+      new PolicyStatement({
+        sid: 'TerminateRunInstances',
+        actions: ['ec2:TerminateInstances'],
+        resources: [ec2(scope, 'instance/*')],
+        conditions: RESOURCE_TAGGED,
+      }),
+    ],
+    wildcards: `target groups and instances are created per run; ${TAGGED}`,
+  };
+}
+
+export function metricsRead(prometheusWorkspaceArns: string[]): Permission {
+  const statements = [
+    new PolicyStatement({
+      sid: 'MetricsRead',
+      actions: ['cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:ListMetrics'],
+      resources: ['*'],
+    }),
+  ];
+  if (prometheusWorkspaceArns.length > 0) {
+    statements.push(
+      new PolicyStatement({
+        sid: 'PrometheusQuery',
+        actions: ['aps:QueryMetrics', 'aps:GetLabels', 'aps:GetSeries', 'aps:GetMetricMetadata'],
+        resources: prometheusWorkspaceArns,
+      }),
+    );
+  }
+  return { statements, wildcards: `CloudWatch metric reads: ${READ_ONLY}` };
+}
+
+/** Promotion by instance refresh of the service's Auto Scaling groups (promote strategy autoScaling). */
+export function autoScalingPromote(scope: Construct, groupNames: string[]): Permission {
+  const statements =
+    groupNames.length === 0
+      ? []
+      : [
+          new PolicyStatement({
+            sid: 'AutoScalingRead',
+            actions: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeInstanceRefreshes'],
+            resources: ['*'],
+          }),
+          new PolicyStatement({
+            sid: 'RefreshAllowedGroups',
+            actions: ['autoscaling:StartInstanceRefresh', 'autoscaling:UpdateAutoScalingGroup'],
+            resources: groupNames.map((name) =>
+              Arn.format(
+                {
+                  service: 'autoscaling',
+                  resource: 'autoScalingGroup',
+                  resourceName: `*:autoScalingGroupName/${name}`,
+                  arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+                },
+                Stack.of(scope),
+              ),
+            ),
+          }),
+        ];
+  return {
+    statements,
+    wildcards: `${READ_ONLY}; an Auto Scaling group ARN contains a generated id, the name part is fixed`,
+  };
+}
+
+export function putVerdictEvents(scope: Construct, eventBusName: string): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'PutVerdictEvents',
+        actions: ['events:PutEvents'],
+        resources: [
+          Arn.format({ service: 'events', resource: 'event-bus', resourceName: eventBusName }, Stack.of(scope)),
+        ],
+      }),
+    ],
+    wildcards: 'none',
+  };
+}
+
+/** Reports: objects of the run report bucket (keys are per run, unknown at deploy time) and listing it. */
+export function reportObjects(bucket: IBucket): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'ReportObjects',
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [bucket.arnForObjects('*')],
+      }),
+      new PolicyStatement({ sid: 'ListReports', actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    ],
+    wildcards: 'objects of the stack-owned report bucket; keys are made per run',
+  };
+}
+
+/** Read the executions of the run state machine (status, history), by name so the ARN is exact. */
+export function readExecutions(scope: Construct, stateMachineName: string): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'ReadRunExecutions',
+        actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+        resources: [
+          Arn.format(
+            {
+              service: 'states',
+              resource: 'execution',
+              resourceName: `${stateMachineName}:*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            },
+            Stack.of(scope),
+          ),
+        ],
+      }),
+    ],
+    wildcards: "executions of this stack's run state machine only; execution names are made per run",
+  };
+}
