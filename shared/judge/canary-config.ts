@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unknownPreset, withPresetDefaults } from '../config/metric-presets';
 import { metricQuerySchema, type MetricQuery } from '../metrics/metric-query';
 
 /**
@@ -90,7 +91,7 @@ const queryFieldSchema = foreignQuerySchema.transform(
   },
 );
 
-export const canaryMetricSchema = z
+const canaryMetricFieldsSchema = z
   .looseObject({
     name: z.string().min(1),
     /** Name of a built-in metric preset (see shared/config/metric-presets.ts); fields given here override it. */
@@ -104,6 +105,17 @@ export const canaryMetricSchema = z
       .default({ canary: metricAnalysisSchema.parse({}) }),
   })
   .transform(({ query, ...metric }) => ({ ...metric, ...query }));
+
+/** A named preset fills the groups and analysis settings the metric leaves out, before the defaults do. */
+export const canaryMetricSchema = z
+  .custom<z.input<typeof canaryMetricFieldsSchema>>()
+  .transform((metric, ctx) => {
+    const unknown = unknownPreset(metric);
+    if (unknown === undefined) return withPresetDefaults(metric);
+    ctx.addIssue({ code: 'custom', path: ['preset'], message: unknown });
+    return z.NEVER;
+  })
+  .pipe(canaryMetricFieldsSchema);
 
 export const scoreThresholdsSchema = z
   .object({
