@@ -10,10 +10,9 @@
 
 /** Candidates are gathered and selected directly once this few remain (a multiple of n + m keeps memory linear). */
 const GATHER_FACTOR = 2;
-const GATHER_MIN = 4096;
-/** Pivot sample size and the rank margin around the target (4 standard deviations of a sample rank). */
-const SAMPLE_SIZE = 4096;
-const SAMPLE_MARGIN = 2 * Math.sqrt(SAMPLE_SIZE);
+const GATHER_MIN = 1 << 16;
+/** Pivot samples: about sqrt(candidates) of them, at most this many. */
+const MAX_SAMPLE_SIZE = 4096;
 
 /**
  * Marsaglia's xorshift32 as a uniform [0, 1) source. It only picks pivots: the selected value is unique, so the
@@ -136,7 +135,6 @@ export class PairwiseDifferences {
     const lessStart = new Int32Array(n);
     const atMostStart = new Int32Array(n);
     const prefix = new Float64Array(n + 1);
-    const sample = new Float64Array(SAMPLE_SIZE);
     let low = -Infinity;
     let high = Infinity;
     let atMostLow = 0;
@@ -145,14 +143,17 @@ export class PairwiseDifferences {
 
     while (candidates > gatherLimit) {
       for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + (to[i] - from[i]);
-      for (let s = 0; s < SAMPLE_SIZE; s++) {
+      const sample = new Float64Array(Math.min(MAX_SAMPLE_SIZE, Math.ceil(Math.sqrt(candidates))));
+      for (let s = 0; s < sample.length; s++) {
         const u = Math.floor(random() * candidates);
         const row = lastAtMost(prefix, u);
         sample[s] = x[row] - y[from[row] + (u - prefix[row])];
       }
       sample.sort();
-      const expected = ((k - atMostLow) / candidates) * SAMPLE_SIZE;
-      const pivots = [sample[Math.floor(expected - SAMPLE_MARGIN)], sample[Math.ceil(expected + SAMPLE_MARGIN)]];
+      // Bracket the target's expected place in the sample by 4 standard deviations of a sample rank.
+      const expected = ((k - atMostLow) / candidates) * sample.length;
+      const margin = 2 * Math.sqrt(sample.length);
+      const pivots = [sample[Math.floor(expected - margin)], sample[Math.ceil(expected + margin)]];
       for (const t of pivots) {
         if (t === undefined || !(t > low && t < high)) continue;
         // One sweep gives, per row, where the values < t and <= t start (both suffixes, both moving right).

@@ -217,6 +217,15 @@ describe('edge cases', () => {
     ]);
   });
 
+  it('rejects a sample that is not an array', () => {
+    expect(() => mannWhitney('1,2' as unknown as number[], [1])).toThrow(/baseline: must be an array of numbers/);
+  });
+
+  it('shiftStatistic rejects a non-finite shift or quantile, naming it', () => {
+    expect(() => shiftStatistic([1, 2], [3, 4], NaN)).toThrow(/shift: must be a finite number/);
+    expect(() => shiftStatistic([1, 2], [3, 4], 0, Infinity)).toThrow(/quantile: must be a finite number/);
+  });
+
   it('shiftStatistic throws AllTiedError when every observation ties at that shift', () => {
     expect(() => shiftStatistic([5], [8], 3)).toThrow(expect.objectContaining({ name: 'AllTiedError' }));
   });

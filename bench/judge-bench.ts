@@ -1,0 +1,219 @@
+/**
+ * Speed and memory of the judge's statistics: `npm run bench` (ts-node --transpile-only bench/judge-bench.ts).
+ *
+ * For every sample size (points per side) and metric count, a fresh child process generates seeded metrics
+ * (log-normal latency, tied error counts, normal CPU), then times each metric's statistics path: NaN removal,
+ * IQR outlier removal, summary stats, mean ratio, CLES and mannWhitney (interval, estimate, p-value). Each child
+ * reports wall time per metric (the first metric includes JIT warm-up, as a cold Lambda would), the total and
+ * its peak RSS. With Rscript on PATH, R's wilcox.test(canary, baseline, conf.int = TRUE, exact = FALSE,
+ * correct = TRUE, conf.level = 0.98) runs on the first metric of each size, timed inside R.
+ *
+ * Flags: --sizes 1000,10000,100000  --metrics 1,10,50  --no-r  --json
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { summaryStats } from '../shared/judge/descriptive';
+import { cles, meanRatio } from '../shared/judge/effect-size';
+import { mannWhitney } from '../shared/judge/mann-whitney';
+import { removeNaN, removeOutliers } from '../shared/judge/transforms';
+import type { MannWhitneyResult } from '../shared/judge/types';
+import { createRng } from './stats/rng';
+
+const CONFIDENCE_LEVEL = 0.98;
+const SEED = 20240601;
+
+interface Metric {
+  name: string;
+  baseline: number[];
+  canary: number[];
+}
+
+/** Metric i of a run: the same (size, i) always gives the same samples, in any process. */
+function metric(i: number, size: number): Metric {
+  const rng = createRng(SEED, i);
+  const kind = i % 3;
+  const draw = (shift: number): number[] =>
+    Array.from({ length: size }, () => {
+      if (kind === 0) return 0.12 * Math.exp(0.35 * rng.normal() + shift); // latency, seconds
+      if (kind === 1) return Math.max(0, Math.round(2 + 1.5 * rng.normal() + 10 * shift)); // error counts, tied
+      return 40 + 8 * rng.normal() + 20 * shift; // CPU %
+    });
+  return { name: ['latency', 'errors', 'cpu'][kind] + i, baseline: draw(0), canary: draw(i % 2 === 0 ? 0 : 0.02) };
+}
+
+/** The judge's preprocessing: NaN removal, then IQR outlier removal (factor 3, reduced sensitivity). */
+function cleaned(m: Metric): { baseline: number[]; canary: number[] } {
+  const clean = (values: number[]) => removeOutliers(removeNaN(values), { method: 'iqr', factor: 3 });
+  return { baseline: clean(m.baseline), canary: clean(m.canary) };
+}
+
+/** Everything the judge computes per metric apart from classification and scoring; times mannWhitney alone too. */
+function judgeStatistics(m: Metric): { result: MannWhitneyResult; mannWhitneyMs: number } {
+  const { baseline, canary } = cleaned(m);
+  summaryStats(baseline);
+  summaryStats(canary);
+  meanRatio(baseline, canary);
+  cles(baseline, canary);
+  const t0 = process.hrtime.bigint();
+  const result = mannWhitney(baseline, canary, { confidenceLevel: CONFIDENCE_LEVEL });
+  return { result, mannWhitneyMs: Number(process.hrtime.bigint() - t0) / 1e6 };
+}
+
+interface ChildReport {
+  size: number;
+  metrics: number;
+  perMetricMs: number[];
+  mannWhitneyMs: number[];
+  totalMs: number;
+  dataRssMb: number;
+  peakRssMb: number;
+  first: MannWhitneyResult;
+}
+
+function runChild(size: number, count: number): ChildReport {
+  const data = Array.from({ length: count }, (_, i) => metric(i, size));
+  const dataRssMb = process.memoryUsage().rss / 2 ** 20;
+  const perMetricMs: number[] = [];
+  const mannWhitneyMs: number[] = [];
+  let first: MannWhitneyResult | undefined;
+  const start = process.hrtime.bigint();
+  for (const m of data) {
+    const t0 = process.hrtime.bigint();
+    const { result, mannWhitneyMs: ms } = judgeStatistics(m);
+    perMetricMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    mannWhitneyMs.push(ms);
+    first ??= result;
+  }
+  const totalMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const peakRssMb = process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
+  if (!first) throw new Error('no metrics');
+  return { size, metrics: count, perMetricMs, mannWhitneyMs, totalMs, dataRssMb, peakRssMb, first };
+}
+
+interface RReport {
+  seconds: number;
+  lower: number;
+  upper: number;
+  estimate: number;
+  pValue: number;
+}
+
+function hasRscript(): boolean {
+  return spawnSync('Rscript', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** R's wilcox.test on metric 0 of this size, cleaned as ours; the call alone is timed inside R (no start-up). */
+function runR(size: number): RReport {
+  const m = cleaned(metric(0, size));
+  const dir = mkdtempSync(join(tmpdir(), 'judge-bench-'));
+  try {
+    writeFileSync(join(dir, 'baseline.txt'), m.baseline.map((v) => v.toPrecision(17)).join('\n'));
+    writeFileSync(join(dir, 'canary.txt'), m.canary.map((v) => v.toPrecision(17)).join('\n'));
+    const script = [
+      `baseline <- scan("${join(dir, 'baseline.txt')}", quiet = TRUE)`,
+      `canary <- scan("${join(dir, 'canary.txt')}", quiet = TRUE)`,
+      't <- system.time(r <- wilcox.test(canary, baseline, conf.int = TRUE, exact = FALSE, correct = TRUE,',
+      `  conf.level = ${CONFIDENCE_LEVEL}))`,
+      'cat(sprintf("%.17g", c(t[["elapsed"]], r$conf.int[1], r$conf.int[2], r$estimate, r$p.value)), sep = "\\n")',
+    ].join('\n');
+    const out = spawnSync('Rscript', ['-e', script], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (out.status !== 0) throw new Error(`Rscript failed: ${out.stderr}`);
+    const [seconds, lower, upper, estimate, pValue] = out.stdout.trim().split('\n').map(Number);
+    return { seconds, lower, upper, estimate, pValue };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function spawnChild(size: number, count: number): ChildReport {
+  const out = spawnSync(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', __filename, '--child', String(size), String(count)],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  if (out.status !== 0) throw new Error(`benchmark child (${size} points, ${count} metrics) failed: ${out.stderr}`);
+  return JSON.parse(out.stdout) as ChildReport;
+}
+
+function listFlag(args: string[], name: string, fallback: number[]): number[] {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const values = (args[i + 1] ?? '').split(',').map(Number);
+  if (values.some((v) => !Number.isInteger(v) || v < 1))
+    throw new Error(`${name} wants positive integers, e.g. 1,10,50`);
+  return values;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const fixed = (v: number, digits = 1) => v.toFixed(digits).padStart(9);
+
+function main(args: string[]): void {
+  if (args[0] === '--child') {
+    process.stdout.write(JSON.stringify(runChild(Number(args[1]), Number(args[2]))));
+    return;
+  }
+  if (args.includes('--help')) {
+    console.log('usage: npm run bench -- [--sizes 1000,10000,100000] [--metrics 1,10,50] [--no-r] [--json]');
+    return;
+  }
+  const sizes = listFlag(args, '--sizes', [1000, 10000, 100000]);
+  const counts = listFlag(args, '--metrics', [1, 10, 50]);
+  const withR = !args.includes('--no-r') && hasRscript();
+  const json = args.includes('--json');
+  const log = (line: string) => {
+    if (!json) console.log(line);
+  };
+
+  log(`judge statistics benchmark: node ${process.version}, confidence ${CONFIDENCE_LEVEL}, seed ${SEED}`);
+  log('points = per side (baseline and canary each); times are wall clock; each row runs in a fresh process');
+  log('');
+  log('   points  metrics  total ms  first ms  median ms   max ms  data RSS MB  peak RSS MB');
+  const reports: ChildReport[] = [];
+  for (const size of sizes) {
+    for (const count of counts) {
+      const r = spawnChild(size, count);
+      reports.push(r);
+      const rest = r.perMetricMs.slice(1);
+      log(
+        `${String(size).padStart(9)}${String(count).padStart(9)}${fixed(r.totalMs)} ${fixed(r.perMetricMs[0])}  ` +
+          `${fixed(rest.length ? median(rest) : r.perMetricMs[0])}${fixed(Math.max(...r.perMetricMs))}    ` +
+          `${fixed(r.dataRssMb)}    ${fixed(r.peakRssMb)}`,
+      );
+    }
+  }
+
+  const rRows: { size: number; r: RReport; oursMs: number; ours: MannWhitneyResult }[] = [];
+  if (withR) {
+    log('');
+    log("R's wilcox.test(canary, baseline, conf.int = TRUE, exact = FALSE, correct = TRUE, conf.level = 0.98),");
+    log(
+      'on the same cleaned samples as metric 0 of each size; ours = that mannWhitney call, first (cold) in its process:',
+    );
+    log('   points      R s    ours ms  R / ours  |R lower - ours|  |R upper - ours|  p rel. diff');
+    for (const size of sizes) {
+      const r = runR(size);
+      const row = reports.find((x) => x.size === size);
+      if (!row) continue;
+      const ours = row.first;
+      const oursMs = row.mannWhitneyMs[0];
+      rRows.push({ size, r, oursMs, ours });
+      log(
+        `${String(size).padStart(9)}${fixed(r.seconds, 2)}  ${fixed(oursMs)}  ${fixed((r.seconds * 1000) / oursMs, 0)}   ${Math.abs(
+          r.lower - ours.lower,
+        )
+          .toExponential(2)
+          .padStart(14)}  ${Math.abs(r.upper - ours.upper)
+          .toExponential(2)
+          .padStart(16)}  ${(Math.abs(r.pValue - ours.pValue) / r.pValue).toExponential(2).padStart(11)}`,
+      );
+    }
+  } else {
+    log('');
+    log('(Rscript not on PATH or --no-r: R comparison skipped)');
+  }
+  if (json) console.log(JSON.stringify({ reports, r: rRows }, null, 2));
+}
+
+main(process.argv.slice(2));
