@@ -10,6 +10,7 @@ export const ALB_MAX_WEIGHT = 999;
 export const ALB_MAX_FORWARD_TARGET_GROUPS = 5;
 /** ALB counts every value of every condition of a rule against this limit. */
 export const ALB_MAX_CONDITION_VALUES = 5;
+export const ALB_MAX_VALUES_PER_CONDITION = 3;
 
 export const tagSchema = z.object({ key: z.string().min(1).max(128), value: z.string().max(256).default('') }).strict();
 
@@ -72,7 +73,10 @@ export const targetsRequestSchema = z
   })
   .strict();
 
-const conditionValuesSchema = z.array(z.string().min(1).max(128)).min(1);
+const conditionValuesSchema = z
+  .array(z.string().min(1).max(128))
+  .min(1)
+  .max(ALB_MAX_VALUES_PER_CONDITION, `a condition takes at most ${ALB_MAX_VALUES_PER_CONDITION} values`);
 
 /**
  * Rule conditions. ALB also has query-string and source-ip; the local router refuses them with a clear
@@ -86,7 +90,10 @@ export const conditionSchema = z.discriminatedUnion(
     z
       .object({
         field: z.literal('http-request-method'),
-        values: z.array(z.string().regex(/^[A-Z_-]{1,40}$/, 'upper-case letters, _ and - only')).min(1),
+        values: z
+          .array(z.string().regex(/^[A-Z_-]{1,40}$/, 'upper-case letters, _ and - only'))
+          .min(1)
+          .max(ALB_MAX_VALUES_PER_CONDITION, `a condition takes at most ${ALB_MAX_VALUES_PER_CONDITION} values`),
       })
       .strict(),
     z

@@ -33,10 +33,13 @@ export function createSampleService(config: SampleServiceConfig, hooks: SampleSe
   const metrics = createServiceMetrics({ role: config.ROLE, version: config.VERSION, run_id: config.RUN_ID });
   let served = 0;
   let crashed = false;
+  // Once stopping, answers close their connection, so keep-alive clients do not hold the shutdown up.
+  let stopping = false;
   const timers = new Set<NodeJS.Timeout>();
 
   const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
     const text = JSON.stringify(body);
+    if (stopping) res.setHeader('connection', 'close');
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
   };
@@ -79,6 +82,7 @@ export function createSampleService(config: SampleServiceConfig, hooks: SampleSe
     if (route === '/metrics') {
       metrics.registry.metrics().then(
         (text) => {
+          if (stopping) res.setHeader('connection', 'close');
           res.writeHead(200, { 'content-type': metrics.registry.contentType });
           res.end(text);
         },
@@ -109,6 +113,7 @@ export function createSampleService(config: SampleServiceConfig, hooks: SampleSe
       const s = server;
       server = undefined;
       if (!s) return Promise.resolve();
+      stopping = true;
       return new Promise((resolve) => {
         const force = setTimeout(() => {
           for (const timer of timers) clearTimeout(timer);
