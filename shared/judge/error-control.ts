@@ -5,17 +5,18 @@ import { normalCdf, normalQuantile } from './normal';
  * Error control across the judgments of one run. Kayenta judges every interval at 98 % on its own, so a
  * run with four looks has up to four chances per metric to roll back a good release by chance. Here one
  * budget — the run's false-rollback rate α — is spent over the planned judgments: judgment k gets its own
- * αₖ with Σ αₖ = α, and its intervals use confidence 1 − αₖ. Because the bound is the union bound, it holds
- * whatever the dependence between judgments (cumulative windows overlap; sliding ones barely do).
+ * αₖ with Σ αₖ = α. Because the bound is the union bound, it holds whatever the dependence between judgments
+ * (cumulative windows overlap; sliding ones barely do).
  *
- * Budget per metric: an interval at confidence 1 − αₖ excludes the truth with probability αₖ (both sides
- * together), so each metric falsely fails at most α over the run — α/2 for a metric with one direction
- * (increase / decrease), which only fails on its side. A run has as many chances as metrics that can
- * roll it back on their own (critical ones); bench/stats measures the run-level rate of the defaults.
+ * The budget is per metric and direction: a metric that fails on one side only (direction increase or
+ * decrease — all built-in presets) is falsely failed with probability (1 − c)/2 by a two-sided interval at
+ * confidence c, so judgment k uses c = 1 − 2·αₖ and that metric fails a good run by chance with probability
+ * at most α over all judgments (a direction-`either` metric: 2α). A run has as many such chances as metrics
+ * that can roll it back on their own; bench/stats measures the run-level rate of the defaults.
  *
  * Spending functions (Lan & DeMets, on the information fraction t = share of the planned data seen):
- * - O'Brien-Fleming-like: α(t) = 2 − 2·Φ(z₁₋α/₂ / √t): almost nothing early, most at the end;
- * - Pocock-like: α(t) = α·ln(1 + (e − 1)·t): close to even, a little more early.
+ * - Pocock-like: α(t) = α·ln(1 + (e − 1)·t): close to even, a little more early;
+ * - O'Brien-Fleming-like: α(t) = 2 − 2·Φ(z₁₋α/₂ / √t): almost nothing early, most at the end.
  * Bonferroni gives every judgment α / K.
  */
 
@@ -27,7 +28,7 @@ export const errorControlSchema = z
     /** `none` = Kayenta's behaviour: every judgment at `analysis.confidenceLevel`. */
     method: errorControlMethodSchema.default('alpha-spending'),
     spending: spendingFunctionSchema.default('pocock'),
-    /** The run's budget of false rollbacks per metric, over all its judgments. */
+    /** Chance, per metric and direction, that a good release is failed by chance at any judgment of the run. */
     runFalseRollbackRate: z.number().gt(0).lt(0.5).default(0.01),
   })
   .strict();
@@ -37,7 +38,7 @@ export type SpendingFunction = z.infer<typeof spendingFunctionSchema>;
 export type ErrorControlConfig = z.infer<typeof errorControlSchema>;
 
 /**
- * The smallest α a judgment gets: keeps 1 − α below 1 in float64 (a confidence of exactly 1 has no interval)
+ * The smallest α a judgment gets: keeps 1 − 2α below 1 in float64 (a confidence of exactly 1 has no interval)
  * when a spending function gives an early judgment next to nothing. It can add at most K·1e-12 to the total.
  */
 export const MIN_JUDGMENT_ALPHA = 1e-12;
@@ -104,7 +105,8 @@ export function confidenceForJudgment(input: JudgmentConfidenceInput): number {
     throw new RangeError(`stepIndex must be an integer in [0, ${count - 1}] (got ${input.stepIndex})`);
   }
   if (input.method === 'none') return input.fixedConfidence;
-  return 1 - judgmentAlphas({ ...input, method: input.method })[input.stepIndex];
+  // one-sided αₖ on each side of a two-sided interval
+  return 1 - 2 * judgmentAlphas({ ...input, method: input.method })[input.stepIndex];
 }
 
 /** The same, read from a run's `analysis` and `steps` (what the workflow's judge step has at hand). */

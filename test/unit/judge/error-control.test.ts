@@ -100,7 +100,7 @@ describe('judgment alphas', () => {
       stepDurations: new Array(20).fill(60),
     });
     expect(alphas[0]).toBe(MIN_JUDGMENT_ALPHA);
-    expect(1 - alphas[0]).toBeLessThan(1);
+    expect(1 - 2 * alphas[0]).toBeLessThan(1);
     expect(sum(alphas)).toBeCloseTo(0.01, 10);
   });
 
@@ -119,12 +119,12 @@ describe('confidence for a judgment', () => {
     fixedConfidence: 0.98,
   };
 
-  it('is 1 - alpha_k for the spending methods', () => {
+  it('is 1 - 2 alpha_k for the spending methods (alpha_k on the failing side of a two-sided interval)', () => {
     expect(confidenceForJudgment({ ...plan, method: 'alpha-spending', stepIndex: 0 })).toBeCloseTo(
-      1 - 0.0035737401950878844,
+      1 - 2 * 0.0035737401950878844,
       15,
     );
-    expect(confidenceForJudgment({ ...plan, method: 'bonferroni', stepIndex: 3 })).toBe(1 - 0.0025);
+    expect(confidenceForJudgment({ ...plan, method: 'bonferroni', stepIndex: 3 })).toBe(1 - 0.005);
   });
 
   it("is the fixed level for 'none' (Kayenta: every interval at 98 %)", () => {
@@ -144,7 +144,7 @@ describe('confidence for a judgment', () => {
     expect(errorControl).toEqual({ method: 'alpha-spending', spending: 'pocock', runFalseRollbackRate: 0.01 });
     const steps = equalSteps.map((durationSeconds) => ({ durationSeconds }));
     expect(confidenceForRunStep({ confidenceLevel: 0.98, errorControl }, steps, 1)).toBeCloseTo(
-      1 - (0.006201145069582775 - 0.0035737401950878844),
+      1 - 2 * (0.006201145069582775 - 0.0035737401950878844),
       15,
     );
     expect(
