@@ -1,21 +1,22 @@
 /** Helpers for the errors the AWS SDK v3 throws (service exceptions carry the error code as `name`). */
 
-export function awsErrorName(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
-}
-
 export function isAwsError(error: unknown, ...names: string[]): boolean {
-  const name = awsErrorName(error);
-  return name !== undefined && names.includes(name);
+  return error instanceof Error && names.includes(error.name);
 }
 
+/** Error names that add nothing to their message. */
+const QUIET_NAMES = new Set(['Error', 'HttpStatusError']);
+
+/** One line for a log or a metric's error: the error code (AWS) or name, the message, the socket error behind it. */
 export function errorMessage(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  if (typeof error !== 'object' || error === null || typeof (error as Error).message !== 'string') return String(error);
+  const { name, message } = error as Error;
   // fetch() hides the socket error (ECONNREFUSED, ...) in `cause`.
-  const cause = (error as { cause?: unknown }).cause;
-  const detail =
-    cause instanceof Error && cause.message && !error.message.includes(cause.message) ? ` (${cause.message})` : '';
-  return `${error.name && error.name !== 'Error' ? `${error.name}: ` : ''}${error.message}${detail}`;
+  const cause = (error as { cause?: { message?: unknown } }).cause;
+  const causeMessage = typeof cause?.message === 'string' ? cause.message : '';
+  const detail = causeMessage && !message.includes(causeMessage) ? ` (${causeMessage})` : '';
+  const named = name && !QUIET_NAMES.has(name);
+  return `${named ? `${name}: ` : ''}${message}${detail}`;
 }
 
 /**

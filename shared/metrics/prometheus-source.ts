@@ -1,0 +1,155 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { errorMessage } from '../aws/errors';
+import type { MetricRequest, MetricSeries, MetricSource, Scope, Series } from './metric-source';
+import { evaluationRange, parseSampleValue, renderQuery, scopeSelector } from './prometheus-query';
+import { HttpStatusError, RetriesExhaustedError, withRetry, type RetryOptions } from './retry';
+import { emptySeries, toSeries } from './series';
+
+export interface PrometheusSourceOptions {
+  /** Base URL: `http://prometheus:9090`, or an Amazon Managed Prometheus workspace URL `.../workspaces/ws-...`. */
+  url: string;
+  stepSeconds: number;
+  scopeSelector: string;
+  /** Sign requests with SigV4 (Amazon Managed Service for Prometheus); credentials from the default chain. */
+  sigv4?: { region: string; service?: string };
+  credentials?: AwsCredentialIdentityProvider;
+  retry?: RetryOptions;
+  /** Per request (default 30 s). */
+  timeoutMs?: number;
+}
+
+interface QueryRangeResponse {
+  status: 'success' | 'error';
+  errorType?: string;
+  error?: string;
+  data?: { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] };
+}
+
+/** Metrics from Prometheus' /api/v1/query_range, one query per version with the version's label selector. */
+export class PrometheusSource implements MetricSource {
+  readonly description: string;
+  private readonly endpoint: URL;
+  private readonly signer?: SignatureV4;
+
+  constructor(private readonly options: PrometheusSourceOptions) {
+    this.endpoint = new URL(`${options.url.replace(/\/+$/, '')}/api/v1/query_range`);
+    this.description = `prometheus ${options.url}`;
+    if (options.sigv4) {
+      this.signer = new SignatureV4({
+        service: options.sigv4.service ?? 'aps',
+        region: options.sigv4.region,
+        credentials: options.credentials ?? defaultProvider(),
+        sha256: Sha256,
+      });
+    }
+  }
+
+  async fetch(request: MetricRequest): Promise<MetricSeries[]> {
+    const range = evaluationRange(request.window, this.options.stepSeconds);
+    const out: MetricSeries[] = [];
+    for (const { name, query } of request.metrics) {
+      if (query.type !== 'prometheus') {
+        out.push({
+          name,
+          baseline: emptySeries(),
+          canary: emptySeries(),
+          error: `a ${query.type} query cannot be answered by Prometheus (use a prometheus query)`,
+        });
+        continue;
+      }
+      if (!range) {
+        out.push({ name, baseline: emptySeries(), canary: emptySeries() });
+        continue;
+      }
+      try {
+        const [baseline, canary] = await Promise.all(
+          [request.scopes.baseline, request.scopes.canary].map((scope) => this.series(query.query, scope, range)),
+        );
+        out.push({ name, baseline, canary });
+      } catch (error) {
+        const detail = error instanceof RetriesExhaustedError ? error.message : errorMessage(error);
+        out.push({ name, baseline: emptySeries(), canary: emptySeries(), error: `${this.description}: ${detail}` });
+      }
+    }
+    return out;
+  }
+
+  private async series(template: string, scope: Scope, range: { start: number; end: number }): Promise<Series> {
+    const query = renderQuery(template, scopeSelector(this.options.scopeSelector, scope), this.options.stepSeconds);
+    const body = new URLSearchParams({
+      query,
+      start: String(range.start),
+      end: String(range.end),
+      step: `${this.options.stepSeconds}s`,
+    }).toString();
+    const response = await withRetry(() => this.post(body), this.options.retry);
+    const result = response.data?.result ?? [];
+    if (response.data?.resultType !== 'matrix') {
+      throw new Error(`expected a matrix from query_range, got ${response.data?.resultType} for ${query}`);
+    }
+    if (result.length > 1) {
+      const labels = result.slice(0, 3).map((r) => JSON.stringify(r.metric));
+      throw new Error(
+        `the query for the ${scope.role} returned ${result.length} series (${labels.join(', ')}); ` +
+          `aggregate them into one (e.g. sum(...) or avg(...)): ${query}`,
+      );
+    }
+    if (result.length === 0) return emptySeries();
+    return toSeries(result[0].values.map(([t, v]) => [Math.round(t * 1000), parseSampleValue(v)]));
+  }
+
+  private async post(body: string): Promise<QueryRangeResponse> {
+    const headers = await this.headers(body);
+    let res: Response;
+    try {
+      res = await fetch(this.endpoint, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      // Checked by shape, not instanceof: fetch's errors may come from another realm (e.g. under jest).
+      const cause = (error as { cause?: { message?: unknown } }).cause;
+      if ((error as Error).name === 'TypeError' && typeof cause?.message === 'string') {
+        // Keep the socket error's code for the retry decision, say plainly what happened.
+        throw new Error(`unreachable (${cause.message})`, { cause });
+      }
+      throw error;
+    }
+    const text = await res.text();
+    let parsed: QueryRangeResponse | undefined;
+    try {
+      parsed = JSON.parse(text) as QueryRangeResponse;
+    } catch {
+      parsed = undefined;
+    }
+    if (!res.ok || parsed?.status !== 'success') {
+      const why = parsed?.error ? `${parsed.errorType ?? 'error'}: ${parsed.error}` : text.slice(0, 200);
+      throw new HttpStatusError(res.status, `HTTP ${res.status}: ${why}`);
+    }
+    return parsed;
+  }
+
+  private async headers(body: string): Promise<Record<string, string>> {
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (!this.signer) return headers;
+    const url = this.endpoint;
+    const signed = await this.signer.sign({
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: url.pathname,
+      query: {},
+      headers: { ...headers, host: url.host },
+      body,
+    });
+    // fetch sets Host itself (to the same value that was signed).
+    const { host: _host, ...rest } = signed.headers;
+    return rest;
+  }
+}
