@@ -67,9 +67,10 @@ export class LocalMetricSource implements MetricSource {
         for (const q of plan.queries) {
           const result = raw.find((r) => r.id === q.query.Id);
           const failure = result?.messages.filter((m) => !BENIGN.has(m.code)).map((m) => `${m.code}: ${m.value}`);
-          if (failure?.length)
+          if (!failure?.length) results.set(q.query.Id ?? '', series(result));
+          else if (!errors.has(q.metric)) {
             errors.set(q.metric, `${this.description}: query for the ${q.role} returned ${failure.join('; ')}`);
-          else results.set(q.query.Id ?? '', series(result));
+          }
         }
       } catch (error) {
         const detail = error instanceof RetriesExhaustedError ? error.message : errorMessage(error);

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * In-process HTTP backends for the local router's tests: each answers `/health` with a settable status and
- * every other path with `?status=` (default 200) after `?delay=` ms (default `delayMs`), and counts its hits.
+ * every other path with `?status=` (default 200, or 500 for every `failEvery`-th) after `?delay=` ms (default
+ * `delayMs`), and counts its hits.
  */
 
 export interface TestBackend {
@@ -52,7 +53,8 @@ export async function startBackend(
         }
         backend.hits += 1;
         const delay = Number(url.searchParams.get('delay') ?? options.delayMs ?? 0);
-        const status = Number(url.searchParams.get('status') ?? 200);
+        const failed = options.failEvery !== undefined && backend.hits % options.failEvery === 0;
+        const status = Number(url.searchParams.get('status') ?? (failed ? 500 : 200));
         setTimeout(() => {
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ backend: name }));
