@@ -49,24 +49,34 @@ function cleaned(m: Metric): { baseline: number[]; canary: number[] } {
   return { baseline: clean(m.baseline), canary: clean(m.canary) };
 }
 
+/** CPU time of this process so far, ms (user + system): unlike wall time, not inflated by other processes. */
+function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
 /** Everything the judge computes per metric apart from classification and scoring; times mannWhitney alone too. */
-function judgeStatistics(m: Metric): { result: MannWhitneyResult; mannWhitneyMs: number } {
+function judgeStatistics(m: Metric): { result: MannWhitneyResult; mannWhitneyMs: number; mannWhitneyCpuMs: number } {
   const { baseline, canary } = cleaned(m);
   summaryStats(baseline);
   summaryStats(canary);
   meanRatio(baseline, canary);
   cles(baseline, canary);
   const t0 = process.hrtime.bigint();
+  const c0 = cpuMs();
   const result = mannWhitney(baseline, canary, { confidenceLevel: CONFIDENCE_LEVEL });
-  return { result, mannWhitneyMs: Number(process.hrtime.bigint() - t0) / 1e6 };
+  return { result, mannWhitneyMs: Number(process.hrtime.bigint() - t0) / 1e6, mannWhitneyCpuMs: cpuMs() - c0 };
 }
 
 interface ChildReport {
   size: number;
   metrics: number;
   perMetricMs: number[];
+  perMetricCpuMs: number[];
   mannWhitneyMs: number[];
+  mannWhitneyCpuMs: number[];
   totalMs: number;
+  totalCpuMs: number;
   dataRssMb: number;
   peakRssMb: number;
   first: MannWhitneyResult;
@@ -76,24 +86,44 @@ function runChild(size: number, count: number): ChildReport {
   const data = Array.from({ length: count }, (_, i) => metric(i, size));
   const dataRssMb = process.memoryUsage().rss / 2 ** 20;
   const perMetricMs: number[] = [];
+  const perMetricCpuMs: number[] = [];
   const mannWhitneyMs: number[] = [];
+  const mannWhitneyCpuMs: number[] = [];
   let first: MannWhitneyResult | undefined;
   const start = process.hrtime.bigint();
+  const cpuStart = cpuMs();
   for (const m of data) {
     const t0 = process.hrtime.bigint();
-    const { result, mannWhitneyMs: ms } = judgeStatistics(m);
+    const c0 = cpuMs();
+    const timed = judgeStatistics(m);
     perMetricMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    mannWhitneyMs.push(ms);
-    first ??= result;
+    perMetricCpuMs.push(cpuMs() - c0);
+    mannWhitneyMs.push(timed.mannWhitneyMs);
+    mannWhitneyCpuMs.push(timed.mannWhitneyCpuMs);
+    first ??= timed.result;
   }
   const totalMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const totalCpuMs = cpuMs() - cpuStart;
   const peakRssMb = process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
   if (!first) throw new Error('no metrics');
-  return { size, metrics: count, perMetricMs, mannWhitneyMs, totalMs, dataRssMb, peakRssMb, first };
+  return {
+    size,
+    metrics: count,
+    perMetricMs,
+    perMetricCpuMs,
+    mannWhitneyMs,
+    mannWhitneyCpuMs,
+    totalMs,
+    totalCpuMs,
+    dataRssMb,
+    peakRssMb,
+    first,
+  };
 }
 
 interface RReport {
   seconds: number;
+  cpuSeconds: number;
   lower: number;
   upper: number;
   estimate: number;
@@ -116,12 +146,13 @@ function runR(size: number): RReport {
       `canary <- scan("${join(dir, 'canary.txt')}", quiet = TRUE)`,
       't <- system.time(r <- wilcox.test(canary, baseline, conf.int = TRUE, exact = FALSE, correct = TRUE,',
       `  conf.level = ${CONFIDENCE_LEVEL}))`,
-      'cat(sprintf("%.17g", c(t[["elapsed"]], r$conf.int[1], r$conf.int[2], r$estimate, r$p.value)), sep = "\\n")',
+      'cpu <- t[["user.self"]] + t[["sys.self"]]',
+      'cat(sprintf("%.17g", c(t[["elapsed"]], cpu, r$conf.int[1], r$conf.int[2], r$estimate, r$p.value)), sep = "\\n")',
     ].join('\n');
     const out = spawnSync('Rscript', ['-e', script], { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (out.status !== 0) throw new Error(`Rscript failed: ${out.stderr}`);
-    const [seconds, lower, upper, estimate, pValue] = out.stdout.trim().split('\n').map(Number);
-    return { seconds, lower, upper, estimate, pValue };
+    const [seconds, cpuSeconds, lower, upper, estimate, pValue] = out.stdout.trim().split('\n').map(Number);
+    return { seconds, cpuSeconds, lower, upper, estimate, pValue };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -147,7 +178,9 @@ function listFlag(args: string[], name: string, fallback: number[]): number[] {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-const fixed = (v: number, digits = 1) => v.toFixed(digits).padStart(9);
+const col = (v: number | string, width: number, digits = 1) =>
+  (typeof v === 'number' ? v.toFixed(digits) : v).padStart(width);
+const sci = (v: number) => v.toExponential(1).padStart(10);
 
 function main(args: string[]): void {
   if (args[0] === '--child') {
@@ -167,46 +200,71 @@ function main(args: string[]): void {
   };
 
   log(`judge statistics benchmark: node ${process.version}, confidence ${CONFIDENCE_LEVEL}, seed ${SEED}`);
-  log('points = per side (baseline and canary each); times are wall clock; each row runs in a fresh process');
+  log('points per side (baseline and canary each); one fresh process per row; per metric: clean + stats + effect');
+  log('sizes + mannWhitney. "first" includes JIT warm-up. CPU = user + system time of the process.');
   log('');
-  log('   points  metrics  total ms  first ms  median ms   max ms  data RSS MB  peak RSS MB');
+  log('  points metrics  total ms  total CPU ms  first ms  median ms  max ms  median CPU ms  data RSS MB  peak RSS MB');
   const reports: ChildReport[] = [];
   for (const size of sizes) {
     for (const count of counts) {
       const r = spawnChild(size, count);
       reports.push(r);
-      const rest = r.perMetricMs.slice(1);
+      const later = (xs: number[]) => (xs.length > 1 ? xs.slice(1) : xs);
       log(
-        `${String(size).padStart(9)}${String(count).padStart(9)}${fixed(r.totalMs)} ${fixed(r.perMetricMs[0])}  ` +
-          `${fixed(rest.length ? median(rest) : r.perMetricMs[0])}${fixed(Math.max(...r.perMetricMs))}    ` +
-          `${fixed(r.dataRssMb)}    ${fixed(r.peakRssMb)}`,
+        col(size, 8, 0) +
+          col(count, 8, 0) +
+          col(r.totalMs, 10) +
+          col(r.totalCpuMs, 14) +
+          col(r.perMetricMs[0], 10) +
+          col(median(later(r.perMetricMs)), 11) +
+          col(Math.max(...r.perMetricMs), 8) +
+          col(median(later(r.perMetricCpuMs)), 15) +
+          col(r.dataRssMb, 13) +
+          col(r.peakRssMb, 13),
       );
     }
   }
 
-  const rRows: { size: number; r: RReport; oursMs: number; ours: MannWhitneyResult }[] = [];
+  const rRows: {
+    size: number;
+    r: RReport;
+    oursMs: number;
+    oursCpuMs: number;
+    warmCpuMs: number;
+    ours: MannWhitneyResult;
+  }[] = [];
   if (withR) {
     log('');
-    log("R's wilcox.test(canary, baseline, conf.int = TRUE, exact = FALSE, correct = TRUE, conf.level = 0.98),");
+    log("R's wilcox.test(canary, baseline, conf.int = TRUE, exact = FALSE, correct = TRUE, conf.level = 0.98) on the");
+    log('cleaned samples of metric 0 of each size, timed inside R. Ours: that mannWhitney call, cold (first in its');
+    log('process), and warm (median CPU of the later mannWhitney calls of this size).');
     log(
-      'on the same cleaned samples as metric 0 of each size; ours = that mannWhitney call, first (cold) in its process:',
+      '  points   R s  R CPU s  cold ms  cold CPU ms  warm CPU ms  R/cold  R/warm  |R lower - ours|  |R upper - ours|  p rel. diff',
     );
-    log('   points      R s    ours ms  R / ours  |R lower - ours|  |R upper - ours|  p rel. diff');
     for (const size of sizes) {
-      const r = runR(size);
-      const row = reports.find((x) => x.size === size);
+      const rows = reports.filter((x) => x.size === size);
+      const row = rows[0];
       if (!row) continue;
+      const later = rows.flatMap((x) => x.mannWhitneyCpuMs.slice(1));
+      const warmCpuMs = later.length ? median(later) : NaN;
+      const r = runR(size);
       const ours = row.first;
       const oursMs = row.mannWhitneyMs[0];
-      rRows.push({ size, r, oursMs, ours });
+      const oursCpuMs = row.mannWhitneyCpuMs[0];
+      rRows.push({ size, r, oursMs, oursCpuMs, warmCpuMs, ours });
+      const ratio = (ms: number) => (Number.isFinite(ms) ? `${Math.round((r.cpuSeconds * 1000) / ms)}x` : '-');
       log(
-        `${String(size).padStart(9)}${fixed(r.seconds, 2)}  ${fixed(oursMs)}  ${fixed((r.seconds * 1000) / oursMs, 0)}   ${Math.abs(
-          r.lower - ours.lower,
-        )
-          .toExponential(2)
-          .padStart(14)}  ${Math.abs(r.upper - ours.upper)
-          .toExponential(2)
-          .padStart(16)}  ${(Math.abs(r.pValue - ours.pValue) / r.pValue).toExponential(2).padStart(11)}`,
+        col(size, 8, 0) +
+          col(r.seconds, 6, 2) +
+          col(r.cpuSeconds, 9, 2) +
+          col(oursMs, 9) +
+          col(oursCpuMs, 13) +
+          col(warmCpuMs, 13) +
+          col(ratio(oursCpuMs), 8) +
+          col(ratio(warmCpuMs), 8) +
+          col(sci(Math.abs(r.lower - ours.lower)), 18) +
+          col(sci(Math.abs(r.upper - ours.upper)), 18) +
+          col(sci(Math.abs(r.pValue - ours.pValue) / r.pValue), 13),
       );
     }
   } else {
