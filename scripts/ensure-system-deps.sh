@@ -25,3 +25,9 @@ if ! python3 -c 'import moto' >/dev/null 2>&1; then
   echo "  install it with: python3 -m pip install 'moto[server]'" >&2
   exit 1
 fi
+
+if ! command -v cfn-lint >/dev/null 2>&1; then
+  echo "canary-judge: cfn-lint is not on PATH (the CDK template test lints the synthesized stack with it)." >&2
+  echo "  install it with: python3 -m pip install cfn-lint" >&2
+  exit 1
+fi
