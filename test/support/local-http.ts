@@ -20,7 +20,12 @@ export interface TestBackend {
 
 export async function startBackend(
   name: string,
-  options: { delayMs?: number; port?: number } = {},
+  options: {
+    delayMs?: number;
+    port?: number;
+    /** Answer every n-th request with 500. */
+    failEvery?: number;
+  } = {},
 ): Promise<TestBackend> {
   let server: Server | undefined;
   const backend = {
