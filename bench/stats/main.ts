@@ -1,0 +1,82 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Command, InvalidArgumentError } from 'commander';
+import { mergeCells, type Cell } from './harness';
+import { renderReport, summaryJson } from './report';
+import { buildSetup, type SetupIds } from './setup';
+import type { WorkerTask } from './worker';
+
+/**
+ * `npm run bench:stats`: simulates thousands of seeded canary runs per scenario, judges them with the real judge
+ * and decision rule, and prints false-rollback and detection rates. The last line is one JSON object.
+ */
+
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const program = new Command()
+  .name('bench:stats')
+  .description('False rollbacks and missed regressions of the judge over simulated runs')
+  .option('-r, --repetitions <n>', 'runs per (profile, scenario, policy)', positiveInt, 4000)
+  .option('-s, --seed <n>', 'seed of the first repetition (repetition r uses seed + r)', positiveInt, 1)
+  .option('-w, --workers <n>', 'worker threads', positiveInt, Math.min(2, availableParallelism()))
+  .option('--profiles <ids>', 'comma-separated run profiles (default: all)', list)
+  .option('--scenarios <ids>', 'comma-separated scenarios (default: all)', list)
+  .option('--policies <ids>', 'comma-separated policies (default: all)', list)
+  .option('--quiet', 'no progress output on stderr');
+
+function runWorker(task: WorkerTask): Promise<Cell[]> {
+  return new Promise((resolve, reject) => {
+    // The worker is TypeScript too: it inherits this process's execArgv (ts-node's register hook).
+    const worker = new Worker(path.join(__dirname, `worker${path.extname(__filename)}`), { workerData: task });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`worker exited with code ${code}`)));
+  });
+}
+
+async function main(): Promise<void> {
+  program.parse();
+  const opts = program.opts<{
+    repetitions: number;
+    seed: number;
+    workers: number;
+    profiles?: string[];
+    scenarios?: string[];
+    policies?: string[];
+    quiet?: boolean;
+  }>();
+  const ids: SetupIds = { profiles: opts.profiles, scenarios: opts.scenarios, policies: opts.policies };
+  const setup = buildSetup(ids);
+  const started = Date.now();
+  const chunks = Math.min(opts.workers, opts.repetitions);
+  const bounds = Array.from({ length: chunks + 1 }, (_, i) => Math.round((i * opts.repetitions) / chunks));
+  if (!opts.quiet) {
+    const cells = setup.profiles.reduce((n, p) => n + setup.scenarios.length * setup.policiesFor(p).length, 0);
+    process.stderr.write(
+      `bench:stats: ${opts.repetitions} repetitions × ${cells} cells on ${chunks} worker(s), seed ${opts.seed}...\n`,
+    );
+  }
+  const parts = await Promise.all(
+    bounds.slice(0, -1).map((from, i) => runWorker({ ids, seed: opts.seed, from, to: bounds[i + 1] })),
+  );
+  const input = { cells: mergeCells(parts), setup, repetitions: opts.repetitions, seed: opts.seed };
+  const seconds = (Date.now() - started) / 1000;
+  console.log(renderReport(input));
+  console.log('', `elapsed ${seconds.toFixed(1)} s on ${chunks} worker(s)`);
+  console.log(JSON.stringify({ ...summaryJson(input), elapsedSeconds: seconds }));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

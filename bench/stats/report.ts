@@ -1,0 +1,139 @@
+import { confidenceForJudgment } from '../../shared/judge/error-control';
+import { cellKey, type Cell, type HarnessSetup } from './harness';
+import type { Policy } from './judge-run';
+import { binomialUpperBound, meanRollbackStep, rollbackRate, rollbackRateByStep, type Tally } from './tally';
+import type { RunProfile } from './world';
+
+export interface ReportInput {
+  cells: Cell[];
+  setup: HarnessSetup;
+  repetitions: number;
+  seed: number;
+}
+
+const pct = (x: number): string => (Number.isNaN(x) ? '-' : `${(100 * x).toFixed(2)}%`);
+const step = (x: number): string => (Number.isNaN(x) ? '-' : x.toFixed(2));
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function tallyOf(input: ReportInput, profile: string, scenario: string, policy: string): Tally {
+  const cell = input.cells.find((c) => cellKey(c.profile, c.scenario, c.policy) === cellKey(profile, scenario, policy));
+  if (!cell) throw new Error(`no result for ${cellKey(profile, scenario, policy)}`);
+  return cell.tally;
+}
+
+export function judgmentConfidences(policy: Policy, profile: RunProfile): number[] {
+  const stepDurations = profile.steps.map((s) => s.durationSeconds);
+  return stepDurations.map((_, stepIndex) =>
+    confidenceForJudgment({
+      ...policy.errorControl,
+      stepDurations,
+      stepIndex,
+      fixedConfidence: policy.confidenceLevel,
+    }),
+  );
+}
+
+const confidenceText = (levels: number[]): string =>
+  levels.map((c) => (1 - c < 1e-4 ? `1-${(1 - c).toExponential(1)}` : `${(100 * c).toFixed(2)}`)).join('/');
+
+const pct1 = (x: number): string => (Number.isNaN(x) ? '-' : (100 * x).toFixed(1));
+
+/**
+ * Per profile: every scenario under the default policy and Kayenta's behaviour; then every policy judged on the
+ * profile side by side (confidence per judgment, A/A false rollbacks with a 95 % upper bound, detection overall /
+ * by step 2 per regression, and which metrics failed in the A/A rollbacks).
+ */
+export function renderReport(input: ReportInput): string {
+  const { setup } = input;
+  const out: string[] = [];
+  const nullScenario = setup.scenarios.find((s) => s.null);
+  const regressions = setup.scenarios.filter((s) => !s.null);
+  for (const profile of setup.profiles) {
+    const policies = setup.policiesFor(profile);
+    const main = ['default', 'kayenta'].flatMap((id) => policies.filter((p) => p.id === id));
+    const shown = main.length > 0 ? main : policies.slice(0, 2);
+    out.push('', `== ${profile.label} — ${input.repetitions} runs per cell, seed ${input.seed}`, '');
+    out.push(
+      'Rollback rate (A/A: false rollbacks; regressions: detection), share rolled back by step 2, mean step of the rollback:',
+    );
+    const header = ['scenario'];
+    for (const p of shown) header.push(`${p.id}: rollback`, 'by step 2', 'mean step');
+    const rows = setup.scenarios.map((s) => {
+      const row = [s.label];
+      for (const p of shown) {
+        const t = tallyOf(input, profile.id, s.id, p.id);
+        row.push(pct(rollbackRate(t)), pct(rollbackRateByStep(t, 2)), step(meanRollbackStep(t)));
+      }
+      return row;
+    });
+    out.push(table(header, rows), '');
+    out.push('Policies: confidence of each judgment (%); A/A false rollbacks; detection % overall / by step 2:');
+    const policyRows = policies.map((p) => {
+      const row = [p.id, confidenceText(judgmentConfidences(p, profile))];
+      if (nullScenario) {
+        const t = tallyOf(input, profile.id, nullScenario.id, p.id);
+        const rolledBack = t.rollbacksAtStep.reduce((a, b) => a + b, 0);
+        row.push(pct(rollbackRate(t)), pct(binomialUpperBound(rolledBack, t.runs, 0.95)));
+      } else row.push('-', '-');
+      for (const s of regressions) {
+        const t = tallyOf(input, profile.id, s.id, p.id);
+        row.push(`${pct1(rollbackRate(t))}/${pct1(rollbackRateByStep(t, 2))}`);
+      }
+      return row;
+    });
+    out.push(table(['policy', 'confidence', 'A/A', '95% upper', ...regressions.map((s) => s.id)], policyRows), '');
+    if (nullScenario) {
+      out.push('Metrics not Pass at the A/A rollbacks (a rollback can name several):');
+      for (const p of policies) {
+        const t = tallyOf(input, profile.id, nullScenario.id, p.id);
+        const causes = Object.entries(t.failingMetrics).sort((a, b) => b[1] - a[1]);
+        out.push(`  ${p.id}: ${causes.map(([m, n]) => `${m} ${n}`).join(', ') || 'none'}`);
+      }
+    }
+    out.push('', 'Policies: ' + policies.map((p) => `${p.id} = ${p.label}`).join('; '));
+  }
+  return out.join('\n');
+}
+
+/** The machine-readable summary: the default policy on the first profile (rates as fractions). */
+export function summaryJson(input: ReportInput): Record<string, unknown> {
+  const profile = input.setup.profiles[0];
+  const policies = input.setup.policiesFor(profile);
+  const policy = policies.find((p) => p.id === 'default') ?? policies[0];
+  const kayenta = policies.find((p) => p.id === 'kayenta');
+  const rate = (scenario: string, p: Policy) => tallyOf(input, profile.id, scenario, p.id);
+  const has = (id: string) => input.setup.scenarios.some((s) => s.id === id);
+  const summary: Record<string, unknown> = {
+    repetitions: input.repetitions,
+    profile: profile.id,
+    policy: policy.id,
+    seed: input.seed,
+    confidenceLevels: judgmentConfidences(policy, profile),
+  };
+  if (has('aa')) {
+    const t = rate('aa', policy);
+    summary.aaFalseRollbackRate = rollbackRate(t);
+    summary.aaFalseRollbackUpper95 = binomialUpperBound(Math.round(rollbackRate(t) * t.runs), t.runs, 0.95);
+    if (kayenta) summary.kayentaAaFalseRollbackRate = rollbackRate(rate('aa', kayenta));
+  }
+  if (has('latency-10pct')) {
+    summary.detectionRateLatency10pctByStep2 = rollbackRateByStep(rate('latency-10pct', policy), 2);
+    if (kayenta)
+      summary.kayentaDetectionRateLatency10pctByStep2 = rollbackRateByStep(rate('latency-10pct', kayenta), 2);
+  }
+  const detection: Record<string, number> = {};
+  const meanStep: Record<string, number> = {};
+  for (const s of input.setup.scenarios.filter((x) => !x.null)) {
+    detection[s.id] = rollbackRate(rate(s.id, policy));
+    meanStep[s.id] = meanRollbackStep(rate(s.id, policy));
+  }
+  summary.detectionRate = detection;
+  summary.meanDetectionStep = meanStep;
+  return summary;
+}
