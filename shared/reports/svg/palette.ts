@@ -1,0 +1,21 @@
+import type { Classification, Verdict } from '../../judge/types';
+
+/** Colours: blue/orange for baseline/canary (distinguishable with the common colour-vision deficiencies). */
+
+export const BASELINE_COLOR = '#2563eb';
+export const CANARY_COLOR = '#ea580c';
+
+export const VERDICT_COLORS: Record<Verdict, string> = {
+  pass: '#15803d',
+  marginal: '#b45309',
+  fail: '#b91c1c',
+};
+
+export const CLASSIFICATION_COLORS: Record<Classification, string> = {
+  Pass: '#15803d',
+  High: '#b91c1c',
+  Low: '#b91c1c',
+  Nodata: '#6b7280',
+  NodataFailMetric: '#b91c1c',
+  Error: '#7c3aed',
+};
