@@ -12,6 +12,8 @@ export interface TestBackend {
   readonly port: number;
   /** Non-health requests answered. */
   hits: number;
+  /** Most non-health requests in progress at once. */
+  maxInFlight: number;
   healthStatus: number;
   close(): Promise<void>;
   /** Listen again on the same port after close(). */
@@ -28,10 +30,12 @@ export async function startBackend(
   } = {},
 ): Promise<TestBackend> {
   let server: Server | undefined;
+  let inFlight = 0;
   const backend = {
     name,
     port: options.port ?? 0,
     hits: 0,
+    maxInFlight: 0,
     healthStatus: 200,
     close: async () => {
       const s = server;
@@ -57,6 +61,9 @@ export async function startBackend(
           return;
         }
         backend.hits += 1;
+        inFlight += 1;
+        backend.maxInFlight = Math.max(backend.maxInFlight, inFlight);
+        res.once('close', () => (inFlight -= 1));
         const delay = Number(url.searchParams.get('delay') ?? options.delayMs ?? 0);
         const failed = options.failEvery !== undefined && backend.hits % options.failEvery === 0;
         const status = Number(url.searchParams.get('status') ?? (failed ? 500 : 200));
