@@ -28,6 +28,9 @@ export const CLEANUP_STATES = {
   notifyFailed: 'NotifyFailed',
 } as const;
 
+/** Written to the run's reports once cleanup notified, so a redelivered event does not notify twice. */
+export const CLEANUP_RECORD = 'cleanup.json';
+
 export type EndedStatus = 'ABORTED' | 'TIMED_OUT' | 'FAILED';
 
 export interface EndedExecution {
@@ -126,7 +129,16 @@ export async function cleanupAfter(execution: EndedExecution, deps: CleanupDeps)
       };
     }
   }
-  if (!notifyDone) await notify(current, { reports: adapters.reports, notifiers: adapters.notifiers, log: deps.log });
+  // EventBridge delivers at least once: a second delivery tears down again (idempotent) but does not notify again.
+  const notifiedBefore = (await adapters.reports.get(state.runId, CLEANUP_RECORD)) !== undefined;
+  const notifying = !notifyDone && !notifiedBefore;
+  if (notifying) {
+    await notify(current, { reports: adapters.reports, notifiers: adapters.notifiers, log: deps.log });
+  }
   if (teardownError) throw teardownError;
-  return { ...report, tornDown: !teardownDone, notified: !notifyDone };
+  const result = { ...report, tornDown: !teardownDone, notified: notifying };
+  if (notifying) {
+    await adapters.reports.put(state.runId, CLEANUP_RECORD, JSON.stringify(result), 'application/json');
+  }
+  return result;
 }
