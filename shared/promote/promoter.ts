@@ -1,0 +1,6 @@
+import type { RunState } from '../run/run-state';
+
+/** Rolls a canary that passed out to production; returns what it did, for the run's outcome. */
+export interface Promoter {
+  promote(state: RunState): Promise<string>;
+}
