@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import type { RunInputRaw } from '../shared/config/run-config';
+import { ValidationError } from '../shared/config/validation';
+import { runWorkflow } from './runner/run-workflow';
+import { EXIT, runResultJson, verdictLines, type RunResultJson } from './runner/summary';
+
+/**
+ * `npm start`: the whole product on this machine, no AWS. A healthy canary is promoted, then a regressed
+ * one is rolled back, each a real run of the workflow: sample-service processes behind the local router,
+ * real load, real metrics, the judge, the HTML report. `--scenario` runs one of them.
+ */
+
+const SCENARIOS = {
+  healthy: { file: 'local-run.json', expect: 'promote', what: 'the canary is as good as the baseline' },
+  latency: { file: 'local-latency.json', expect: 'rollback', what: 'the canary is 50% slower' },
+  errors: { file: 'local-errors.json', expect: 'rollback', what: 'the canary answers 20% of requests with 500' },
+  crash: { file: 'local-crash.json', expect: 'rollback', what: 'the canary crashes after 100 requests' },
+} as const;
+
+type Scenario = keyof typeof SCENARIOS;
+
+const DEFAULT_SCENARIOS: Scenario[] = ['healthy', 'latency'];
+/** Requests per second: even the first step (10%) gives each version ~15 requests per 1-second period. */
+const DEMO_RPS = 150;
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+async function loadScenario(scenario: Scenario): Promise<RunInputRaw> {
+  const file = path.join(repoRoot, 'examples', SCENARIOS[scenario].file);
+  const input = JSON.parse(await readFile(file, 'utf8')) as RunInputRaw;
+  // The examples start dist/local/sample-service/main.js relative to the repository, wherever npm start runs.
+  const rooted = (spec: RunInputRaw['baseline']) =>
+    spec.local ? { ...spec, local: { cwd: repoRoot, ...spec.local } } : spec;
+  return { ...input, baseline: rooted(input.baseline), canary: rooted(input.canary) };
+}
+
+interface DemoOptions {
+  scenario?: Scenario;
+  json?: boolean;
+  speed: number;
+}
+
+async function main(): Promise<number> {
+  const program = new Command('npm start --')
+    .description(
+      'canary-judge demo: real canary runs on this machine (local router, sample service, load, judge, report).',
+    )
+    .addOption(
+      new Option('--scenario <name>', `run one scenario (default: ${DEFAULT_SCENARIOS.join(' then ')})`).choices(
+        Object.keys(SCENARIOS),
+      ),
+    )
+    .option('--json', "print one JSON object with every run's result (progress goes to stderr)")
+    .option('--speed <n>', 'run N times faster (fewer samples per judgment)', Number, 1)
+    .addHelpText(
+      'after',
+      `\nScenarios:\n${Object.entries(SCENARIOS)
+        .map(([name, s]) => `  ${name.padEnd(8)} ${s.what}; expected: ${s.expect}`)
+        .join('\n')}\n\nExit code 0 when every run ended as expected.`,
+    );
+  const options = program.parse().opts<DemoOptions>();
+  const scenarios = options.scenario ? [options.scenario] : DEFAULT_SCENARIOS;
+  const out = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
+
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    out('interrupted: restoring production traffic and tearing down');
+    controller.abort();
+  });
+
+  const results: (RunResultJson & { scenario: Scenario; expected: string })[] = [];
+  for (const scenario of scenarios) {
+    if (controller.signal.aborted) break;
+    out(`\n=== scenario ${scenario}: ${SCENARIOS[scenario].what} (expected: ${SCENARIOS[scenario].expect}) ===`);
+    const summary = await runWorkflow({
+      input: await loadScenario(scenario),
+      target: 'local',
+      speed: options.speed,
+      rps: DEMO_RPS,
+      approval: 'reject',
+      progress: out,
+      signal: controller.signal,
+    });
+    for (const line of verdictLines(summary)) out(line);
+    results.push({ scenario, expected: SCENARIOS[scenario].expect, ...runResultJson(summary) });
+  }
+  if (options.json) process.stdout.write(`${JSON.stringify({ runs: results })}\n`);
+  else {
+    out('\n=== summary ===');
+    for (const r of results) {
+      out(
+        `${r.scenario.padEnd(8)} ${r.decision.padEnd(8)} score ${String(r.score ?? '-').padStart(6)}  ${r.report ?? ''}`,
+      );
+    }
+  }
+  if (controller.signal.aborted) return EXIT.interrupted;
+  return results.every((r) => r.decision === r.expected) ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `demo: ${error instanceof ValidationError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = error instanceof ValidationError ? EXIT.badInput : EXIT.runError;
+  },
+);

@@ -1,0 +1,70 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { LocalLaunch } from '../../shared/config/run-config';
+import { spawnInstance, stopInstance, type SpawnedInstance } from '../../shared/fleet/local-processes';
+import { freePort } from '../common/free-port';
+
+/**
+ * The production fleet of a local run: the baseline version's command, started before the run as the
+ * router's production target group, as a service would already be running before a canary. The processes
+ * are started like LocalFleet's instances (own process group, log file, killed if this process exits).
+ */
+
+export interface ProductionInstance extends SpawnedInstance {
+  port: number;
+}
+
+const READY_TIMEOUT_MS = 15_000;
+const STOP_GRACE_MS = 3000;
+
+async function waitUntilServing(instance: ProductionInstance, healthPath: string, logFile: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${instance.port}${healthPath}`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(
+    `production instance (pid ${instance.pid}) did not answer ${healthPath} within ${READY_TIMEOUT_MS / 1000}s; see ${logFile}`,
+  );
+}
+
+export async function startProduction(
+  spec: LocalLaunch,
+  version: string,
+  options: { healthPath: string; logDir: string; env?: NodeJS.ProcessEnv },
+): Promise<ProductionInstance[]> {
+  await mkdir(options.logDir, { recursive: true });
+  const instances: ProductionInstance[] = [];
+  try {
+    for (let i = 0; i < spec.instanceCount; i++) {
+      const port = await freePort();
+      const logFile = path.join(options.logDir, `production-${i}.log`);
+      const env = {
+        ...(options.env ?? process.env),
+        ...spec.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ROLE: 'production',
+        VERSION: version,
+        // The sample service exits when its launcher is gone, even after a SIGKILL that skips exit hooks.
+        CANARY_JUDGE_PARENT_PID: String(process.pid),
+      };
+      const instance = { ...(await spawnInstance(spec.command, { env, cwd: spec.cwd, logFile })), port };
+      instances.push(instance);
+      await waitUntilServing(instance, options.healthPath, logFile);
+    }
+    return instances;
+  } catch (error) {
+    await stopProduction(instances);
+    throw error;
+  }
+}
+
+export async function stopProduction(instances: ProductionInstance[]): Promise<void> {
+  await Promise.all(instances.map((instance) => stopInstance(instance, STOP_GRACE_MS)));
+}

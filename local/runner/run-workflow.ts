@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Context } from 'aws-lambda';
+import { makeHandler as checkHealth } from '../../functions/check-health/handler';
+import type { HandlerOptions, TaskHandler } from '../../functions/common/task-handler';
+import { makeHandler as judge } from '../../functions/judge/handler';
+import { makeHandler as notify } from '../../functions/notify/handler';
+import { makeHandler as promote } from '../../functions/promote/handler';
+import { makeHandler as provision } from '../../functions/provision/handler';
+import { makeHandler as rollback } from '../../functions/rollback/handler';
+import { makeHandler as shiftWeight } from '../../functions/shift-weight/handler';
+import { makeHandler as teardown } from '../../functions/teardown/handler';
+import { makeHandler as validate } from '../../functions/validate/handler';
+import { DEFAULT_REPORTS_DIR, DEFAULT_STATE_DIR } from '../../shared/adapters';
+import { runInputSchema, type RunInput, type RunInputRaw } from '../../shared/config/run-config';
+import { parseOrThrow } from '../../shared/config/validation';
+import type { Verdict } from '../../shared/judge/types';
+import type { ApprovalResult, JudgmentSummary, RunState } from '../../shared/run/run-state';
+import { assertMetricsResolvable } from '../../shared/run/start';
+import { buildDefinition, localFunctionArns, TASK_STATES, type TaskStateName } from '../../state-machines/definition';
+import { executeDefinition, type ApprovalRequest, type ExecutionStatus, type TaskFunction } from './execute';
+import { createProgressPrinter } from './progress';
+import { applySpeed } from './speed';
+import { startStandIns, type RouterAfterRun, type StandIns } from './stand-ins';
+
+/**
+ * One canary run outside Step Functions: the workflow's ASL executed by aws-local-stepfunctions, each Task
+ * running the same handler as on AWS, in-process. `local` starts the stand-ins (router with production, load)
+ * and points the handlers at them; `aws` uses the AWS adapters (credentials and endpoints from the
+ * environment) and starts nothing. Whatever happens, the run's resources and the stand-ins are gone after.
+ */
+
+export type ApprovalMode = 'approve' | 'reject' | 'ask';
+
+export interface RunWorkflowOptions {
+  /** The run input as read from the config file (validated here, before anything starts). */
+  input: unknown;
+  /** Overrides the input's target. */
+  target?: 'local' | 'aws';
+  /** Makes the run N times faster (see speed.ts). */
+  speed?: number;
+  reportsDir?: string;
+  stateDir?: string;
+  /** How AwaitApproval is answered locally (a real task-token callback is AWS-only). Default: reject. */
+  approval?: ApprovalMode;
+  /** For approval 'ask': asks a person a yes/no question. */
+  ask?: (question: string) => Promise<boolean>;
+  /** Requests per second the local load generator offers. */
+  rps?: number;
+  /** Progress lines (default: none). */
+  progress?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+export interface StepResult {
+  step: number;
+  weight: number;
+  score: number;
+  verdict: Verdict;
+  action: JudgmentSummary['action'];
+  reason: string;
+  metrics: { name: string; classification: string }[];
+}
+
+export interface RunSummary {
+  runId?: string;
+  /** The execution's status: SUCCEEDED only when promoted. */
+  status: ExecutionStatus;
+  /** The Fail state's error name, e.g. CanaryRolledBack, CanaryRunFailed, ValidationError. */
+  error?: string;
+  cause?: string;
+  decision: 'promote' | 'rollback';
+  verdict?: Verdict;
+  score?: number;
+  reason?: string;
+  steps: StepResult[];
+  /** Where the HTML report is (a file path locally, a pre-signed URL on AWS). */
+  report?: string;
+  transitions: number;
+  /** Local runs: the router as the run left it, checked before the router stops. */
+  routerAfterRun?: RouterAfterRun;
+  state?: RunState;
+}
+
+export const DEFAULT_RPS = 120;
+
+function lambdaContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: localFunctionArns()[TASK_STATES[functionName as TaskStateName]] ?? functionName,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/local/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 300_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+const HANDLER_FACTORIES: Record<TaskStateName, (options: HandlerOptions) => TaskHandler> = {
+  Validate: validate,
+  Provision: provision,
+  CheckHealth: checkHealth,
+  ShiftWeight: shiftWeight,
+  Judge: judge,
+  Promote: promote,
+  Rollback: rollback,
+  Teardown: teardown,
+  Notify: notify,
+};
+
+/**
+ * The handlers as the executor's task functions. Invocations still running are tracked: an aborted
+ * execution does not wait for them, but the clean-up after it must (a launch finishing after teardown
+ * would leave instances behind).
+ */
+function taskFunctions(env: NodeJS.ProcessEnv): {
+  tasks: Record<TaskStateName, TaskFunction>;
+  settled: () => Promise<void>;
+} {
+  const running = new Set<Promise<unknown>>();
+  const entries = Object.entries(HANDLER_FACTORIES).map(([name, factory]) => {
+    const handler = factory({ env });
+    const invoke = (payload: unknown) => {
+      const call = handler(payload, lambdaContext(name));
+      running.add(call);
+      void call.catch(() => undefined).finally(() => running.delete(call));
+      return call;
+    };
+    return [name, invoke];
+  });
+  return {
+    tasks: Object.fromEntries(entries) as Record<TaskStateName, TaskFunction>,
+    settled: async () => {
+      await Promise.allSettled([...running]);
+    },
+  };
+}
+
+function approver(options: RunWorkflowOptions): (request: ApprovalRequest) => Promise<ApprovalResult> {
+  return async ({ state }) => {
+    const mode = options.approval ?? 'reject';
+    if (mode === 'approve') return { approved: true, by: 'canary-judge run --approve' };
+    if (mode === 'reject')
+      return {
+        approved: false,
+        by: 'canary-judge run',
+        comment: 'no approval given (use --approve, or run on a terminal)',
+      };
+    const last = state.judgments.at(-1);
+    const question = `Promote ${state.input.service} ${state.input.canary.version} (score ${last?.score ?? '-'}, ${last?.verdict ?? '-'})?`;
+    const yes = options.ask ? await options.ask(question) : false;
+    return { approved: yes, by: 'terminal' };
+  };
+}
+
+/** Upper bound of a run's duration: the load generator must outlast it but never run unbounded. */
+function maxRunSeconds(input: RunInput): number {
+  const steps = input.steps.reduce((sum, s) => sum + s.durationSeconds, 0);
+  return steps + input.healthCheck.timeoutSeconds + 300;
+}
+
+function stepResults(state: RunState | undefined): StepResult[] {
+  return (state?.judgments ?? []).map((j) => ({
+    step: j.step,
+    weight: j.weight,
+    score: j.score,
+    verdict: j.verdict,
+    action: j.action,
+    reason: j.reason,
+    metrics: j.metrics.map((m) => ({ name: m.name, classification: m.classification })),
+  }));
+}
+
+/** Validates the input the way the Validate state will, before anything is started. */
+export function prepareInput(options: Pick<RunWorkflowOptions, 'input' | 'target' | 'speed'>): {
+  raw: RunInputRaw;
+  input: RunInput;
+} {
+  const given = (typeof options.input === 'object' && options.input !== null ? options.input : {}) as RunInputRaw;
+  const targeted = { ...given, target: options.target ?? given.target ?? 'local' } as RunInputRaw;
+  const raw = applySpeed(targeted, options.speed ?? 1);
+  const input = parseOrThrow(runInputSchema, raw, 'run input');
+  assertMetricsResolvable(input);
+  return { raw, input };
+}
+
+export async function runWorkflow(options: RunWorkflowOptions): Promise<RunSummary> {
+  const { raw, input } = prepareInput(options);
+  const baseEnv = options.env ?? process.env;
+  let standIns: StandIns | undefined;
+  let runInput: RunInputRaw = raw;
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    CANARY_JUDGE_STATE_DIR: path.resolve(options.stateDir ?? baseEnv.CANARY_JUDGE_STATE_DIR ?? DEFAULT_STATE_DIR),
+    CANARY_JUDGE_REPORTS_DIR: path.resolve(
+      options.reportsDir ?? baseEnv.CANARY_JUDGE_REPORTS_DIR ?? DEFAULT_REPORTS_DIR,
+    ),
+    // The handlers log structured JSON; on a terminal only what needs attention.
+    CANARY_JUDGE_LOG_LEVEL: baseEnv.CANARY_JUDGE_LOG_LEVEL ?? 'WARN',
+  };
+  try {
+    if (input.target === 'local') {
+      standIns = await startStandIns(input, {
+        rps: options.rps ?? DEFAULT_RPS,
+        maxSeconds: maxRunSeconds(input),
+        logDir: path.join(env.CANARY_JUDGE_STATE_DIR as string, 'production'),
+        env: baseEnv,
+      });
+      env.CANARY_JUDGE_ROUTER_URL = standIns.adminUrl;
+      // The run's listener and production target group are the ones of the router started here.
+      runInput = {
+        ...raw,
+        traffic: {
+          ...raw.traffic,
+          listenerArn: standIns.listenerArn,
+          productionTargetGroupArn: standIns.productionTargetGroupArn,
+        },
+      };
+      options.progress?.(
+        `local router on ${standIns.listenerUrl} (production ${input.baseline.version}); load ${options.rps ?? DEFAULT_RPS} req/s`,
+      );
+    }
+    const { tasks, settled } = taskFunctions(env);
+    const served = standIns?.served;
+    const result = await executeDefinition(buildDefinition(localFunctionArns()), runInput, {
+      tasks,
+      approve: approver(options),
+      onEvent: options.progress ? createProgressPrinter({ write: options.progress, served }) : undefined,
+      signal: options.signal,
+    });
+    await settled();
+    const state = result.lastState;
+    if (state && !state.teardown) {
+      // Aborted or failed before teardown finished: teardown is idempotent, so run it once more here.
+      await tasks.Teardown(state).catch((error: unknown) => {
+        options.progress?.(`teardown after the run failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
+    const routerAfterRun = standIns?.routerAfterRun();
+    if (routerAfterRun && (!routerAfterRun.productionOnly || routerAfterRun.extraTargetGroups.length > 0)) {
+      options.progress?.(`WARNING: the run left the router with ${JSON.stringify(routerAfterRun)}`);
+    }
+    const outcome = state?.outcome;
+    return {
+      runId: state?.runId,
+      status: result.status,
+      error: result.error,
+      cause: result.cause,
+      decision: result.status === 'SUCCEEDED' ? 'promote' : 'rollback',
+      verdict: outcome?.verdict,
+      score: outcome?.score,
+      reason: outcome?.reason ?? result.cause,
+      steps: stepResults(state),
+      report: outcome?.reportUrl,
+      transitions: result.transitions,
+      routerAfterRun,
+      state,
+    };
+  } finally {
+    await standIns?.stop();
+  }
+}

@@ -1,0 +1,113 @@
+import type { MetricsSourceConfig, RunInput } from './config/run-config';
+import { ValidationError } from './config/validation';
+import { Ec2Fleet } from './fleet/ec2-fleet';
+import type { Fleet } from './fleet/fleet';
+import { LocalFleet } from './fleet/local-fleet';
+import { CloudWatchSource } from './metrics/cloudwatch-source';
+import { LocalMetricSource } from './metrics/local-source';
+import type { MetricSource } from './metrics/metric-source';
+import { PrometheusSource } from './metrics/prometheus-source';
+import type { Notifier } from './notify/notifier';
+import { FileReportStore } from './reports/file-report-store';
+import type { ReportStore } from './reports/report-store';
+import type { Promoter } from './run/finish';
+import { AlbTraffic } from './traffic/alb-traffic';
+import { LocalTraffic } from './traffic/local-traffic';
+import type { Traffic } from './traffic/traffic';
+
+/**
+ * The adapters of one run, picked by its target (aws | local) and its metrics source. The handlers are the
+ * same everywhere; only this factory knows the concrete classes and the environment they are configured by.
+ *
+ * local: CANARY_JUDGE_ROUTER_URL (the local router's admin API, required), CANARY_JUDGE_STATE_DIR
+ *        (LocalFleet's bookkeeping, default .canary-judge/state), CANARY_JUDGE_REPORTS_DIR (default reports).
+ * aws:   REPORTS_BUCKET (required), REPORTS_PREFIX (optional), EVENT_BUS_NAME (default bus when absent).
+ */
+
+export interface Adapters {
+  fleet: Fleet;
+  traffic: Traffic;
+  metrics: MetricSource;
+  reports: ReportStore;
+  notifiers: Notifier[];
+  promoter: Promoter;
+}
+
+export const DEFAULT_STATE_DIR = '.canary-judge/state';
+export const DEFAULT_REPORTS_DIR = 'reports';
+
+function requiredEnv(env: NodeJS.ProcessEnv, name: string, why: string): string {
+  const value = env[name];
+  if (!value) throw new ValidationError('environment', [{ path: name, message: `not set; ${why}` }]);
+  return value;
+}
+
+function metricSource(source: MetricsSourceConfig, env: NodeJS.ProcessEnv): MetricSource {
+  switch (source.type) {
+    case 'cloudwatch':
+      return new CloudWatchSource({ periodSeconds: source.periodSeconds, region: source.region });
+    case 'prometheus':
+      return new PrometheusSource({
+        url: source.url,
+        stepSeconds: source.stepSeconds,
+        scopeSelector: source.scopeSelector,
+        sigv4: source.sigv4,
+      });
+    case 'local':
+      return new LocalMetricSource({
+        routerUrl: requiredEnv(env, 'CANARY_JUDGE_ROUTER_URL', 'the local metrics source reads the local router'),
+        periodSeconds: source.periodSeconds,
+      });
+  }
+}
+
+// Slack and EventBridge notifiers, the promoters and the S3 report store join here as they land
+// (shared/notify, shared/promote, shared/reports/s3-report-store.ts).
+function notifiers(_input: RunInput): Notifier[] {
+  return [];
+}
+
+function promoter(input: RunInput): Promoter {
+  if (input.promote.strategy !== 'none') {
+    throw new ValidationError('run input', [
+      { path: 'promote.strategy', message: `"${input.promote.strategy}" is not available in this build` },
+    ]);
+  }
+  return {
+    promote: async () => 'promotion strategy "none": production is left as it is; roll the canary version out yourself',
+  };
+}
+
+function reportStore(env: NodeJS.ProcessEnv): ReportStore {
+  requiredEnv(env, 'REPORTS_BUCKET', 'the S3 bucket for run reports');
+  throw new ValidationError('environment', [
+    { path: 'REPORTS_BUCKET', message: 'the S3 report store is not available in this build' },
+  ]);
+}
+
+export function createAdapters(input: RunInput, env: NodeJS.ProcessEnv = process.env): Adapters {
+  const shared = {
+    metrics: metricSource(input.metricsSource, env),
+    notifiers: notifiers(input),
+    promoter: promoter(input),
+  };
+  if (input.target === 'local') {
+    const routerUrl = requiredEnv(
+      env,
+      'CANARY_JUDGE_ROUTER_URL',
+      'local runs need the local router (canary-judge run starts one)',
+    );
+    return {
+      ...shared,
+      fleet: new LocalFleet({ routerUrl, stateDir: env.CANARY_JUDGE_STATE_DIR || DEFAULT_STATE_DIR }),
+      traffic: new LocalTraffic({ routerUrl }),
+      reports: new FileReportStore(env.CANARY_JUDGE_REPORTS_DIR || DEFAULT_REPORTS_DIR),
+    };
+  }
+  return {
+    ...shared,
+    fleet: new Ec2Fleet({}),
+    traffic: new AlbTraffic({}),
+    reports: reportStore(env),
+  };
+}

@@ -1,0 +1,31 @@
+import type { Fleet, VersionHealth } from '../fleet/fleet';
+import { RunStateError } from './errors';
+import type { HealthStatus, RunState } from './run-state';
+
+/** CheckHealth's domain: one poll of both versions; "still pending after the deadline" counts as unhealthy. */
+
+function combined(baseline: VersionHealth, canary: VersionHealth): HealthStatus {
+  if (baseline.status === 'unhealthy' || canary.status === 'unhealthy') return 'unhealthy';
+  if (baseline.status === 'healthy' && canary.status === 'healthy') return 'healthy';
+  return 'pending';
+}
+
+export async function checkHealth(state: RunState, deps: { fleet: Fleet }, now = new Date()): Promise<RunState> {
+  const { baseline, canary } = state.resources;
+  if (!baseline || !canary || !state.health)
+    throw new RunStateError('check-health needs provisioned baseline and canary');
+  const [b, c] = await Promise.all([deps.fleet.health(baseline), deps.fleet.health(canary)]);
+  const detail = `baseline ${baseline.version}: ${b.detail}; canary ${canary.version}: ${c.detail}`;
+  let status = combined(b, c);
+  const overdue = status === 'pending' && now.getTime() >= Date.parse(state.health.deadline);
+  if (overdue) status = 'unhealthy';
+  return {
+    ...state,
+    health: {
+      ...state.health,
+      status,
+      attempts: state.health.attempts + 1,
+      detail: overdue ? `not healthy within ${state.input.healthCheck.timeoutSeconds}s (${detail})` : detail,
+    },
+  };
+}

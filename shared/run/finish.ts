@@ -1,0 +1,44 @@
+import type { Fleet } from '../fleet/fleet';
+import type { Traffic } from '../traffic/traffic';
+import { RunStateError } from './errors';
+import { rollbackOutcome, runOutcome } from './outcome';
+import type { RunState, VersionResources } from './run-state';
+
+/** The end of a run: promote or roll back, then always tear down. */
+
+export interface Promoter {
+  /** Roll the canary's version out to production; returns what was done, for the outcome's reason. */
+  promote(state: RunState): Promise<string>;
+}
+
+export async function promote(state: RunState, deps: { promoter: Promoter }): Promise<RunState> {
+  if (state.decision?.action !== 'promote' || state.input.dryRun) {
+    throw new RunStateError('promote needs a promote decision of a run that is not a dry run');
+  }
+  if (state.approval && !state.approval.approved) throw new RunStateError('promote after a rejected approval');
+  const done = await deps.promoter.promote(state);
+  return { ...state, outcome: runOutcome(state, 'promote', `${state.decision.reason}; ${done}`) };
+}
+
+/** Traffic goes back to production first (the quickest relief); instances go in teardown. */
+export async function rollback(state: RunState, deps: { traffic: Traffic }): Promise<RunState> {
+  await deps.traffic.restore(state.runId, state.input.traffic, state.resources.ruleArn);
+  return { ...state, outcome: rollbackOutcome(state) };
+}
+
+/**
+ * Restore 100% production, then remove every instance and target group of the run. Idempotent, and works
+ * from any partial state: the fleet and the traffic adapters find the run's resources by its tag.
+ */
+export async function teardown(state: RunState, deps: { traffic: Traffic; fleet: Fleet }): Promise<RunState> {
+  // Never terminate instances that may still receive traffic: if restoring fails, this throws first.
+  const restored = await deps.traffic.restore(state.runId, state.input.traffic, state.resources.ruleArn);
+  const known = [state.resources.baseline, state.resources.canary].filter(
+    (r): r is VersionResources => r !== undefined,
+  );
+  const removed = await deps.fleet.teardown(state.runId, known);
+  return {
+    ...state,
+    teardown: { trafficRestored: restored.removed, removed: removed.removed, alreadyGone: removed.alreadyGone },
+  };
+}

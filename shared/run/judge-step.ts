@@ -1,0 +1,144 @@
+import { resolveMetricQuery } from '../config/metric-presets';
+import { judge } from '../judge/judge';
+import type { JudgeResult, MetricData } from '../judge/types';
+import type { Fleet } from '../fleet/fleet';
+import type { MetricSeries, MetricSource, Scope } from '../metrics/metric-source';
+import type { Notifier } from '../notify/notifier';
+import { judgmentReportName, type StoredJudgment } from '../reports/html-report';
+import type { ReportStore } from '../reports/report-store';
+import { decideInterval, judgmentWindow, type Decision } from './decision';
+import { RunStateError } from './errors';
+import { toMetricBrief } from './metric-brief';
+import { announce, type RunLog } from './announce';
+import type { JudgmentSummary, RunState, VersionResources } from './run-state';
+
+/** Judge's domain: fetch both versions' metrics for the step's window, judge, store the details, decide. */
+
+export interface JudgeStepDeps {
+  fleet: Fleet;
+  metrics: MetricSource;
+  reports: ReportStore;
+  notifiers: Notifier[];
+  log: RunLog;
+}
+
+function scopeOf(runId: string, resources: VersionResources): Scope {
+  return {
+    role: resources.role,
+    runId,
+    version: resources.version,
+    targetGroupArn: resources.targetGroupArn,
+    loadBalancerArn: resources.loadBalancerArn,
+    instanceIds: resources.instanceIds,
+  };
+}
+
+/**
+ * A source that fails (for one metric or entirely) yields no data for that metric: the judge then classifies
+ * it by its own rules (Nodata, or NodataFailMetric with mustHaveData), and the reason names the failure.
+ */
+async function fetchSeries(
+  source: MetricSource,
+  request: Parameters<MetricSource['fetch']>[0],
+): Promise<MetricSeries[]> {
+  try {
+    return await source.fetch(request);
+  } catch (error) {
+    const message = `${source.description}: ${error instanceof Error ? error.message : String(error)}`;
+    const empty = { timestamps: [], values: [] };
+    return request.metrics.map(({ name }) => ({ name, baseline: empty, canary: empty, error: message }));
+  }
+}
+
+function toMetricData(series: MetricSeries[]): MetricData {
+  return Object.fromEntries(
+    series.map((s) => [
+      s.name,
+      s.error ? { baseline: [], canary: [] } : { baseline: s.baseline.values, canary: s.canary.values },
+    ]),
+  );
+}
+
+function withSourceErrors(result: JudgeResult, series: MetricSeries[]): JudgeResult {
+  const errors = new Map(series.filter((s) => s.error).map((s) => [s.name, s.error as string]));
+  if (errors.size === 0) return result;
+  return {
+    ...result,
+    metrics: result.metrics.map((m) => {
+      const error = errors.get(m.name);
+      if (!error) return m;
+      return { ...m, reason: `${m.reason ? `${m.reason}; ` : ''}metric source failed: ${error}` };
+    }),
+  };
+}
+
+/**
+ * A version that died during the step ends the run whatever its metrics say: a crashed canary's cumulative
+ * window still holds its good minutes, and a dead baseline leaves nothing valid to compare with.
+ */
+async function healthDecision(state: RunState, fleet: Fleet, stepLabel: string): Promise<Decision | undefined> {
+  const { baseline, canary } = state.resources as Required<Pick<RunState['resources'], 'baseline' | 'canary'>>;
+  const [b, c] = await Promise.all([fleet.health(baseline), fleet.health(canary)]);
+  if (c.status === 'unhealthy')
+    return { action: 'rollback', reason: `${stepLabel}: canary ${canary.version} unhealthy: ${c.detail}` };
+  if (b.status === 'unhealthy')
+    return { action: 'rollback', reason: `${stepLabel}: baseline ${baseline.version} unhealthy: ${b.detail}` };
+  return undefined;
+}
+
+/** A dry run is judged like any other, but its verdict never promotes. */
+function dryRunDecision(decision: Decision): Decision {
+  if (decision.action !== 'promote') return decision;
+  return { action: 'rollback', reason: `dry run: ${decision.reason}; would promote, nothing promoted` };
+}
+
+export async function judgeStep(state: RunState, deps: JudgeStepDeps, clock = () => new Date()): Promise<RunState> {
+  const { input, resources, step, runId } = state;
+  if (!step || !state.trafficStartedAt || !resources.baseline || !resources.canary) {
+    throw new RunStateError('judge needs a shifted step and provisioned baseline and canary');
+  }
+  const window = judgmentWindow({
+    trafficStartedAt: new Date(state.trafficStartedAt),
+    stepAppliedAt: new Date(step.appliedAt),
+    judgedAt: clock(),
+    warmupSeconds: input.analysis.warmupSeconds,
+    lookbackSeconds: input.analysis.lookbackSeconds,
+  });
+  const series = await fetchSeries(deps.metrics, {
+    metrics: input.canaryConfig.metrics.map((m) => ({
+      name: m.name,
+      query: resolveMetricQuery(m, input.metricsSource.type),
+    })),
+    scopes: { baseline: scopeOf(runId, resources.baseline), canary: scopeOf(runId, resources.canary) },
+    window,
+  });
+  const result = withSourceErrors(
+    judge(input.canaryConfig, toMetricData(series), input.thresholds, {
+      confidenceLevel: input.analysis.confidenceLevel,
+    }),
+    series,
+  );
+  const position = { stepIndex: step.index, stepCount: input.steps.length };
+  const interval = decideInterval(result, position, input.thresholds);
+  const unhealthy = await healthDecision(state, deps.fleet, `step ${step.index + 1}/${input.steps.length}`);
+  const decision = unhealthy ?? (input.dryRun ? dryRunDecision(interval) : interval);
+
+  const stepNumber = step.index + 1;
+  const summary: JudgmentSummary = {
+    step: stepNumber,
+    weight: step.weight,
+    window: { start: window.start.toISOString(), end: window.end.toISOString() },
+    score: result.score,
+    verdict: result.verdict,
+    confidenceLevel: result.confidenceLevel,
+    metrics: result.metrics.map(toMetricBrief),
+    reportKey: judgmentReportName(stepNumber),
+    action: decision.action,
+    reason: decision.reason,
+  };
+  const stored: StoredJudgment = { summary, result, series };
+  const report = await deps.reports.put(runId, summary.reportKey, JSON.stringify(stored), 'application/json');
+  const next: RunState = { ...state, judgments: [...state.judgments, summary], decision };
+  await announce(deps.notifiers, { kind: 'judgment', state: next, links: { report: report.url } }, deps.log);
+  return next;
+}

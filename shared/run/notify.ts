@@ -1,0 +1,47 @@
+import type { Notifier } from '../notify/notifier';
+import { renderRunReport, type StoredJudgment } from '../reports/html-report';
+import type { ReportStore } from '../reports/report-store';
+import { announce, type RunLog } from './announce';
+import { rollbackOutcome } from './outcome';
+import type { RunState } from './run-state';
+
+/** Notify's domain: write the run's HTML report, complete the outcome, tell the notifiers. */
+
+export interface NotifyDeps {
+  reports: ReportStore;
+  notifiers: Notifier[];
+  log: RunLog;
+}
+
+export const REPORT_NAME = 'report.html';
+
+async function storedJudgments(state: RunState, reports: ReportStore, log: RunLog): Promise<StoredJudgment[]> {
+  const loaded = await Promise.all(
+    state.judgments.map(async (j) => {
+      const text = await reports.get(state.runId, j.reportKey);
+      if (text === undefined) log.warn('judgment details missing from the report store', { key: j.reportKey });
+      return text === undefined ? undefined : (JSON.parse(text) as StoredJudgment);
+    }),
+  );
+  return loaded.filter((j): j is StoredJudgment => j !== undefined);
+}
+
+export async function notify(state: RunState, deps: NotifyDeps, now = new Date()): Promise<RunState> {
+  // A rollback that itself failed reaches here without an outcome.
+  const outcome = { ...(state.outcome ?? rollbackOutcome(state)), finishedAt: now.toISOString() };
+  const ended: RunState = { ...state, outcome };
+  const html = renderRunReport({ state: ended, judgments: await storedJudgments(ended, deps.reports, deps.log) });
+  const report = await deps.reports.put(state.runId, REPORT_NAME, html, 'text/html; charset=utf-8');
+  const final: RunState = { ...ended, outcome: { ...outcome, reportKey: report.key, reportUrl: report.url } };
+  await announce(deps.notifiers, { kind: 'finished', state: final, links: { report: report.url } }, deps.log);
+  return final;
+}
+
+/**
+ * AwaitApproval's call: tell people the run waits for them. The task token stays in the execution history,
+ * where the run API's approve/reject endpoint reads it; it is not sent around.
+ */
+export async function requestApproval(state: RunState, deps: Omit<NotifyDeps, 'reports'>): Promise<RunState> {
+  await announce(deps.notifiers, { kind: 'approval', state, links: {} }, deps.log);
+  return state;
+}

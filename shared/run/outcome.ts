@@ -1,0 +1,26 @@
+import { describeRunError } from './errors';
+import type { RunOutcome, RunState } from './run-state';
+
+/** How a run ended, in one sentence and a few fields: what the report, the notifiers and the CLI show. */
+
+/** Why a run that is not promoted ends: an error first, then health, approval, and the last decision. */
+export function rollbackReason(state: RunState): string {
+  if (state.error) return `run error: ${describeRunError(state.error)}`;
+  if (state.health?.status === 'unhealthy') return `not healthy: ${state.health.detail ?? 'unknown'}`;
+  if (state.approval && !state.approval.approved) {
+    const by = state.approval.by ? ` by ${state.approval.by}` : '';
+    const comment = state.approval.comment ? `: ${state.approval.comment}` : '';
+    return `promotion rejected${by}${comment}`;
+  }
+  return state.decision?.reason ?? 'rolled back';
+}
+
+export function runOutcome(state: RunState, decision: RunOutcome['decision'], reason: string): RunOutcome {
+  const last = state.judgments.at(-1);
+  // Without a judgment there is no score: the canary never earned one.
+  return { decision, verdict: last?.verdict ?? 'fail', score: last?.score ?? 0, reason };
+}
+
+export function rollbackOutcome(state: RunState): RunOutcome {
+  return runOutcome(state, 'rollback', rollbackReason(state));
+}

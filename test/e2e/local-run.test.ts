@@ -1,0 +1,155 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { build, stop as stopEsbuild } from 'esbuild';
+import type { RunInputRaw } from '../../shared/config/run-config';
+import { runWorkflow, type RunSummary } from '../../local/runner/run-workflow';
+import { localRunInput } from '../support/run-inputs';
+
+/**
+ * Whole runs on loopback: the real sample service (bundled fresh from source), the local router, the load
+ * generator, the judge, the report. Each scenario is bounded to well under a minute.
+ */
+
+jest.setTimeout(90_000);
+
+const work = mkdtempSync(path.join(tmpdir(), 'canary-judge-e2e-'));
+const serviceBundle = path.join(work, 'sample-service.js');
+
+beforeAll(async () => {
+  await build({
+    entryPoints: [path.join(__dirname, '../../local/sample-service/main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    outfile: serviceBundle,
+    logLevel: 'silent',
+  });
+  // esbuild keeps a service process running; it is not part of what the runs may leave behind.
+  await stopEsbuild();
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function scenario(canaryEnv: Record<string, string>): RunInputRaw {
+  const command = ['node', serviceBundle];
+  return localRunInput({
+    baseline: { version: '1.41.0', local: { command, env: { BASE_LATENCY_MS: '20' } } },
+    canary: { version: '1.42.0', local: { command, env: { BASE_LATENCY_MS: '20', ...canaryEnv } } },
+    healthCheck: { path: '/health', intervalSeconds: 1, timeoutSeconds: 20 },
+    steps: [
+      { weight: 10, durationSeconds: 10 },
+      { weight: 25, durationSeconds: 10 },
+      { weight: 50, durationSeconds: 10 },
+    ],
+    analysis: { warmupSeconds: 1 },
+  });
+}
+
+/** This process's children, except the ps that lists them. */
+function childPids(): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([pid, comm]) => Number(pid) > 0 && comm !== 'ps')
+      .map(([pid]) => Number(pid));
+  } catch {
+    return []; // ps exits 1 when nothing matches
+  }
+}
+
+/** Children still there after a short grace: an exited child is reaped on the next turns of the event loop. */
+async function childrenAfter(graceMs: number): Promise<number[]> {
+  const deadline = Date.now() + graceMs;
+  let left = childPids();
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    left = childPids();
+  }
+  return left;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function run(
+  name: string,
+  canaryEnv: Record<string, string>,
+): Promise<{ summary: RunSummary; progress: string[] }> {
+  const progress: string[] = [];
+  const summary = await runWorkflow({
+    input: scenario(canaryEnv),
+    target: 'local',
+    rps: 150,
+    reportsDir: path.join(work, name, 'reports'),
+    stateDir: path.join(work, name, 'state'),
+    progress: (line) => progress.push(line),
+  });
+  // After every run: production has all traffic, the run's target groups and rules are gone, no process is left.
+  expect(summary.routerAfterRun).toEqual({ productionOnly: true, extraRules: [], extraTargetGroups: [] });
+  const instancePids = [summary.state?.resources.baseline, summary.state?.resources.canary]
+    .flatMap((r) => r?.instanceIds ?? [])
+    .map((id) => Number(id.replace(/^local:/, '')));
+  expect(instancePids.length).toBeGreaterThanOrEqual(2);
+  expect(instancePids.filter(alive)).toEqual([]);
+  expect(await childrenAfter(2000)).toEqual([]);
+  return { summary, progress };
+}
+
+const metric = (summary: RunSummary, step: number, name: string) =>
+  summary.steps[step]?.metrics.find((m) => m.name === name)?.classification;
+
+describe('a local canary run, end to end', () => {
+  it('promotes a healthy canary after judging every step', async () => {
+    const { summary, progress } = await run('healthy', {});
+    expect(summary).toMatchObject({ status: 'SUCCEEDED', decision: 'promote', verdict: 'pass' });
+    expect(summary.steps.map((s) => s.weight)).toEqual([10, 25, 50]);
+    expect(summary.steps.map((s) => s.action)).toEqual(['continue', 'continue', 'promote']);
+    expect(summary.score).toBeGreaterThanOrEqual(75);
+    expect(summary.transitions).toBeLessThan(200);
+    // the report exists and shows the verdict
+    expect(summary.report).toBe(path.join(work, 'healthy', 'reports', summary.runId!, 'report.html'));
+    const html = readFileSync(summary.report!, 'utf8');
+    expect(html).toContain(summary.runId!);
+    expect(existsSync(path.join(work, 'healthy', 'reports', summary.runId!, 'judgments', 'step-3.json'))).toBe(true);
+    // live progress: each step's weights, the requests each version served, every metric's class
+    expect(progress.some((l) => /step 2\/3: canary 25% · baseline 25% · production 50%/.test(l))).toBe(true);
+    const served = progress.filter((l) => /requests: baseline \d+/.test(l));
+    expect(served).toHaveLength(3);
+    const [, baselineRequests, canaryRequests] = /baseline (\d+).*canary (\d+)/.exec(served[0])!.map(Number);
+    // 150 req/s, 10% each, ~10 s: about 150 requests each
+    expect(baselineRequests).toBeGreaterThan(80);
+    expect(canaryRequests).toBeGreaterThan(80);
+  });
+
+  it('rolls back a latency regression before the last step', async () => {
+    const { summary } = await run('latency', { LATENCY_FACTOR: '1.5' });
+    expect(summary).toMatchObject({ status: 'FAILED', error: 'CanaryRolledBack', decision: 'rollback' });
+    expect(summary.steps.length).toBeLessThan(3);
+    expect(summary.steps.at(-1)?.action).toBe('rollback');
+    expect(metric(summary, summary.steps.length - 1, 'latency')).toBe('High');
+  });
+
+  it('rolls back an error-rate regression on the critical metric at the first judgment', async () => {
+    const { summary } = await run('errors', { ERROR_RATE: '0.2' });
+    expect(summary).toMatchObject({ status: 'FAILED', error: 'CanaryRolledBack', decision: 'rollback', score: 0 });
+    expect(summary.steps).toHaveLength(1);
+    expect(metric(summary, 0, 'error-rate')).toBe('High');
+    expect(summary.reason).toMatch(/^step 1\/3: critical metric error-rate is High/);
+  });
+
+  it('rolls back a canary that crashes', async () => {
+    const { summary } = await run('crash', { CRASH_AFTER: '60' });
+    expect(summary).toMatchObject({ status: 'FAILED', error: 'CanaryRolledBack', decision: 'rollback' });
+    expect(summary.steps).toHaveLength(1);
+    expect(summary.reason).toMatch(/step 1\/3: (canary 1\.42\.0 unhealthy|critical metric error-rate)/);
+  });
+});
