@@ -5,7 +5,7 @@ export function formatNumber(x: number | null): string {
   if (x === null || Number.isNaN(x)) return '-';
   if (x === 0) return '0';
   const abs = Math.abs(x);
-  if (abs >= 1e6 || abs < 1e-3) return x.toExponential(3).replace(/\.?0+e/, 'e');
+  if (abs >= 1e6 || abs < 1e-4) return x.toExponential(3).replace(/\.?0+e/, 'e');
   return String(Number(x.toPrecision(4)));
 }
 

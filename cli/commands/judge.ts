@@ -1,0 +1,88 @@
+import { Option, type Command } from 'commander';
+import { canaryConfigSchema, scoreThresholdsSchema } from '../../shared/judge/canary-config';
+import { judge } from '../../shared/judge/judge';
+import { metricDataSchema } from '../../shared/judge/metric-data';
+import type { Verdict } from '../../shared/judge/types';
+import { ValidationError } from '../../shared/config/validation';
+import { InputError, parseInput, processIo, readJsonInput, withBadInputHandling, type CliIo } from '../io';
+import { judgeTable } from '../judge-table';
+import { confidenceOption, parseScore } from '../options';
+
+/** `canary-judge judge`: one judgment of canary against baseline from a canary config and metric samples. */
+
+export interface JudgeCommandOptions {
+  config: string;
+  data: string;
+  marginal: number;
+  pass: number;
+  confidence: number;
+  json?: boolean;
+}
+
+export const VERDICT_EXIT_CODES: Record<Verdict, number> = { pass: 0, marginal: 1, fail: 2 };
+
+export function judgeCommand(options: JudgeCommandOptions, io: CliIo): number {
+  return withBadInputHandling('judge', io, () => {
+    if (options.config === '-' && options.data === '-') {
+      throw new InputError('only one of --config and --data can be - (stdin)');
+    }
+    const config = parseInput(
+      canaryConfigSchema,
+      readJsonInput(options.config, '--config', io),
+      options.config,
+      'canary config',
+    );
+    const data = parseInput(metricDataSchema, readJsonInput(options.data, '--data', io), options.data, 'metric data');
+    const thresholds = parseInput(
+      scoreThresholdsSchema,
+      { marginal: options.marginal, pass: options.pass },
+      '--marginal/--pass',
+      'thresholds',
+    );
+    let result;
+    try {
+      result = judge(config, data, thresholds, { confidenceLevel: options.confidence });
+    } catch (error) {
+      // config and data are valid on their own: what is left is data for a metric the config does not have
+      if (error instanceof ValidationError)
+        throw new InputError(`${options.data === '-' ? 'stdin' : options.data}: ${error.message}`);
+      throw error;
+    }
+    io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${judgeTable(result)}\n`);
+    return VERDICT_EXIT_CODES[result.verdict];
+  });
+}
+
+const EXAMPLES = `
+--config is a canary config in Kayenta's canary-config JSON shape (metrics with groups and
+analysisConfigurations.canary, classifier.groupWeights); --data maps each metric name to its samples:
+{"latency-p99": {"baseline": [0.21, 0.25, ...], "canary": [0.24, 0.31, ...]}, ...} (null = missing point).
+
+Examples:
+  $ canary-judge judge --config examples/canary-config.json --data examples/judge-data.json
+  $ canary-judge judge --config examples/canary-config.json --data examples/judge-data.json --json
+  $ canary-judge judge --config examples/canary-config.json --data - --marginal 60 --pass 90 < samples.json
+
+Exit codes: 0 pass, 1 marginal, 2 fail, 3 bad input (unreadable file, bad JSON, invalid config or data:
+the message on stderr names the file and the field path).`;
+
+export function registerJudgeCommand(program: Command): void {
+  program
+    .command('judge')
+    .description(
+      "Judge canary against baseline: Kayenta's Mann-Whitney classification per metric, score 0-100, verdict",
+    )
+    .requiredOption('--config <file>', "canary config JSON (Kayenta's canary-config shape), or - for stdin")
+    .requiredOption(
+      '--data <file>',
+      'metric samples JSON {"<metric>": {"baseline": [...], "canary": [...]}}, or - for stdin',
+    )
+    .addOption(new Option('--marginal <score>', 'score threshold for "marginal"').argParser(parseScore).default(50))
+    .addOption(new Option('--pass <score>', 'score threshold for "pass"').argParser(parseScore).default(75))
+    .addOption(confidenceOption())
+    .option('--json', 'print the whole judge result as JSON (score, verdict, groups, metrics with numbers and reasons)')
+    .addHelpText('after', EXAMPLES)
+    .action((options: JudgeCommandOptions) => {
+      process.exitCode = judgeCommand(options, processIo);
+    });
+}

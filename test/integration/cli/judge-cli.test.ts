@@ -1,0 +1,280 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { judge } from '../../../shared/judge/judge';
+import type { JudgeResult } from '../../../shared/judge/types';
+import { CLI, ensureBuiltCli, ROOT, runCli } from '../../support/built-cli';
+
+const CONFIG = 'examples/canary-config.json';
+const DATA = 'examples/judge-data.json';
+let dir: string;
+
+const write = (name: string, content: unknown) => {
+  const file = join(dir, name);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+};
+
+beforeAll(() => {
+  ensureBuiltCli();
+  dir = mkdtempSync(join(tmpdir(), 'cj-cli-'));
+}, 300_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('the built CLI is the bin with a node shebang', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  expect(join(ROOT, pkg.bin['canary-judge'])).toBe(CLI);
+  expect(readFileSync(CLI, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+});
+
+describe('canary-judge judge', () => {
+  test('--json on the examples: marginal (exit 1), the same numbers as the library', () => {
+    const r = runCli(['judge', '--config', CONFIG, '--data', DATA, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as JudgeResult;
+    expect(out).toMatchObject({ score: 70, verdict: 'marginal', thresholds: { marginal: 50, pass: 75 } });
+    expect(out.groups.map((g) => [g.name, g.score, g.weight])).toEqual([
+      ['latency', 50, 60],
+      ['errors', 100, 25],
+      ['system', 100, 15],
+    ]);
+    const p99 = out.metrics[0];
+    expect(p99).toMatchObject({ name: 'latency-p99', classification: 'High', critical: false });
+    expect(p99.reason).toBe(
+      'canary latency-p99 +21.3% [CI +7.7%, +49.4%] vs baseline median 0.2933; mean +22.5%, above allowed +10.0%',
+    );
+    expect([p99.lower, p99.estimate, p99.upper].map((v) => Number(v!.toFixed(10)))).toEqual([0.0225, 0.0624, 0.145]);
+    const library = judge(
+      JSON.parse(readFileSync(join(ROOT, CONFIG), 'utf8')),
+      JSON.parse(readFileSync(join(ROOT, DATA), 'utf8')),
+    );
+    expect(out).toEqual(library);
+  });
+
+  test('thresholds from flags: pass is exit 0, fail is exit 2', () => {
+    const pass = runCli(['judge', '--config', CONFIG, '--data', DATA, '--json', '--pass', '70']);
+    expect(pass.code).toBe(0);
+    expect(JSON.parse(pass.stdout)).toMatchObject({
+      score: 70,
+      verdict: 'pass',
+      thresholds: { marginal: 50, pass: 70 },
+    });
+    const fail = runCli(['judge', '--config', CONFIG, '--data', DATA, '--json', '--marginal', '71', '--pass', '80']);
+    expect(fail.code).toBe(2);
+    expect(JSON.parse(fail.stdout)).toMatchObject({ score: 70, verdict: 'fail' });
+  });
+
+  test('--confidence changes every interval', () => {
+    const r = runCli(['judge', '--config', CONFIG, '--data', DATA, '--json', '--confidence', '0.9']);
+    const out = JSON.parse(r.stdout) as JudgeResult;
+    expect(out.confidenceLevel).toBe(0.9);
+    expect(out.metrics.every((m) => m.confidenceLevel === 0.9)).toBe(true);
+    expect(out.metrics[0].lower!).toBeGreaterThan(0.0225);
+  });
+
+  test('readable table: metric rows with medians, CI and reason, then groups, score and verdict', () => {
+    const r = runCli(['judge', '--config', CONFIG, '--data', DATA]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^metric\s+result\s+baseline median\s+canary median\s+shift \[98% CI\]\s+reason$/);
+    expect(lines[1]).toMatch(
+      /^latency-p99\s+High\s+0\.2933\s+0\.4465\s+\+0\.0624 \[\+0\.0225, \+0\.145\]\s+canary latency-p99 \+21\.3%/,
+    );
+    expect(lines[4]).toMatch(/^cpu\s+Pass\s+31\.76\s+32\.16\s+\+0\.42 \[-0\.26, \+1\.12\]$/);
+    expect(r.stdout).toContain('groups: latency 50 (weight 60), errors 100 (weight 25), system 100 (weight 15)');
+    expect(r.stdout).toContain('score:  70 → MARGINAL (marginal 50, pass 75)');
+  });
+
+  test('data from stdin', () => {
+    const data = { 'latency-p99': { baseline: [1, 2, 3, 4, 5, 6, 7, 8], canary: [1, 2, 3, 4, 5, 6, 7, 8] } };
+    const r = runCli(['judge', '--config', CONFIG, '--data', '-', '--json'], JSON.stringify(data));
+    // the other three metrics have no data, among them the critical errors-5xx: the canary fails on it
+    expect(r.code).toBe(2);
+    const out = JSON.parse(r.stdout) as JudgeResult;
+    expect(out.reason).toBe('Canary Failed: no data returned for errors-5xx');
+    expect(out.metrics[2]).toMatchObject({ classification: 'Nodata', critical: true });
+    expect(out.metrics[1]).toMatchObject({ classification: 'Nodata', reason: 'no data returned for latency-mean' });
+  });
+
+  describe('bad input: exit 3, one line on stderr naming the file and field, nothing on stdout', () => {
+    const cases: [string, () => string[], RegExp][] = [
+      [
+        'invalid config field',
+        () => {
+          const config = JSON.parse(readFileSync(join(ROOT, CONFIG), 'utf8'));
+          config.metrics[2].analysisConfigurations.canary.critical = 'yes';
+          return ['--config', write('bad-field.json', config), '--data', DATA];
+        },
+        /^canary-judge judge: \S+bad-field\.json: invalid canary config: metrics\[2\]\.analysisConfigurations\.canary\.critical: .*boolean/,
+      ],
+      [
+        'config not JSON',
+        () => ['--config', write('not-json.json', '{"metrics": ['), '--data', DATA],
+        /^canary-judge judge: --config \S+not-json\.json is not valid JSON: /,
+      ],
+      [
+        'unreadable data file',
+        () => ['--config', CONFIG, '--data', join(dir, 'missing.json')],
+        /^canary-judge judge: cannot read --data \S+missing\.json: ENOENT/,
+      ],
+      [
+        'data for a metric the config lacks',
+        () => ['--config', CONFIG, '--data', write('unknown.json', { 'latency-p50': { baseline: [1], canary: [2] } })],
+        /^canary-judge judge: \S+unknown\.json: invalid metric data: latency-p50: no metric "latency-p50" in the canary config/,
+      ],
+      [
+        'a sample that is not a number',
+        () => ['--config', CONFIG, '--data', write('text.json', { cpu: { baseline: [1, '2'], canary: [2] } })],
+        /^canary-judge judge: \S+text\.json: invalid metric data: cpu\.baseline\[1\]: expected a number or null$/,
+      ],
+      [
+        'marginal above pass',
+        () => ['--config', CONFIG, '--data', DATA, '--marginal', '90'],
+        /^canary-judge judge: --marginal\/--pass: invalid thresholds: marginal: marginal must not exceed pass$/,
+      ],
+      [
+        'score out of range',
+        () => ['--config', CONFIG, '--data', DATA, '--pass', '120'],
+        /^error: option '--pass <score>' argument '120' is invalid\. expected a score from 0 to 100$/,
+      ],
+      [
+        'confidence out of range',
+        () => ['--config', CONFIG, '--data', DATA, '--confidence', '98'],
+        /^error: option '--confidence <level>' argument '98' is invalid\. expected a number strictly between 0 and 1/,
+      ],
+      ['missing --data', () => ['--config', CONFIG], /^error: required option '--data <file>' not specified$/],
+    ];
+    for (const [name, args, message] of cases) {
+      test(name, () => {
+        const r = runCli(['judge', ...args()]);
+        expect(r.code).toBe(3);
+        expect(r.stdout).toBe('');
+        expect(r.stderr.split('\n')[0]).toMatch(message);
+      });
+    }
+  });
+
+  test('--help shows usage, examples and exit codes', () => {
+    const r = runCli(['judge', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: canary-judge judge [options]');
+    expect(r.stdout).toContain(
+      '$ canary-judge judge --config examples/canary-config.json --data examples/judge-data.json',
+    );
+    expect(r.stdout).toContain('Exit codes: 0 pass, 1 marginal, 2 fail, 3 bad input');
+  });
+});
+
+describe('canary-judge mann-whitney', () => {
+  interface ReferenceCase {
+    name: string;
+    baseline: number[];
+    canary: number[];
+    confidenceLevel: number;
+    expected: { estimate: number; lower: number; upper: number; pValue: number };
+  }
+  const reference = JSON.parse(
+    readFileSync(join(ROOT, '../shared/reference/mann-whitney.json'), 'utf8'),
+  ) as ReferenceCase[];
+
+  test('--json matches the exact reference values (lognormal-20x31-c0.95)', () => {
+    const c = reference.find((k) => k.name === 'lognormal-20x31-c0.95-s0.2-1')!;
+    const r = runCli([
+      'mann-whitney',
+      '--baseline',
+      write('b.json', c.baseline),
+      '--canary',
+      write('c.json', c.canary),
+      '--confidence',
+      String(c.confidenceLevel),
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual([
+      'estimate',
+      'lower',
+      'upper',
+      'pValue',
+      'baselineCount',
+      'canaryCount',
+      'confidenceLevel',
+    ]);
+    expect([out.estimate, out.lower, out.upper]).toEqual([c.expected.estimate, c.expected.lower, c.expected.upper]);
+    expect(Math.abs(out.pValue / c.expected.pValue - 1)).toBeLessThan(1e-9);
+    expect([out.baselineCount, out.canaryCount]).toEqual([31, 20]);
+  });
+
+  test('stdin object with -, default confidence 0.98', () => {
+    const r = runCli(
+      ['mann-whitney', '--baseline', '-', '--canary', '-', '--json'],
+      '{"baseline":[1,2,3,4,5,6],"canary":[4,5,6,7,8,9]}',
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      estimate: 3,
+      lower: -1,
+      upper: 7,
+      baselineCount: 6,
+      canaryCount: 6,
+      confidenceLevel: 0.98,
+    });
+  });
+
+  test('readable summary', () => {
+    const r = runCli(
+      ['mann-whitney', '--baseline', '-', '--canary', '-'],
+      '{"baseline":[1,2,3,4,5,6],"canary":[14,15,16,17,18,19]}',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      'Mann-Whitney comparison, shift = canary - baseline, 98% confidence',
+      '  baseline  6 points, median 3.5',
+      '  canary    6 points, median 16.5',
+      '  estimate  +13 (Hodges-Lehmann: median of all pairwise differences)',
+      '  interval  [+9, +17]',
+      expect.stringMatching(/^ {2}p-value {3}0\.00\d+ \(shift 0, two-sided\)$/),
+      '  canary is higher than baseline (the interval is above 0)',
+      '',
+    ]);
+  });
+
+  test('bad input: a null in the sample, a missing stdin side, an empty array', () => {
+    const nul = runCli([
+      'mann-whitney',
+      '--baseline',
+      write('n.json', [1, null]),
+      '--canary',
+      write('ok.json', [1, 2]),
+    ]);
+    expect(nul.code).toBe(3);
+    expect(nul.stderr).toMatch(
+      /^canary-judge mann-whitney: \S+n\.json: invalid baseline sample: \[1\]: .*expected number/,
+    );
+    const side = runCli(['mann-whitney', '--baseline', '-', '--canary', '-'], '{"baseline":[1,2]}');
+    expect(side.code).toBe(3);
+    expect(side.stderr).toBe(
+      'canary-judge mann-whitney: stdin: no "canary" array (expected {"baseline": [...], "canary": [...]})\n',
+    );
+    const empty = runCli(['mann-whitney', '--baseline', write('e.json', []), '--canary', write('ok2.json', [1])]);
+    expect(empty.code).toBe(3);
+    expect(empty.stderr).toMatch(/e\.json: invalid baseline sample: \(root\): needs at least one number/);
+  });
+
+  test('--help shows examples', () => {
+    const r = runCli(['mann-whitney', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('$ canary-judge mann-whitney --baseline baseline.json --canary canary.json');
+  });
+});
+
+test('no command or an unknown one is bad input (3), not a verdict code', () => {
+  expect(runCli([]).code).toBe(3);
+  const unknown = runCli(['judg']);
+  expect(unknown.code).toBe(3);
+  expect(unknown.stderr).toContain("unknown command 'judg'");
+});
