@@ -1,7 +1,22 @@
 import { createServer } from 'node:net';
 
-/** Ask the OS for a free TCP port on the host (the port may be taken again before it is used; callers retry). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
+/**
+ * Ask the OS for a free TCP port on the host. Another process may still take it before it is used; ports
+ * this process handed out before are never handed out twice.
+ */
+const handedOut = new Set<number>();
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (;;) {
+    const port = await askOs(host);
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function askOs(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

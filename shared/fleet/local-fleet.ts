@@ -8,7 +8,7 @@ import { ROLE_TAG, RUN_ID_TAG, SERVICE_TAG } from '../run/resource-tags';
 import type { Role, VersionResources } from '../run/run-state';
 import { TargetGroupInUseError, targetGroupName } from './ec2-fleet';
 import type { Fleet, LaunchRequest, TeardownReport, VersionHealth } from './fleet';
-import { isOurs, spawnInstance, stopInstance } from './local-processes';
+import { isOurs, portAccepts, spawnInstance, stopInstance } from './local-processes';
 
 /**
  * Fleet on this machine: each instance is a child process of the version's `local.command`, listening on
@@ -50,6 +50,8 @@ interface GroupRecord {
 }
 
 const instanceId = (pid: number): string => `local:${pid}`;
+/** How long launch waits for its instances to listen before leaving their registration to health(). */
+const LISTEN_WAIT_MS = 3000;
 
 export class LocalFleet implements Fleet {
   private readonly router: RouterAdminClient;
@@ -142,10 +144,10 @@ export class LocalFleet implements Fleet {
       await writeJson(join(runDir, `instance-${spawned.pid}.json`), record);
       instances.push(record);
     }
-    await this.router.registerTargets(
-      group.targetGroupArn,
-      instances.map((i) => ({ id: this.host, port: i.port })),
-    );
+    // Like an EC2 instance that is still booting, an instance is registered once it listens (here, or
+    // by health() later): a target registered before that would fail its first checks and need
+    // healthyThresholdCount passes to recover.
+    await this.registerListening(group.targetGroupArn, instances, Date.now() + LISTEN_WAIT_MS);
     return {
       role: request.role,
       version: request.spec.version,
@@ -175,6 +177,7 @@ export class LocalFleet implements Fleet {
     let healthy = 0;
     let dead = false;
     const notes: string[] = [];
+    const unregistered: InstanceRecord[] = [];
     for (const id of resources.instanceIds) {
       const record = records.get(id);
       const target = record && targets.find((t) => t.target.port === record.port);
@@ -182,14 +185,16 @@ export class LocalFleet implements Fleet {
         dead = true;
         notes.push(`${id}: process exited${record ? ` (see ${record.logFile})` : ''}`);
       } else if (!target) {
-        dead = true;
-        notes.push(`${id}: not registered in the target group`);
+        unregistered.push(record);
+        notes.push(`${id}: starting, not listening on port ${record.port} yet`);
       } else if (target.state === 'healthy') {
         healthy += 1;
       } else {
         notes.push(`${id}: ${target.state}${target.reason ? ` ${target.reason}` : ''}`);
       }
     }
+    if (!dead && unregistered.length > 0)
+      await this.registerListening(resources.targetGroupArn, unregistered, Date.now());
     if (healthy === total) return { status: 'healthy', detail: `${total}/${total} healthy` };
     return { status: dead ? 'unhealthy' : 'pending', detail: `${healthy}/${total} healthy; ${notes.join('; ')}` };
   }
@@ -278,6 +283,27 @@ export class LocalFleet implements Fleet {
     }
     await this.waitDrained(existing);
     return existing;
+  }
+
+  /** Register the instances that accept connections, polling until `deadline` for the others. */
+  private async registerListening(
+    targetGroupArn: string,
+    instances: InstanceRecord[],
+    deadline: number,
+  ): Promise<void> {
+    let waiting = instances;
+    for (;;) {
+      const open = await Promise.all(waiting.map((i) => portAccepts(this.host, i.port)));
+      const ready = waiting.filter((_, k) => open[k]);
+      if (ready.length > 0)
+        await this.router.registerTargets(
+          targetGroupArn,
+          ready.map((i) => ({ id: this.host, port: i.port })),
+        );
+      waiting = waiting.filter((instance, k) => !open[k] && isOurs(instance));
+      if (waiting.length === 0 || Date.now() >= deadline) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   private async waitDrained(arns: string[]): Promise<void> {

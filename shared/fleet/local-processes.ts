@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 
 /**
  * Child processes for LocalFleet: each instance runs in its own process group (so a command that forks,
@@ -139,4 +140,18 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
       // gone
     }
   }
+}
+
+/** Does something accept TCP connections on host:port (the instance has started listening)? */
+export function portAccepts(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }

@@ -189,6 +189,18 @@ describe('LocalFleet', () => {
     expect(report.alreadyGone).toEqual([`instance ${resources.instanceIds[0]}`]);
   });
 
+  it('registers an instance that starts slowly once it listens, reporting it pending until then', async () => {
+    const slow = ['sh', '-c', `sleep 4; exec ${command.map((c) => `'${c}'`).join(' ')}`];
+    const resources = await launch(request('run-f', 'canary', { command: slow, instanceCount: 1 }));
+    expect(await admin.describeTargetHealth(resources.targetGroupArn)).toEqual([]);
+    const pending = await fleet.health(resources);
+    expect(pending.status).toBe('pending');
+    expect(pending.detail).toMatch(
+      new RegExp(`^0/1 healthy; ${resources.instanceIds[0]}: starting, not listening on port \\d+ yet$`),
+    );
+    expect(await waitHealthy(resources)).toEqual({ status: 'healthy', detail: '1/1 healthy' });
+  });
+
   it('refuses a version without a local launch spec, naming the field', async () => {
     const req = request('run-e', 'canary', { command });
     await expect(fleet.launch({ ...req, spec: { version: 'v2' } })).rejects.toThrow(
