@@ -3,7 +3,7 @@
  * metric generators of bench/stats (same seed, same file). The canary takes a slow dependency path three times as
  * often as the baseline: p99 latency regresses a lot, mean latency a little, errors and CPU do not change.
  *
- *   npx ts-node examples/generate-judge-data.ts
+ *   npx ts-node examples/generate-judge-data.ts && npx prettier --write examples/judge-data.json
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';

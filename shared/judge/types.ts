@@ -39,6 +39,10 @@ export interface MetricResult {
   classification: Classification;
   /** Human reason, e.g. "canary p99 +18.4% [CI +9.1%, +27.0%] above allowed +10%"; null for a plain Pass. */
   reason: string | null;
+  /**
+   * Kayenta's result flag: true when this result fails the whole canary (a critical metric that is High/Low
+   * beyond its critical effect size, or that has no data); false for a Pass even of a critical metric.
+   */
   critical: boolean;
   muted: boolean;
   groups: string[];
