@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canaryConfigSchema, scoreThresholdsSchema } from '../judge/canary-config';
+import { errorControlSchema } from '../judge/error-control';
 
 /**
  * The input of one canary run: the same schema validates a CI webhook body, a console "Start execution"
@@ -124,8 +125,10 @@ export const analysisSchema = z
     warmupSeconds: z.number().int().min(0).default(0),
     /** Sliding window length; absent = cumulative from the moment both versions first received traffic. */
     lookbackSeconds: z.number().int().min(1).optional(),
-    /** Confidence level of each Mann-Whitney interval (Kayenta: 0.98). */
+    /** Confidence level of every Mann-Whitney interval when errorControl.method is `none` (Kayenta: 0.98). */
     confidenceLevel: z.number().gt(0.5).lt(1).default(0.98),
+    /** Spends one false-rollback budget over all judgments of the run (see shared/judge/error-control.ts). */
+    errorControl: errorControlSchema.default(errorControlSchema.parse({})),
   })
   .strict();
 
