@@ -2,12 +2,17 @@
 # Installs the system packages the test suite needs, if they are missing (Debian; needs root).
 #   prometheus  - a real Prometheus server for the Prometheus metric-source tests
 #   chromium    - headless browser that renders the HTML report in the report test
+#   jq, curl, openssl - the CI example (examples/github-actions.yml) signs and posts with them
 # moto (the AWS API emulator) cannot come from apt here; it must already be in the machine's python.
 set -euo pipefail
 
 missing=()
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# jq, curl and openssl: the GitHub Actions example's shell step is run against the run API in a test.
+for tool in jq curl openssl; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "canary-judge: installing system packages: ${missing[*]}" >&2
