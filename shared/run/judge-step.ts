@@ -1,4 +1,5 @@
 import { resolveMetricQuery } from '../config/metric-presets';
+import { confidenceForRunStep } from '../judge/error-control';
 import { judge } from '../judge/judge';
 import type { JudgeResult, MetricData } from '../judge/types';
 import type { Fleet } from '../fleet/fleet';
@@ -105,17 +106,17 @@ export async function judgeStep(state: RunState, deps: JudgeStepDeps, clock = ()
     lookbackSeconds: input.analysis.lookbackSeconds,
   });
   const series = await fetchSeries(deps.metrics, {
-    metrics: input.canaryConfig.metrics.map((m) => ({
+    metrics: input.canaryConfig.metrics.map((m, i) => ({
       name: m.name,
-      query: resolveMetricQuery(m, input.metricsSource.type),
+      query: resolveMetricQuery(m, input.metricsSource.type, i),
     })),
     scopes: { baseline: scopeOf(runId, resources.baseline), canary: scopeOf(runId, resources.canary) },
     window,
   });
+  // The run's false-rollback budget is spread over its planned judgments (analysis.errorControl).
+  const confidenceLevel = confidenceForRunStep(input.analysis, input.steps, step.index);
   const result = withSourceErrors(
-    judge(input.canaryConfig, toMetricData(series), input.thresholds, {
-      confidenceLevel: input.analysis.confidenceLevel,
-    }),
+    judge(input.canaryConfig, toMetricData(series), input.thresholds, { confidenceLevel }),
     series,
   );
   const position = { stepIndex: step.index, stepCount: input.steps.length };

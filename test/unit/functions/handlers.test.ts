@@ -237,6 +237,29 @@ describe('judge', () => {
     });
   });
 
+  it("spends the run's false-rollback budget over the judgments, or uses the fixed level without error control", async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    let state = await shiftedTo(adapters, 0);
+    const levels: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      state = await call(judge, adapters, state);
+      levels.push(state.judgments[i].confidenceLevel);
+      if (i < 2) state = await call(shiftWeight, adapters, state);
+    }
+    // Pocock-like spending of alpha = 0.01 per side over three equal steps: 1 - 2 * alpha_k
+    expect(levels[0]).toBeCloseTo(0.9909434, 6);
+    expect(levels[1]).toBeCloseTo(0.993789, 6);
+    expect(levels[2]).toBeCloseTo(0.9952677, 6);
+
+    const fixed = fakeAdapters(TEST_LISTENER_ARN, same);
+    const none = await call(
+      judge,
+      fixed,
+      await shiftedTo(fixed, 0, { analysis: { confidenceLevel: 0.95, errorControl: { method: 'none' } } }),
+    );
+    expect(none.judgments[0].confidenceLevel).toBe(0.95);
+  });
+
   it('promotes after the last step passes, but not in a dry run', async () => {
     const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
     expect((await call(judge, adapters, await shiftedTo(adapters, 2))).decision?.action).toBe('promote');
