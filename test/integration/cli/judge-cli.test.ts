@@ -30,6 +30,23 @@ test('the built CLI is the bin with a node shebang', () => {
   expect(readFileSync(CLI, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
 });
 
+test("the package's main export (built) provides mannWhitney, judge, the schemas and the decision rule", () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the built package as a user would
+  const lib = require(join(ROOT, pkg.main)) as typeof import('../../../shared/index');
+  expect(lib.mannWhitney([1, 2, 3, 4, 5, 6], [4, 5, 6, 7, 8, 9])).toMatchObject({ estimate: 3, lower: -1, upper: 7 });
+  const config = JSON.parse(readFileSync(join(ROOT, CONFIG), 'utf8'));
+  const data = JSON.parse(readFileSync(join(ROOT, DATA), 'utf8'));
+  expect(lib.judge(config, data)).toMatchObject({ score: 70, verdict: 'marginal' });
+  expect(lib.canaryConfigSchema.safeParse(config).success).toBe(true);
+  expect(typeof lib.metricDataSchema.parse).toBe('function');
+  expect(typeof lib.runInputSchema.parse).toBe('function');
+  expect(
+    lib.decideInterval({ score: 70, metrics: [] }, { stepIndex: 0, stepCount: 1 }, { marginal: 50, pass: 75 }).action,
+  ).toBe('rollback');
+  expect(() => lib.judge(config, { nope: { baseline: [1], canary: [1] } })).toThrow(lib.ValidationError);
+});
+
 describe('canary-judge judge', () => {
   test('--json on the examples: marginal (exit 1), the same numbers as the library', () => {
     const r = runCli(['judge', '--config', CONFIG, '--data', DATA, '--json']);
