@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summaryStats } from '../shared/judge/descriptive';
 import { cles, meanRatio } from '../shared/judge/effect-size';
+import { judge } from '../shared/judge/judge';
 import { mannWhitney } from '../shared/judge/mann-whitney';
 import { removeNaN, removeOutliers } from '../shared/judge/transforms';
 import type { MannWhitneyResult } from '../shared/judge/types';
@@ -79,7 +80,29 @@ interface ChildReport {
   totalCpuMs: number;
   dataRssMb: number;
   peakRssMb: number;
+  judgeMs: number;
+  judgeCpuMs: number;
+  judgePeakRssMb: number;
   first: MannWhitneyResult;
+}
+
+/** judge() on the same metrics: a Kayenta-shaped config, one group per metric kind, outliers removed. */
+function timeJudge(data: Metric[]): { judgeMs: number; judgeCpuMs: number } {
+  const config = {
+    metrics: data.map((m) => ({
+      name: m.name,
+      groups: [m.name.replace(/\d+$/, '')],
+      analysisConfigurations: { canary: { outliers: { strategy: 'remove' as const } } },
+    })),
+  };
+  const samples = Object.fromEntries(data.map((m) => [m.name, { baseline: m.baseline, canary: m.canary }]));
+  const t0 = process.hrtime.bigint();
+  const c0 = cpuMs();
+  const result = judge(config, samples, { marginal: 50, pass: 75 }, { confidenceLevel: CONFIDENCE_LEVEL });
+  const judgeMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const judgeCpuMs = cpuMs() - c0;
+  if (result.metrics.length !== data.length) throw new Error('judge() dropped metrics');
+  return { judgeMs, judgeCpuMs };
 }
 
 function runChild(size: number, count: number): ChildReport {
@@ -106,6 +129,8 @@ function runChild(size: number, count: number): ChildReport {
   const totalCpuMs = cpuMs() - cpuStart;
   const peakRssMb = process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
   if (!first) throw new Error('no metrics');
+  const { judgeMs, judgeCpuMs } = timeJudge(data);
+  const judgePeakRssMb = process.resourceUsage().maxRSS / 1024;
   return {
     size,
     metrics: count,
@@ -117,6 +142,9 @@ function runChild(size: number, count: number): ChildReport {
     totalCpuMs,
     dataRssMb,
     peakRssMb,
+    judgeMs,
+    judgeCpuMs,
+    judgePeakRssMb,
     first,
   };
 }
@@ -202,6 +230,7 @@ function main(args: string[]): void {
   log(`judge statistics benchmark: node ${process.version}, confidence ${CONFIDENCE_LEVEL}, seed ${SEED}`);
   log('points per side (baseline and canary each); one fresh process per row; per metric: clean + stats + effect');
   log('sizes + mannWhitney. "first" includes JIT warm-up. CPU = user + system time of the process.');
+  log('peak RSS = process.resourceUsage().maxRSS (the ts-node process alone is about 100 MB).');
   log('');
   log('  points metrics  total ms  total CPU ms  first ms  median ms  max ms  median CPU ms  data RSS MB  peak RSS MB');
   const reports: ChildReport[] = [];
@@ -223,6 +252,21 @@ function main(args: string[]): void {
           col(r.peakRssMb, 13),
       );
     }
+  }
+
+  log('');
+  log('judge(config, data) on the same metrics (zod validation, NaN/outlier handling, classification, scoring),');
+  log('run after the rows above in the same process (warm):');
+  log('  points metrics  judge ms  judge CPU ms  CPU ms per metric  peak RSS MB');
+  for (const r of reports) {
+    log(
+      col(r.size, 8, 0) +
+        col(r.metrics, 8, 0) +
+        col(r.judgeMs, 10) +
+        col(r.judgeCpuMs, 14) +
+        col(r.judgeCpuMs / r.metrics, 19) +
+        col(r.judgePeakRssMb, 13),
+    );
   }
 
   const rRows: {
