@@ -11,7 +11,7 @@ import { makeHandler as rollback } from '../../functions/rollback/handler';
 import { makeHandler as shiftWeight } from '../../functions/shift-weight/handler';
 import { makeHandler as teardown } from '../../functions/teardown/handler';
 import { makeHandler as validate } from '../../functions/validate/handler';
-import { DEFAULT_REPORTS_DIR, DEFAULT_STATE_DIR } from '../../shared/adapters';
+import { DEFAULT_REPORTS_DIR, DEFAULT_STATE_DIR, type Adapters } from '../../shared/adapters';
 import { runInputSchema, type RunInput, type RunInputRaw } from '../../shared/config/run-config';
 import { parseOrThrow } from '../../shared/config/validation';
 import type { Verdict } from '../../shared/judge/types';
@@ -50,6 +50,8 @@ export interface RunWorkflowOptions {
   /** Progress lines (default: none). */
   progress?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** Instead of the target's real adapters (tests). */
+  adapters?: (input: RunInput) => Adapters;
   signal?: AbortSignal;
 }
 
@@ -119,13 +121,13 @@ const HANDLER_FACTORIES: Record<TaskStateName, (options: HandlerOptions) => Task
  * execution does not wait for them, but the clean-up after it must (a launch finishing after teardown
  * would leave instances behind).
  */
-function taskFunctions(env: NodeJS.ProcessEnv): {
+function taskFunctions(handlerOptions: HandlerOptions): {
   tasks: Record<TaskStateName, TaskFunction>;
   settled: () => Promise<void>;
 } {
   const running = new Set<Promise<unknown>>();
   const entries = Object.entries(HANDLER_FACTORIES).map(([name, factory]) => {
-    const handler = factory({ env });
+    const handler = factory(handlerOptions);
     const invoke = (payload: unknown) => {
       const call = handler(payload, lambdaContext(name));
       running.add(call);
@@ -226,7 +228,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunSumma
         `local router on ${standIns.listenerUrl} (production ${input.baseline.version}); load ${options.rps ?? DEFAULT_RPS} req/s`,
       );
     }
-    const { tasks, settled } = taskFunctions(env);
+    const { tasks, settled } = taskFunctions({ env, adapters: options.adapters });
     const served = standIns?.served;
     const result = await executeDefinition(buildDefinition(localFunctionArns()), runInput, {
       tasks,
@@ -235,11 +237,13 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunSumma
       signal: options.signal,
     });
     await settled();
-    const state = result.lastState;
+    let state = result.lastState;
     if (state && !state.teardown) {
       // Aborted or failed before teardown finished: teardown is idempotent, so run it once more here.
-      await tasks.Teardown(state).catch((error: unknown) => {
+      options.progress?.('the workflow ended before teardown: tearing down now');
+      state = await (tasks.Teardown(state) as Promise<RunState>).catch((error: unknown) => {
         options.progress?.(`teardown after the run failed: ${error instanceof Error ? error.message : String(error)}`);
+        return state;
       });
     }
     const routerAfterRun = standIns?.routerAfterRun();

@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runWorkflow, type RunWorkflowOptions } from '../../../local/runner/run-workflow';
+import type { RunInputRaw } from '../../../shared/config/run-config';
+import { fakeAdapters, type FakeAdapters, type SeriesMaker } from '../../support/fake-adapters';
+import { localRunInput, TEST_LISTENER_ARN } from '../../support/run-inputs';
+
+/**
+ * The runner around the workflow, with in-memory adapters (target aws, so no stand-ins start): validation
+ * before anything, --speed, local approval answers, interruption, and what it reports.
+ */
+
+const same: SeriesMaker = (name) => (name === 'latency' ? [0.1, 0.12, 0.11, 0.1, 0.13, 0.1] : [0, 0, 0, 0, 0, 0]);
+const slow: SeriesMaker = (name, role) =>
+  name === 'latency'
+    ? Array.from({ length: 10 }, (_, i) => (role === 'canary' ? 0.3 : 0.1) + i * 0.001)
+    : Array(10).fill(0);
+
+const aws = { launchTemplate: { launchTemplateName: 'checkout' } };
+function awsInput(overrides: Partial<RunInputRaw> = {}): RunInputRaw {
+  const base = localRunInput();
+  return {
+    ...base,
+    target: 'aws',
+    baseline: { version: '1.41.0', aws },
+    canary: { version: '1.42.0', aws },
+    steps: [
+      { weight: 10, durationSeconds: 1 },
+      { weight: 50, durationSeconds: 1 },
+    ],
+    healthCheck: { intervalSeconds: 1, timeoutSeconds: 10 },
+    ...overrides,
+  };
+}
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function options(adapters: FakeAdapters, extra: Partial<RunWorkflowOptions>): RunWorkflowOptions & { lines: string[] } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cj-runner-'));
+  dirs.push(dir);
+  const lines: string[] = [];
+  return {
+    input: awsInput(),
+    adapters: () => adapters,
+    stateDir: dir,
+    reportsDir: dir,
+    progress: (line) => lines.push(line),
+    env: { CANARY_JUDGE_LOG_LEVEL: 'SILENT' },
+    lines,
+    ...extra,
+  };
+}
+
+describe('runWorkflow with in-memory adapters', () => {
+  it('promotes, and reports verdict, score, steps, report and progress', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    const opts = options(adapters, {});
+    const summary = await runWorkflow(opts);
+    expect(summary).toMatchObject({
+      status: 'SUCCEEDED',
+      decision: 'promote',
+      verdict: 'pass',
+      score: 100,
+      error: undefined,
+    });
+    expect(summary.steps.map((s) => [s.step, s.weight, s.action])).toEqual([
+      [1, 10, 'continue'],
+      [2, 50, 'promote'],
+    ]);
+    expect(summary.report).toBe(`memory://${summary.runId}/report.html`);
+    expect(summary.transitions).toBe(2 + 2 + 2 * 4 + 6);
+    expect(adapters.fleet.of(summary.runId!)).toEqual([]);
+    expect(adapters.traffic.productionWeight(TEST_LISTENER_ARN)).toBe(100);
+    expect(opts.lines.join('\n')).toMatch(
+      /step 2\/2: canary 50% · baseline 50% · production 0% for 1s[\s\S]*judged step 2\/2: score 100 \(pass\) → promote/,
+    );
+  });
+
+  it('rolls back a regression with a readable reason', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, slow);
+    const summary = await runWorkflow(options(adapters, {}));
+    expect(summary).toMatchObject({ status: 'FAILED', error: 'CanaryRolledBack', decision: 'rollback', score: 50 });
+    expect(summary.reason).toBe('step 1/2: score 50 <= marginal 50');
+    expect(adapters.fleet.of(summary.runId!)).toEqual([]);
+  });
+
+  it('refuses bad input before creating any adapter, naming the field', async () => {
+    const make = jest.fn(() => fakeAdapters(TEST_LISTENER_ARN));
+    const bad = awsInput({ thresholds: { marginal: 80, pass: 60 } });
+    await expect(runWorkflow({ ...options(make(), {}), adapters: make, input: bad })).rejects.toThrow(
+      /thresholds\.marginal/,
+    );
+    expect(make).toHaveBeenCalledTimes(1); // only the call above, none by the runner
+  });
+
+  it('--speed shortens steps and health polls before validation', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    const input = awsInput({
+      steps: [{ weight: 10, durationSeconds: 30 }],
+      healthCheck: { intervalSeconds: 10, timeoutSeconds: 60 },
+    });
+    const started = Date.now();
+    const summary = await runWorkflow(options(adapters, { input, speed: 30 }));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(summary.state?.input.steps[0].durationSeconds).toBe(1);
+    expect(summary.state?.input.healthCheck).toMatchObject({ intervalSeconds: 1, timeoutSeconds: 5 });
+  });
+
+  it.each([
+    ['approve', undefined, 'SUCCEEDED', undefined],
+    ['reject', undefined, 'FAILED', /^promotion rejected by canary-judge run: no approval given/],
+    ['ask', true, 'SUCCEEDED', undefined],
+    ['ask', false, 'FAILED', /^promotion rejected by terminal$/],
+  ] as const)('answers an approval before promoting: %s (%s)', async (approval, answer, status, reason) => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    const questions: string[] = [];
+    const summary = await runWorkflow(
+      options(adapters, {
+        input: awsInput({ approval: 'before-promote' }),
+        approval,
+        ask: async (q) => {
+          questions.push(q);
+          return answer ?? false;
+        },
+      }),
+    );
+    expect(summary.status).toBe(status);
+    if (reason) expect(summary.reason).toMatch(reason);
+    expect(questions).toEqual(approval === 'ask' ? ['Promote checkout 1.42.0 (score 100, pass)?'] : []);
+    expect(adapters.promoted).toHaveLength(status === 'SUCCEEDED' ? 1 : 0);
+  });
+
+  it('on interruption stops the workflow, then restores traffic and tears the run down', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    const controller = new AbortController();
+    const input = awsInput({ steps: [{ weight: 20, durationSeconds: 30 }] });
+    const opts = options(adapters, { input, signal: controller.signal });
+    const progress = opts.progress!;
+    opts.progress = (line) => {
+      progress(line);
+      // abort while the step bakes with 40% of the traffic on the run's versions
+      if (line.includes('step 1/1: canary 20%')) setTimeout(() => controller.abort(), 50);
+    };
+    const started = Date.now();
+    const summary = await runWorkflow(opts);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(summary.status).toBe('ABORTED');
+    expect(adapters.traffic.history).toEqual([{ production: 60, baseline: 20, canary: 20 }]);
+    expect(adapters.traffic.productionWeight(TEST_LISTENER_ARN)).toBe(100);
+    expect(adapters.fleet.of(summary.runId!)).toEqual([]);
+    expect(summary.state?.teardown?.trafficRestored).toBe(true);
+    expect(opts.lines).toContainEqual(expect.stringContaining('the workflow ended before teardown: tearing down now'));
+  });
+});

@@ -1,0 +1,76 @@
+import { applySpeed } from '../../../local/runner/speed';
+import { displayPath, exitCodeFor, runResultJson } from '../../../local/runner/summary';
+import type { RunSummary } from '../../../local/runner/run-workflow';
+import { localRunInput } from '../../support/run-inputs';
+
+describe('applySpeed', () => {
+  it('divides durations, keeping each above its schema minimum', () => {
+    const input = localRunInput({
+      steps: [
+        { weight: 5, durationSeconds: 600 },
+        { weight: 10, durationSeconds: 3 },
+      ],
+      healthCheck: { intervalSeconds: 10, timeoutSeconds: 600 },
+      analysis: { warmupSeconds: 60, lookbackSeconds: 300 },
+    });
+    const fast = applySpeed(input, 10);
+    expect(fast.steps).toEqual([
+      { weight: 5, durationSeconds: 60 },
+      { weight: 10, durationSeconds: 1 },
+    ]);
+    expect(fast.healthCheck).toEqual({ intervalSeconds: 1, timeoutSeconds: 60 });
+    expect(fast.analysis).toEqual({ warmupSeconds: 6, lookbackSeconds: 30 });
+    expect(applySpeed(input, 1000).healthCheck?.timeoutSeconds).toBe(5);
+    expect(input.steps[0].durationSeconds).toBe(600);
+  });
+
+  it('leaves what the input does not say to the schema defaults, and refuses a speed that is not positive', () => {
+    const input = localRunInput({ healthCheck: undefined, analysis: undefined });
+    expect(applySpeed(input, 4)).toMatchObject({ healthCheck: undefined, analysis: undefined });
+    expect(() => applySpeed(input, 0)).toThrow(/--speed/);
+    expect(() => applySpeed(input, Number.NaN)).toThrow(/--speed/);
+  });
+});
+
+const summary = (over: Partial<RunSummary>): RunSummary => ({
+  status: 'FAILED',
+  decision: 'rollback',
+  steps: [],
+  transitions: 10,
+  ...over,
+});
+
+describe('run results on the command line', () => {
+  it.each([
+    [{ status: 'SUCCEEDED', decision: 'promote' }, 0],
+    [{ error: 'CanaryRolledBack' }, 1],
+    [{ error: 'CanaryRunFailed' }, 1],
+    [{ error: 'ValidationError' }, 3],
+    [{ error: 'CanaryTeardownFailed' }, 2],
+    [{ error: 'CanaryNotifyFailed' }, 2],
+    [{ error: 'TrafficLocked' }, 2],
+    [{ status: 'ABORTED' }, 130],
+  ] as const)('%j exits %d', (over, code) => {
+    expect(exitCodeFor(summary(over))).toBe(code);
+  });
+
+  it('prints report paths relative to the working directory when below it', () => {
+    expect(displayPath('/work/x/reports/r/report.html', '/work/x')).toBe('reports/r/report.html');
+    expect(displayPath('/elsewhere/report.html', '/work/x')).toBe('/elsewhere/report.html');
+    expect(displayPath('https://bucket.s3/x?sig', '/work/x')).toBe('https://bucket.s3/x?sig');
+  });
+
+  it('has the final JSON keys CI scripts read', () => {
+    const json = runResultJson(
+      summary({ runId: 'r1', verdict: 'fail', score: 12.5, report: '/w/reports/r1/report.html' }),
+      '/w',
+    );
+    expect(json).toMatchObject({
+      verdict: 'fail',
+      score: 12.5,
+      decision: 'rollback',
+      steps: [],
+      report: 'reports/r1/report.html',
+    });
+  });
+});
