@@ -67,8 +67,10 @@ export function effectSizeThresholds(config: EffectSizeConfig | undefined): Effe
 }
 
 const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+const points = (n: number) => `${n} point${n === 1 ? '' : 's'}`;
 
-function noData(reason: string, s: ClassifierSettings): Classified {
+/** Nodata, or NodataFailMetric with mustHaveData on a non-critical metric (Kayenta's rule for missing data). */
+export function noData(reason: string, s: Pick<ClassifierSettings, 'critical' | 'mustHaveData'>): Classified {
   const base = { reason, test: null, ratio: null, effectSize: null };
   if (s.mustHaveData && !s.critical) return { ...base, classification: 'NodataFailMetric', critical: false };
   return { ...base, classification: 'Nodata', critical: s.critical };
@@ -122,7 +124,7 @@ function describeGate(
 export function classify(name: string, baseline: number[], canary: number[], s: ClassifierSettings): Classified {
   // 1. no data (Kayenta): with nanStrategy "replace" an empty sample means nothing was returned at all → Pass
   if (canary.length === 0 || baseline.length === 0) {
-    const counts = `canary ${canary.length} points, baseline ${baseline.length} points`;
+    const counts = `canary ${points(canary.length)}, baseline ${points(baseline.length)}`;
     if (s.nanStrategy === 'replace') {
       return {
         classification: 'Pass',
@@ -173,8 +175,8 @@ export function classify(name: string, baseline: number[], canary: number[], s: 
   const bound = s.tolerance * Math.abs(test.estimate);
   const upOk = s.direction !== 'decrease';
   const downOk = s.direction !== 'increase';
-  const higher = test.lower > bound;
-  const lower = test.upper < -bound;
+  const clearlyHigher = test.lower > bound;
+  const clearlyLower = test.upper < -bound;
   const shift = describeShift(name, test, percentile(baseline, 50));
   const result = { test, ratio: orNull(ratio), effectSize: orNull(effect) };
 
@@ -192,13 +194,13 @@ export function classify(name: string, baseline: number[], canary: number[], s: 
   };
   const pass = (reason: string | null): Classified => ({ ...result, classification: 'Pass', critical: false, reason });
 
-  if (higher && upOk && gateOpen(s.effectSize.allowedIncrease, 'increase')) return fail('increase');
-  if (lower && downOk && gateOpen(s.effectSize.allowedDecrease, 'decrease')) return fail('decrease');
+  if (clearlyHigher && upOk && gateOpen(s.effectSize.allowedIncrease, 'increase')) return fail('increase');
+  if (clearlyLower && downOk && gateOpen(s.effectSize.allowedDecrease, 'decrease')) return fail('decrease');
   // a clear shift that does not fail: the direction ignores it, or the effect size is within the allowed one
-  if (higher && !upOk) return pass(`${shift}; an increase is not a failure (direction ${s.direction})`);
-  if (lower && !downOk) return pass(`${shift}; a decrease is not a failure (direction ${s.direction})`);
-  if (higher || lower) {
-    const allowed = higher ? s.effectSize.allowedIncrease : s.effectSize.allowedDecrease;
+  if (clearlyHigher && !upOk) return pass(`${shift}; an increase is not a failure (direction ${s.direction})`);
+  if (clearlyLower && !downOk) return pass(`${shift}; a decrease is not a failure (direction ${s.direction})`);
+  if (clearlyHigher || clearlyLower) {
+    const allowed = clearlyHigher ? s.effectSize.allowedIncrease : s.effectSize.allowedDecrease;
     return pass(`${shift}; ${describeEffect(effect, m)}, within allowed ${describeThreshold(allowed, m)}`);
   }
   return pass(null);

@@ -7,7 +7,7 @@ import {
   type CanaryMetricConfig,
   type MetricAnalysisConfig,
 } from './canary-config';
-import { classify, effectSizeThresholds, JUDGE_TOLERANCE, type Classified } from './classifier';
+import { classify, effectSizeThresholds, JUDGE_TOLERANCE, noData, type Classified } from './classifier';
 import { summaryStats } from './descriptive';
 import { metricDataSchema, type MetricDataInput } from './metric-data';
 import { scoreResults, verdictFor } from './scorer';
@@ -87,13 +87,8 @@ function judgeMetric(
   };
   if (!samples) {
     // the source returned no series at all: nanStrategy does not apply, mustHaveData and critical do
-    const classified = classify(metric.name, [], [], { ...settings, nanStrategy: 'remove' });
-    return metricResult(
-      metric,
-      { ...classified, reason: `no data returned for ${metric.name}` },
-      { baseline: [], canary: [] },
-      confidenceLevel,
-    );
+    const empty = { baseline: [], canary: [] };
+    return metricResult(metric, noData(`no data returned for ${metric.name}`, settings), empty, confidenceLevel);
   }
   const cleaned = { baseline: clean(samples.baseline, analysis), canary: clean(samples.canary, analysis) };
   let classified: Classified;

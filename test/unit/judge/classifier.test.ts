@@ -215,7 +215,7 @@ describe('classifier: data rules', () => {
     expect(classify('m', [], [1], withSettings({ nanStrategy: 'replace' }))).toMatchObject({
       classification: 'Pass',
       critical: false,
-      reason: 'no data for m (canary 1 points, baseline 0 points); nanStrategy "replace" counts that as Pass',
+      reason: 'no data for m (canary 1 point, baseline 0 points); nanStrategy "replace" counts that as Pass',
     });
   });
 
