@@ -47,6 +47,7 @@ export function runRepetitions(setup: HarnessSetup, seed: number, from: number, 
   }
   for (let r = from; r < to; r++) {
     for (const profile of setup.profiles) {
+      if (r % profile.everyNth !== 0) continue;
       for (const scenario of setup.scenarios) {
         const series = simulateRunSeries(seed + r, profile, setup.service, scenario.canary);
         for (const policy of setup.policiesFor(profile)) {

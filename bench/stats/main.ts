@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Command, InvalidArgumentError } from 'commander';
 import { mergeCells, type Cell } from './harness';
-import { renderReport, summaryJson } from './report';
+import { judgmentConfidences, renderReport, renderSmallSamples, summaryJson } from './report';
+import { smallSampleRates } from './small-samples';
 import { buildSetup, type SetupIds } from './setup';
 import type { WorkerTask } from './worker';
 
@@ -11,6 +12,8 @@ import type { WorkerTask } from './worker';
  * `npm run bench:stats`: simulates thousands of seeded canary runs per scenario, judges them with the real judge
  * and decision rule, and prints false-rollback and detection rates. The last line is one JSON object.
  */
+
+const SMALL_SAMPLE_SIZES = [2, 3, 4, 5, 6, 8, 10];
 
 const positiveInt = (value: string): number => {
   const n = Number(value);
@@ -32,6 +35,12 @@ const program = new Command()
   .option('--profiles <ids>', 'comma-separated run profiles (default: all)', list)
   .option('--scenarios <ids>', 'comma-separated scenarios (default: all)', list)
   .option('--policies <ids>', 'comma-separated policies (default: all)', list)
+  .option(
+    '--small-sample-repetitions <n>',
+    'A/A comparisons per cell of the small-sample table (0: skip)',
+    Number,
+    10000,
+  )
   .option('--quiet', 'no progress output on stderr');
 
 function runWorker(task: WorkerTask): Promise<Cell[]> {
@@ -53,6 +62,7 @@ async function main(): Promise<void> {
     profiles?: string[];
     scenarios?: string[];
     policies?: string[];
+    smallSampleRepetitions: number;
     quiet?: boolean;
   }>();
   const ids: SetupIds = { profiles: opts.profiles, scenarios: opts.scenarios, policies: opts.policies };
@@ -70,9 +80,17 @@ async function main(): Promise<void> {
     bounds.slice(0, -1).map((from, i) => runWorker({ ids, seed: opts.seed, from, to: bounds[i + 1] })),
   );
   const input = { cells: mergeCells(parts), setup, repetitions: opts.repetitions, seed: opts.seed };
-  const seconds = (Date.now() - started) / 1000;
   console.log(renderReport(input));
-  console.log('', `elapsed ${seconds.toFixed(1)} s on ${chunks} worker(s)`);
+  if (opts.smallSampleRepetitions > 0) {
+    const defaults = setup.policies.find((p) => p.id === 'default') ?? setup.policies[0];
+    const levels = [0.98, Math.max(...judgmentConfidences(defaults, setup.profiles[0]))];
+    console.log(
+      '',
+      renderSmallSamples(smallSampleRates(SMALL_SAMPLE_SIZES, levels, opts.smallSampleRepetitions, opts.seed)),
+    );
+  }
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`\nelapsed ${seconds.toFixed(1)} s on ${chunks} worker(s)`);
   console.log(JSON.stringify({ ...summaryJson(input), elapsedSeconds: seconds }));
 }
 

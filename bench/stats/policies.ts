@@ -1,60 +1,37 @@
 import { canaryConfigSchema, type CanaryConfigInput } from '../../shared/judge/canary-config';
 import { errorControlSchema, type ErrorControlConfig } from '../../shared/judge/error-control';
 import type { Policy } from './judge-run';
+import type { SimulatedMetric } from './series';
 
 /**
- * The canary config the harness judges with: the four simulated metrics, each in its own group.
- * Latency (mean) and the 5xx rate are critical (a real regression there should stop the run at once);
- * p99 alone pulls the score to 70 (< pass 75: rolled back at the end); CPU alone to 85 (promoted).
+ * The canary config the harness judges with: the built-in presets for the four simulated metrics, as a user
+ * would name them. The user-level choices: mean latency is critical (a real mean-latency regression should stop
+ * the run at once), and group weights such that one failing metric in `latency` (p99) or `errors` (5xx below its
+ * critical increase) pulls the score under pass (rolled back at the end) while CPU alone does not.
  */
-const GROUP_WEIGHTS = { latency: 30, tail: 30, errors: 25, resources: 15 };
+const GROUP_WEIGHTS = { latency: 55, errors: 30, saturation: 15 };
 const THRESHOLDS = { marginal: 50, pass: 75 };
 
-interface MetricSpec {
-  name: string;
-  group: string;
-  critical: boolean;
-  nanStrategy: 'remove' | 'replace';
-}
-
-const METRICS: MetricSpec[] = [
-  { name: 'latency', group: 'latency', critical: true, nanStrategy: 'remove' },
-  { name: 'latency-p99', group: 'tail', critical: false, nanStrategy: 'remove' },
-  { name: 'error-rate', group: 'errors', critical: true, nanStrategy: 'remove' },
-  { name: 'cpu', group: 'resources', critical: false, nanStrategy: 'remove' },
+const METRICS: { name: SimulatedMetric; preset: string; critical?: boolean }[] = [
+  { name: 'latency', preset: 'latency-average', critical: true },
+  { name: 'latency-p99', preset: 'latency-p99' },
+  { name: 'error-rate', preset: 'error-rate-5xx' },
+  { name: 'cpu', preset: 'cpu-utilization' },
 ];
 
-/**
- * Guardrails per metric: effect-size floors on the mean ratio (a significant change smaller than this is not a
- * failure) and the minimum number of points per side before a metric may fail.
- */
-export interface Guardrails {
-  allowedIncrease: Record<string, number>;
-  minDataPoints: number;
-}
+/** Kayenta's effect-size defaults: no floor at all (a ratio of 1.0). */
+const KAYENTA_EFFECT_SIZE = { allowedIncrease: 1, criticalIncrease: 1 };
 
-export const RECOMMENDED_GUARDRAILS: Guardrails = {
-  allowedIncrease: { latency: 1.05, 'latency-p99': 1.1, 'error-rate': 1.2, cpu: 1.1 },
-  minDataPoints: 6,
-};
-
-function canaryConfig(guardrails: Guardrails | null) {
+function canaryConfig(floors: boolean) {
   const input: CanaryConfigInput = {
     name: 'bench-stats',
     metrics: METRICS.map((m) => ({
       name: m.name,
-      groups: [m.group],
+      preset: m.preset,
       analysisConfigurations: {
         canary: {
-          direction: 'increase',
-          critical: m.critical,
-          nanStrategy: m.nanStrategy,
-          ...(guardrails
-            ? {
-                effectSize: { allowedIncrease: guardrails.allowedIncrease[m.name] },
-                minDataPoints: guardrails.minDataPoints,
-              }
-            : {}),
+          ...(m.critical ? { critical: true } : {}),
+          ...(floors ? {} : { effectSize: KAYENTA_EFFECT_SIZE }),
         },
       },
     })),
@@ -63,16 +40,11 @@ function canaryConfig(guardrails: Guardrails | null) {
   return canaryConfigSchema.parse(input);
 }
 
-export function policy(
-  id: string,
-  label: string,
-  guardrails: Guardrails | null,
-  errorControl: Partial<ErrorControlConfig>,
-): Policy {
+export function policy(id: string, label: string, floors: boolean, errorControl: Partial<ErrorControlConfig>): Policy {
   return {
     id,
     label,
-    canaryConfig: canaryConfig(guardrails),
+    canaryConfig: canaryConfig(floors),
     thresholds: THRESHOLDS,
     errorControl: errorControlSchema.parse(errorControl),
     confidenceLevel: 0.98,
@@ -82,13 +54,13 @@ export function policy(
 /** The policies the harness compares; `default` is what a run gets without setting anything. */
 export function buildPolicies(): Policy[] {
   return [
-    policy('default', 'canary-judge defaults', RECOMMENDED_GUARDRAILS, {}),
-    policy('kayenta', 'Kayenta: 98 % per judgment, no floors', null, { method: 'none' }),
-    policy('fixed98', '98 % per judgment + floors', RECOMMENDED_GUARDRAILS, { method: 'none' }),
-    policy('no-floors', 'default error control, no floors', null, {}),
-    policy('pocock-2pct', 'Pocock-like 2 % + floors', RECOMMENDED_GUARDRAILS, { runFalseRollbackRate: 0.02 }),
-    policy('obf', "O'Brien-Fleming-like 1 % + floors", RECOMMENDED_GUARDRAILS, { spending: 'obrien-fleming' }),
-    policy('bonferroni', 'Bonferroni 1 % + floors', RECOMMENDED_GUARDRAILS, { method: 'bonferroni' }),
+    policy('default', 'canary-judge defaults', true, {}),
+    policy('kayenta', 'Kayenta: 98 % per judgment, no floors', false, { method: 'none' }),
+    policy('fixed98', '98 % per judgment + floors', true, { method: 'none' }),
+    policy('no-floors', 'default error control, no floors', false, {}),
+    policy('pocock-2pct', 'Pocock-like 2 % + floors', true, { runFalseRollbackRate: 0.02 }),
+    policy('obf', "O'Brien-Fleming-like 1 % + floors", true, { spending: 'obrien-fleming' }),
+    policy('bonferroni', 'Bonferroni 1 % + floors', true, { method: 'bonferroni' }),
   ];
 }
 

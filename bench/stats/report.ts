@@ -1,5 +1,6 @@
 import { confidenceForJudgment } from '../../shared/judge/error-control';
 import { cellKey, type Cell, type HarnessSetup } from './harness';
+import type { SmallSampleRow } from './small-samples';
 import type { Policy } from './judge-run';
 import { binomialUpperBound, meanRollbackStep, rollbackRate, rollbackRateByStep, type Tally } from './tally';
 import type { RunProfile } from './world';
@@ -42,6 +43,21 @@ export function judgmentConfidences(policy: Policy, profile: RunProfile): number
 const confidenceText = (levels: number[]): string =>
   levels.map((c) => (1 - c < 1e-4 ? `1-${(1 - c).toExponential(1)}` : `${(100 * c).toFixed(2)}`)).join('/');
 
+/** Metrics with their floors and flags, thresholds, weights: what "the default config" was in this run. */
+function describeConfig(policy: Policy): string {
+  const metrics = policy.canaryConfig.metrics.map((m) => {
+    const a = m.analysisConfigurations.canary;
+    const floor = a.effectSize?.allowedIncrease ?? 1;
+    const critical = a.critical
+      ? `, critical${a.effectSize?.criticalIncrease ? ` from ×${a.effectSize.criticalIncrease}` : ''}`
+      : '';
+    return `${m.name} (${m.preset}, floor ×${floor}${critical})`;
+  });
+  const t = policy.thresholds;
+  const weights = Object.entries(policy.canaryConfig.classifier.groupWeights).map(([g, w]) => `${g} ${w}`);
+  return `${metrics.join('; ')}; weights ${weights.join(', ')}; marginal ${t.marginal}, pass ${t.pass}`;
+}
+
 const pct1 = (x: number): string => (Number.isNaN(x) ? '-' : (100 * x).toFixed(1));
 
 /**
@@ -58,7 +74,8 @@ export function renderReport(input: ReportInput): string {
     const policies = setup.policiesFor(profile);
     const main = ['default', 'kayenta'].flatMap((id) => policies.filter((p) => p.id === id));
     const shown = main.length > 0 ? main : policies.slice(0, 2);
-    out.push('', `== ${profile.label} — ${input.repetitions} runs per cell, seed ${input.seed}`, '');
+    const runs = tallyOf(input, profile.id, setup.scenarios[0].id, policies[0].id).runs;
+    out.push('', `== ${profile.label} — ${runs} runs per cell (seeds from ${input.seed})`, '');
     out.push(
       'Rollback rate (A/A: false rollbacks; regressions: detection), share rolled back by step 2, mean step of the rollback:',
     );
@@ -98,6 +115,8 @@ export function renderReport(input: ReportInput): string {
     }
     out.push('', 'Policies: ' + policies.map((p) => `${p.id} = ${p.label}`).join('; '));
   }
+  const defaults = setup.policies.find((p) => p.id === 'default');
+  if (defaults) out.push('', `Default config: ${describeConfig(defaults)}`);
   return out.join('\n');
 }
 
@@ -136,4 +155,19 @@ export function summaryJson(input: ReportInput): Record<string, unknown> {
   summary.detectionRate = detection;
   summary.meanDetectionStep = meanStep;
   return summary;
+}
+
+/** The small-sample table: A/A false-High rate of one metric by points per side, against the nominal rate. */
+export function renderSmallSamples(rows: SmallSampleRow[]): string {
+  const sizes = rows[0]?.rates.map(([n]) => n) ?? [];
+  const body = rows.map((r) => [
+    r.shape,
+    `${(100 * r.confidenceLevel).toFixed(2)}%`,
+    pct((1 - r.confidenceLevel) / 2),
+    ...r.rates.map(([, rate]) => pct(rate)),
+  ]);
+  return [
+    'Small samples: A/A false-High rate of one metric (direction increase, no floor) by points per side:',
+    table(['data', 'confidence', 'nominal', ...sizes.map((n) => `n=${n}`)], body),
+  ].join('\n');
 }

@@ -36,6 +36,8 @@ export interface RunProfile {
   steps: StepPlan[];
   periodSeconds: number;
   instancesPerVersion: number;
+  /** Judge only every n-th repetition on this profile (its runs are costlier: many more points per window). */
+  everyNth: number;
 }
 
 const TEN_MINUTES = 600;
@@ -47,6 +49,7 @@ export const PROFILES: RunProfile[] = [
     steps: [5, 5, 5, 5].map((weight) => ({ weight, durationSeconds: TEN_MINUTES })),
     periodSeconds: 60,
     instancesPerVersion: 1,
+    everyNth: 1,
   },
   {
     id: 'cw-ramp',
@@ -54,6 +57,7 @@ export const PROFILES: RunProfile[] = [
     steps: [5, 10, 25, 50].map((weight) => ({ weight, durationSeconds: TEN_MINUTES })),
     periodSeconds: 60,
     instancesPerVersion: 1,
+    everyNth: 1,
   },
   {
     id: 'prom-ramp',
@@ -61,6 +65,7 @@ export const PROFILES: RunProfile[] = [
     steps: [5, 10, 25, 50].map((weight) => ({ weight, durationSeconds: TEN_MINUTES })),
     periodSeconds: 10,
     instancesPerVersion: 1,
+    everyNth: 4,
   },
 ];
 
