@@ -54,6 +54,8 @@ const program = new Command('local-router')
   .showHelpAfterError();
 
 async function main(): Promise<void> {
+  // Whoever read our output may be gone (a closed pipe); logging must never take the process down.
+  process.stdout.on('error', () => undefined);
   const opts = program.parse().opts<{
     host: string;
     port: number;

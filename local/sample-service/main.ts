@@ -13,6 +13,8 @@ const log = (event: string, fields: Record<string, unknown> = {}): void => {
 };
 
 async function main(): Promise<void> {
+  // Whoever read our output may be gone (a closed pipe); logging must never take the process down.
+  process.stdout.on('error', () => undefined);
   const config = configFromEnv(process.env);
   const service = createSampleService(config, {
     onCrash: (served) => {
