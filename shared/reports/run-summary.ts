@@ -57,6 +57,13 @@ export function runHeadline(state: RunState): RunHeadline {
   return { ...base, status: 'in progress', verdict: last?.verdict, score: last?.score, reason: last?.reason ?? '' };
 }
 
+const FAILING = new Set(['High', 'Low', 'NodataFailMetric', 'Error']);
+
+/** Classifications that count against the canary. */
+export function isFailingClassification(classification: string): boolean {
+  return FAILING.has(classification);
+}
+
 /** One line of a per-metric table. */
 export interface MetricRow {
   name: string;
