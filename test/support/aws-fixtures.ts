@@ -34,6 +34,9 @@ export interface AlbFixture {
   newAmi: string;
 }
 
+/** Two of the AMIs moto always has (asking for all ~1200 of them takes seconds). */
+const MOTO_AMIS = ['ami-03cf127a', 'ami-12c6146b'];
+
 export async function createAlbFixture(
   ec2: EC2Client,
   elbv2: ElasticLoadBalancingV2Client,
@@ -80,8 +83,8 @@ export async function createAlbFixture(
       }),
     )
   ).Listeners![0].ListenerArn!;
-  const images = (await ec2.send(new DescribeImagesCommand({}))).Images!;
-  const [currentAmi, newAmi] = [images[0].ImageId!, images[1].ImageId!];
+  const images = (await ec2.send(new DescribeImagesCommand({ ImageIds: MOTO_AMIS }))).Images!;
+  const [currentAmi, newAmi] = MOTO_AMIS.map((id) => images.find((i) => i.ImageId === id)!.ImageId!);
   const launchTemplateId = (
     await ec2.send(
       new CreateLaunchTemplateCommand({
