@@ -130,18 +130,17 @@ export class CanaryJudge extends Construct {
       [FUNCTION_ENV.reportsBucket]: this.reportBucket.bucketName,
       [FUNCTION_ENV.eventBusName]: eventBusName,
     };
-    const task = (name: TaskName, timeout = Duration.minutes(5), memorySize?: number) =>
+    // The state machine gives each task 300 s (buildDefinition's taskTimeoutSeconds); the judge does the statistics.
+    const task = (name: TaskName) =>
       new HandlerFunction(this, fnId(name), {
         name,
         description: `canary-judge ${name}: ${TASK_DESCRIPTIONS[name]}`,
-        timeout,
-        memorySize,
+        timeout: Duration.minutes(5),
+        memorySize: name === 'judge' ? 1024 : 512,
         environment: shared,
         ...common,
       });
-    const tasks = Object.fromEntries(
-      TASK_NAMES.map((name) => [name, task(name, Duration.minutes(5), name === 'judge' ? 1024 : undefined)]),
-    ) as Record<TaskName, HandlerFunction>;
+    const tasks = Object.fromEntries(TASK_NAMES.map((name) => [name, task(name)])) as Record<TaskName, HandlerFunction>;
 
     const machineLogs = new LogGroup(this, 'StateMachineLogs', {
       logGroupName: `/aws/vendedlogs/states/${prefix}-run`,
@@ -195,7 +194,7 @@ export class CanaryJudge extends Construct {
       name: 'cleanup',
       description: 'canary-judge: tear down and notify for runs stopped, timed out or failed before their own teardown',
       timeout: Duration.minutes(10),
-      environment: { ...shared, [FUNCTION_ENV.stateMachineArn]: this.stateMachine.stateMachineArn },
+      environment: shared,
       ...common,
     });
     this.functions = { ...tasks, webhook, status, cleanup };
