@@ -8,9 +8,10 @@ import { LocalMetricSource } from './metrics/local-source';
 import type { MetricSource } from './metrics/metric-source';
 import { PrometheusSource } from './metrics/prometheus-source';
 import type { Notifier } from './notify/notifier';
+import { createPromoter, type Promoter } from './promote';
 import { FileReportStore } from './reports/file-report-store';
 import type { ReportStore } from './reports/report-store';
-import type { Promoter } from './run/finish';
+import { S3ReportStore } from './reports/s3-report-store';
 import { AlbTraffic } from './traffic/alb-traffic';
 import { LocalTraffic } from './traffic/local-traffic';
 import type { Traffic } from './traffic/traffic';
@@ -61,35 +62,16 @@ function metricSource(source: MetricsSourceConfig, env: NodeJS.ProcessEnv): Metr
   }
 }
 
-// Slack and EventBridge notifiers, the promoters and the S3 report store join here as they land
-// (shared/notify, shared/promote, shared/reports/s3-report-store.ts).
+// Slack and EventBridge notifiers join here as they land (shared/notify).
 function notifiers(_input: RunInput): Notifier[] {
   return [];
-}
-
-function promoter(input: RunInput): Promoter {
-  if (input.promote.strategy !== 'none') {
-    throw new ValidationError('run input', [
-      { path: 'promote.strategy', message: `"${input.promote.strategy}" is not available in this build` },
-    ]);
-  }
-  return {
-    promote: async () => 'promotion strategy "none": production is left as it is; roll the canary version out yourself',
-  };
-}
-
-function reportStore(env: NodeJS.ProcessEnv): ReportStore {
-  requiredEnv(env, 'REPORTS_BUCKET', 'the S3 bucket for run reports');
-  throw new ValidationError('environment', [
-    { path: 'REPORTS_BUCKET', message: 'the S3 report store is not available in this build' },
-  ]);
 }
 
 export function createAdapters(input: RunInput, env: NodeJS.ProcessEnv = process.env): Adapters {
   const shared = {
     metrics: metricSource(input.metricsSource, env),
     notifiers: notifiers(input),
-    promoter: promoter(input),
+    promoter: createPromoter(input.promote),
   };
   if (input.target === 'local') {
     const routerUrl = requiredEnv(
@@ -108,6 +90,9 @@ export function createAdapters(input: RunInput, env: NodeJS.ProcessEnv = process
     ...shared,
     fleet: new Ec2Fleet({}),
     traffic: new AlbTraffic({}),
-    reports: reportStore(env),
+    reports: new S3ReportStore({
+      bucket: requiredEnv(env, 'REPORTS_BUCKET', 'the S3 bucket for run reports'),
+      prefix: env.REPORTS_PREFIX,
+    }),
   };
 }

@@ -1,15 +1,11 @@
 import type { Fleet } from '../fleet/fleet';
+import type { Promoter } from '../promote';
 import type { Traffic } from '../traffic/traffic';
 import { RunStateError } from './errors';
 import { rollbackOutcome, runOutcome } from './outcome';
 import type { RunState, VersionResources } from './run-state';
 
 /** The end of a run: promote or roll back, then always tear down. */
-
-export interface Promoter {
-  /** Roll the canary's version out to production; returns what was done, for the outcome's reason. */
-  promote(state: RunState): Promise<string>;
-}
 
 export async function promote(state: RunState, deps: { promoter: Promoter }): Promise<RunState> {
   if (state.decision?.action !== 'promote' || state.input.dryRun) {
