@@ -41,8 +41,9 @@ export function metricTable(metrics: readonly MetricResult[]): string {
   const rows = metrics
     .map((m) => {
       const row = metricRowFromResult(m);
+      const reason = m.reason ? `<div class="row-reason">${esc(m.reason)}</div>` : '';
       return `<tr data-metric="${esc(m.name)}">
-<td class="name"><strong>${esc(m.name)}</strong>${tags(m)}</td>
+<td class="name"><strong>${esc(m.name)}</strong>${tags(m)}${reason}</td>
 <td>${classificationPill(m.classification)}</td>
 <td class="num">${formatValue(row.baselineMedian)}</td>
 <td class="num">${formatValue(row.canaryMedian)}</td>
@@ -50,12 +51,11 @@ export function metricTable(metrics: readonly MetricResult[]): string {
 <td class="num">${formatSigned(m.estimate)}</td>
 <td class="num">${interval(m)}</td>
 <td class="num">${pValue(m.pValue)}</td>
-<td>${m.reason ? esc(m.reason) : '<span class="muted">–</span>'}</td>
 </tr>`;
     })
     .join('\n');
   return `<div class="table-wrap"><table class="metrics">
-<thead><tr><th>Metric</th><th>Result</th><th class="num">Baseline median</th><th class="num">Canary median</th><th class="num">Change</th><th class="num">Shift (HL)</th><th class="num">${confidence}% CI</th><th class="num">p-value</th><th>Reason</th></tr></thead>
+<thead><tr><th>Metric</th><th>Result</th><th class="num">Baseline median</th><th class="num">Canary median</th><th class="num">Change</th><th class="num">Shift (HL)</th><th class="num">${confidence}% CI</th><th class="num">p-value</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table></div>`;

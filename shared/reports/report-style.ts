@@ -25,7 +25,8 @@ th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e5e7eb;vertical-a
 th{color:#6b7280;font-weight:600;font-size:12px}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .table-wrap{overflow-x:auto}
-td.name{white-space:nowrap}
+td.name strong{white-space:nowrap}
+.row-reason{color:#4b5563;font-size:12px;margin-top:2px}
 .pill{display:inline-block;border-radius:999px;padding:1px 9px;font-size:12px;font-weight:600;color:#fff;background:var(--c)}
 .tag{display:inline-block;border:1px solid #d1d5db;border-radius:4px;padding:0 6px;font-size:11px;color:#374151;font-weight:600}
 .tag.critical{border-color:#fca5a5;color:#991b1b;background:#fef2f2}

@@ -2,7 +2,7 @@ import { mean, median, sampleStandardDeviation } from 'simple-statistics';
 import { runInputSchema, type RunInputRaw } from '../../shared/config/run-config';
 import type { Classification, MetricResult, SampleStats, Verdict } from '../../shared/judge/types';
 import type { MetricSeries } from '../../shared/metrics/metric-source';
-import type { StoredJudgment, RunReportData } from '../../shared/reports/html-report';
+import { judgmentReportName, type StoredJudgment, type RunReportData } from '../../shared/reports/html-report';
 import type { Action, JudgmentSummary, RunState } from '../../shared/run/run-state';
 import { toMetricBrief } from '../../shared/run/metric-brief';
 
@@ -184,7 +184,7 @@ export function buildRunReportFixture(options: FixtureOptions = {}): RunReportDa
       verdict: p.verdict,
       confidenceLevel: 0.98,
       metrics: metrics.map(toMetricBrief),
-      reportKey: `${raw.runId}/judgments/step-${p.step}.json`,
+      reportKey: judgmentReportName(p.step),
       action: p.action,
       reason: p.reason,
     };
