@@ -66,6 +66,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     const sentAt = process.hrtime.bigint();
     let answered = false;
     let timedOut = false;
+    let clientGone = false;
     const upstream = request({
       host: target.id,
       port: target.port,
@@ -94,7 +95,8 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     });
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      if (answered) {
+      // A client that hung up is ALB's 460 (access log only), not an ELB 5XX.
+      if (answered || clientGone) {
         res.destroy();
         return;
       }
@@ -105,7 +107,9 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
       elbError(502, target);
     });
     res.once('close', () => {
-      if (!res.writableFinished) upstream.destroy();
+      if (res.writableFinished) return;
+      clientGone = true;
+      upstream.destroy();
     });
     req.pipe(upstream);
   };

@@ -529,6 +529,42 @@ describe('LocalRouter', () => {
       expect(lb.values).toEqual([40, 55, 20]);
     });
 
+    it('does not count a client that hangs up as an ELB error', async () => {
+      const slow = await backend('slow', 500);
+      await admin.registerTargets(endpoints.productionTargetGroupArn, [{ id: '127.0.0.1', port: slow.port }]);
+      await waitFor('production healthy', async () =>
+        (await admin.describeTargetHealth(endpoints.productionTargetGroupArn))[0].state === 'healthy'
+          ? true
+          : undefined,
+      );
+      const start = Date.now();
+      await expect(fetch(`${endpoints.url}/`, { signal: AbortSignal.timeout(100) })).rejects.toThrow();
+      await waitFor('the target connection closed', async () =>
+        (await admin.describeTargetHealth(endpoints.productionTargetGroupArn))[0].inFlight === 0 ? true : undefined,
+      );
+      const results = await admin.getMetricData({
+        startTime: start - 1000,
+        endTime: Date.now() + 1000,
+        metricDataQueries: ['RequestCount', 'HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_2XX_Count'].map(
+          (metricName, i) => ({
+            id: `m${i}`,
+            metricStat: {
+              metric: {
+                namespace: 'AWS/ApplicationELB',
+                metricName,
+                dimensions: [
+                  { name: 'TargetGroup', value: cloudWatchDimensionValue(endpoints.productionTargetGroupArn) },
+                ],
+              },
+              period: 3600,
+              stat: 'Sum',
+            },
+          }),
+        ),
+      });
+      expect(results.map((r) => r.values.reduce((a, b) => a + b, 0))).toEqual([1, 0, 0]);
+    });
+
     it('computes TargetResponseTime percentiles from the latencies the targets really had', async () => {
       const a = await backend('a');
       await admin.registerTargets(endpoints.productionTargetGroupArn, [{ id: '127.0.0.1', port: a.port }]);
