@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeListenersCommand,
+  DescribeRulesCommand,
+  DescribeTagsCommand,
+  DescribeTargetGroupsCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { runCommand } from '../../cli/commands/run';
+import type { RunInputRaw } from '../../shared/config/run-config';
+import { forwardWeights } from '../../shared/traffic/alb-rule';
+import { createAlbFixture, type AlbFixture } from '../support/aws-fixtures';
+import { startMoto, type Moto } from '../support/moto';
+
+/**
+ * `canary-judge run --config FILE --target aws` against moto: the workflow's real AWS adapters provision on a
+ * fixture ALB, shift, judge from CloudWatch, and clean up. moto has no metric data for the new target
+ * groups, so the run must end in the no-data outcome (rolled back, never promoted) and leave nothing behind.
+ */
+
+jest.setTimeout(120_000);
+
+let moto: Moto;
+let restoreEnv: () => void;
+let fx: AlbFixture;
+let ec2: EC2Client;
+let elbv2: ElasticLoadBalancingV2Client;
+const work = mkdtempSync(path.join(tmpdir(), 'canary-judge-aws-e2e-'));
+const savedBucket = process.env.REPORTS_BUCKET;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  restoreEnv = moto.useEnv();
+  process.env.REPORTS_BUCKET = 'canary-judge-reports';
+  ec2 = new EC2Client({});
+  elbv2 = new ElasticLoadBalancingV2Client({});
+  fx = await createAlbFixture(ec2, elbv2);
+  await new S3Client({ forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: 'canary-judge-reports' }));
+});
+
+afterAll(async () => {
+  if (savedBucket === undefined) delete process.env.REPORTS_BUCKET;
+  else process.env.REPORTS_BUCKET = savedBucket;
+  restoreEnv?.();
+  await moto?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function config(): RunInputRaw {
+  const launch = (version: string) => ({
+    launchTemplate: { launchTemplateId: fx.launchTemplateId, version },
+    instanceCount: 2,
+  });
+  return {
+    runId: 'web-e2e-nodata',
+    service: 'web',
+    baseline: { version: '1.41.0', aws: launch('1') },
+    canary: { version: '1.42.0', aws: launch('2') },
+    traffic: { listenerArn: fx.listenerArn, productionTargetGroupArn: fx.productionTargetGroupArn },
+    healthCheck: { path: '/healthz', intervalSeconds: 1, timeoutSeconds: 30 },
+    steps: [
+      { weight: 5, durationSeconds: 2 },
+      { weight: 25, durationSeconds: 2 },
+    ],
+    metricsSource: { type: 'cloudwatch', periodSeconds: 60 },
+    canaryConfig: {
+      metrics: [
+        { name: 'latency-p99', preset: 'latency-p99' },
+        { name: 'errors', preset: 'error-rate-5xx' },
+      ],
+    },
+    promote: { strategy: 'none' },
+    notifications: { events: false },
+  };
+}
+
+async function leftovers(runId: string): Promise<string[]> {
+  const live = await ec2.send(
+    new DescribeInstancesCommand({
+      Filters: [
+        { Name: 'tag:canary-judge:run-id', Values: [runId] },
+        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+      ],
+    }),
+  );
+  const left = live.Reservations!.flatMap((r) => r.Instances!.map((i) => `instance ${i.InstanceId}`));
+  const groups = (await elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups!.map((g) => g.TargetGroupArn!);
+  const rules = (await elbv2.send(new DescribeRulesCommand({ ListenerArn: fx.listenerArn }))).Rules!;
+  const tagged = await elbv2.send(
+    new DescribeTagsCommand({ ResourceArns: [...groups, ...rules.filter((r) => !r.IsDefault).map((r) => r.RuleArn!)] }),
+  );
+  for (const d of tagged.TagDescriptions!) {
+    if (d.Tags!.some((t) => t.Key === 'canary-judge:run-id' && t.Value === runId)) left.push(d.ResourceArn!);
+  }
+  return left;
+}
+
+describe('canary-judge run --target aws against moto', () => {
+  it('ends a run without metric data in the no-data outcome, not promoted, and leaves nothing behind', async () => {
+    const file = path.join(work, 'run.json');
+    writeFileSync(file, JSON.stringify(config()));
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCommand(
+      { config: file, target: 'aws', speed: 1, json: true, rps: 1 },
+      { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), readStdin: () => '', isTTY: false },
+    );
+    const result = JSON.parse(out.join(''));
+
+    expect({ code, decision: result.decision, status: result.status }).toEqual({
+      code: 1,
+      decision: 'rollback',
+      status: 'FAILED',
+    });
+    expect(result.runId).toBe('web-e2e-nodata');
+    expect(result.steps).toHaveLength(1);
+    expect(result.steps[0].metrics).toEqual([
+      { name: 'latency-p99', classification: 'Nodata' },
+      { name: 'errors', classification: 'Nodata' },
+    ]);
+    expect(result.reason).toMatch(/is Nodata \(Missing data for \w+ \(canary 0 points, baseline 0 points\)\)/);
+    // The run really shifted traffic before judging.
+    expect(err.join('')).toMatch(/step 1\/2: canary 5% · baseline 5% · production 90%/);
+
+    expect(await leftovers('web-e2e-nodata')).toEqual([]);
+    const listener = (await elbv2.send(new DescribeListenersCommand({ ListenerArns: [fx.listenerArn] }))).Listeners![0];
+    expect(Object.fromEntries(forwardWeights(listener.DefaultActions))).toEqual({ [fx.productionTargetGroupArn]: 1 });
+    const rules = (await elbv2.send(new DescribeRulesCommand({ ListenerArn: fx.listenerArn }))).Rules!;
+    expect(rules.map((r) => r.IsDefault)).toEqual([true]);
+    // The report went to S3 and its pre-signed link opens without credentials.
+    const reports = await new S3Client({ forcePathStyle: true }).send(
+      new ListObjectsV2Command({ Bucket: 'canary-judge-reports', Prefix: 'web-e2e-nodata/' }),
+    );
+    expect(reports.Contents!.map((o) => o.Key)).toContain('web-e2e-nodata/report.html');
+    const page = await fetch(result.report);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('web-e2e-nodata');
+  });
+});
