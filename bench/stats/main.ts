@@ -29,7 +29,7 @@ const list = (value: string): string[] =>
 const program = new Command()
   .name('bench:stats')
   .description('False rollbacks and missed regressions of the judge over simulated runs')
-  .option('-r, --repetitions <n>', 'runs per (profile, scenario, policy)', positiveInt, 4000)
+  .option('-r, --repetitions <n>', 'runs per (profile, scenario, policy); fewer on costly profiles', positiveInt, 2000)
   .option('-s, --seed <n>', 'seed of the first repetition (repetition r uses seed + r)', positiveInt, 1)
   .option('-w, --workers <n>', 'worker threads', positiveInt, Math.min(2, availableParallelism()))
   .option('--profiles <ids>', 'comma-separated run profiles (default: all)', list)

@@ -54,15 +54,15 @@ export function policy(id: string, label: string, floors: boolean, errorControl:
 /** The policies the harness compares; `default` is what a run gets without setting anything. */
 export function buildPolicies(): Policy[] {
   return [
-    policy('default', 'canary-judge defaults', true, {}),
+    policy('default', 'canary-judge defaults (Pocock-like 2 % + preset floors)', true, {}),
     policy('kayenta', 'Kayenta: 98 % per judgment, no floors', false, { method: 'none' }),
     policy('fixed98', '98 % per judgment + floors', true, { method: 'none' }),
     policy('no-floors', 'default error control, no floors', false, {}),
-    policy('pocock-2pct', 'Pocock-like 2 % + floors', true, { runFalseRollbackRate: 0.02 }),
-    policy('obf', "O'Brien-Fleming-like 1 % + floors", true, { spending: 'obrien-fleming' }),
-    policy('bonferroni', 'Bonferroni 1 % + floors', true, { method: 'bonferroni' }),
+    policy('pocock-1pct', 'Pocock-like 1 % + floors', true, { runFalseRollbackRate: 0.01 }),
+    policy('obf', "O'Brien-Fleming-like 2 % + floors", true, { spending: 'obrien-fleming' }),
+    policy('bonferroni', 'Bonferroni 2 % + floors', true, { method: 'bonferroni' }),
   ];
 }
 
 /** Judged on every profile; the others only on the first (the headline) profile, to keep the run short. */
-export const CORE_POLICIES = ['default', 'kayenta'];
+export const CORE_POLICIES = ['default', 'kayenta', 'fixed98'];

@@ -154,6 +154,16 @@ export function summaryJson(input: ReportInput): Record<string, unknown> {
   }
   summary.detectionRate = detection;
   summary.meanDetectionStep = meanStep;
+  if (has('aa')) {
+    const byProfile = (policyId: string) =>
+      Object.fromEntries(
+        input.setup.profiles
+          .filter((p) => input.setup.policiesFor(p).some((x) => x.id === policyId))
+          .map((p) => [p.id, rollbackRate(tallyOf(input, p.id, 'aa', policyId))]),
+      );
+    summary.aaFalseRollbackRateByProfile = byProfile(policy.id);
+    if (kayenta) summary.kayentaAaFalseRollbackRateByProfile = byProfile(kayenta.id);
+  }
   return summary;
 }
 

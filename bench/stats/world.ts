@@ -60,12 +60,20 @@ export const PROFILES: RunProfile[] = [
     everyNth: 1,
   },
   {
+    id: 'cw-8steps',
+    label: 'CloudWatch 1 min, 8 × 5 min at 5 % (more looks, same data)',
+    steps: Array.from({ length: 8 }, () => ({ weight: 5, durationSeconds: TEN_MINUTES / 2 })),
+    periodSeconds: 60,
+    instancesPerVersion: 1,
+    everyNth: 2,
+  },
+  {
     id: 'prom-ramp',
     label: 'Prometheus 10 s, 4 × 10 min at 5/10/25/50 %',
     steps: [5, 10, 25, 50].map((weight) => ({ weight, durationSeconds: TEN_MINUTES })),
     periodSeconds: 10,
     instancesPerVersion: 1,
-    everyNth: 4,
+    everyNth: 8,
   },
 ];
 

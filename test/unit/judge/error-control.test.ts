@@ -139,12 +139,12 @@ describe('confidence for a judgment', () => {
     );
   });
 
-  it('reads the run config: the schema default is Pocock-like spending of 1 % per run', () => {
+  it('reads the run config: the schema default is Pocock-like spending of 2 % per run', () => {
     const errorControl = errorControlSchema.parse({});
-    expect(errorControl).toEqual({ method: 'alpha-spending', spending: 'pocock', runFalseRollbackRate: 0.01 });
+    expect(errorControl).toEqual({ method: 'alpha-spending', spending: 'pocock', runFalseRollbackRate: 0.02 });
     const steps = equalSteps.map((durationSeconds) => ({ durationSeconds }));
     expect(confidenceForRunStep({ confidenceLevel: 0.98, errorControl }, steps, 1)).toBeCloseTo(
-      1 - 2 * (0.006201145069582775 - 0.0035737401950878844),
+      1 - 4 * (0.006201145069582775 - 0.0035737401950878844), // alpha 0.02 = twice the 0.01 reference values
       15,
     );
     expect(
