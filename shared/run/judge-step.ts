@@ -77,13 +77,11 @@ function withSourceErrors(result: JudgeResult, series: MetricSeries[]): JudgeRes
  * A version that died during the step ends the run whatever its metrics say: a crashed canary's cumulative
  * window still holds its good minutes, and a dead baseline leaves nothing valid to compare with.
  */
-async function healthDecision(state: RunState, fleet: Fleet, stepLabel: string): Promise<Decision | undefined> {
+async function deadVersion(state: RunState, fleet: Fleet): Promise<string | undefined> {
   const { baseline, canary } = state.resources as Required<Pick<RunState['resources'], 'baseline' | 'canary'>>;
   const [b, c] = await Promise.all([fleet.health(baseline), fleet.health(canary)]);
-  if (c.status === 'unhealthy')
-    return { action: 'rollback', reason: `${stepLabel}: canary ${canary.version} unhealthy: ${c.detail}` };
-  if (b.status === 'unhealthy')
-    return { action: 'rollback', reason: `${stepLabel}: baseline ${baseline.version} unhealthy: ${b.detail}` };
+  if (c.status === 'unhealthy') return `canary ${canary.version} unhealthy: ${c.detail}`;
+  if (b.status === 'unhealthy') return `baseline ${baseline.version} unhealthy: ${b.detail}`;
   return undefined;
 }
 
@@ -121,8 +119,13 @@ export async function judgeStep(state: RunState, deps: JudgeStepDeps, clock = ()
   );
   const position = { stepIndex: step.index, stepCount: input.steps.length };
   const interval = decideInterval(result, position, input.thresholds);
-  const unhealthy = await healthDecision(state, deps.fleet, `step ${step.index + 1}/${input.steps.length}`);
-  const decision = unhealthy ?? (input.dryRun ? dryRunDecision(interval) : interval);
+  const dead = await deadVersion(state, deps.fleet);
+  const stepLabel = `step ${step.index + 1}/${input.steps.length}`;
+  const decision: Decision = dead
+    ? { action: 'rollback', reason: `${stepLabel}: ${dead}` }
+    : input.dryRun
+      ? dryRunDecision(interval)
+      : interval;
 
   const stepNumber = step.index + 1;
   const summary: JudgmentSummary = {
@@ -139,7 +142,8 @@ export async function judgeStep(state: RunState, deps: JudgeStepDeps, clock = ()
   };
   const stored: StoredJudgment = { summary, result, series };
   const report = await deps.reports.put(runId, summary.reportKey, JSON.stringify(stored), 'application/json');
-  const next: RunState = { ...state, judgments: [...state.judgments, summary], decision };
+  const health = dead && state.health ? { ...state.health, status: 'unhealthy' as const, detail: dead } : state.health;
+  const next: RunState = { ...state, health, judgments: [...state.judgments, summary], decision };
   await announce(deps.notifiers, { kind: 'judgment', state: next, links: { report: report.url } }, deps.log);
   return next;
 }

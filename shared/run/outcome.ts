@@ -3,9 +3,10 @@ import type { RunOutcome, RunState } from './run-state';
 
 /** How a run ended, in one sentence and a few fields: what the report, the notifiers and the CLI show. */
 
-/** Why a run that is not promoted ends: an error first, then health, approval, and the last decision. */
+/** Why a run that is not promoted ends: an error first, then a rollback decision, health, approval. */
 export function rollbackReason(state: RunState): string {
   if (state.error) return `run error: ${describeRunError(state.error)}`;
+  if (state.decision?.action === 'rollback') return state.decision.reason;
   if (state.health?.status === 'unhealthy') return `not healthy: ${state.health.detail ?? 'unknown'}`;
   if (state.approval && !state.approval.approved) {
     const by = state.approval.by ? ` by ${state.approval.by}` : '';
@@ -17,8 +18,10 @@ export function rollbackReason(state: RunState): string {
 
 export function runOutcome(state: RunState, decision: RunOutcome['decision'], reason: string): RunOutcome {
   const last = state.judgments.at(-1);
-  // Without a judgment there is no score: the canary never earned one.
-  return { decision, verdict: last?.verdict ?? 'fail', score: last?.score ?? 0, reason };
+  // Without a judgment there is no score: the canary never earned one. A version that became unhealthy
+  // fails the run whatever its metrics scored.
+  const verdict = state.health?.status === 'unhealthy' ? 'fail' : (last?.verdict ?? 'fail');
+  return { decision, verdict, score: last?.score ?? 0, reason };
 }
 
 export function rollbackOutcome(state: RunState): RunOutcome {

@@ -239,7 +239,8 @@ describe('judge', () => {
 
   it("spends the run's false-rollback budget over the judgments, or uses the fixed level without error control", async () => {
     const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
-    let state = await shiftedTo(adapters, 0);
+    const errorControl = { method: 'alpha-spending' as const, spending: 'pocock' as const, runFalseRollbackRate: 0.01 };
+    let state = await shiftedTo(adapters, 0, { analysis: { errorControl } });
     const levels: number[] = [];
     for (let i = 0; i < 3; i++) {
       state = await call(judge, adapters, state);
@@ -291,6 +292,18 @@ describe('judge', () => {
     expect(state.decision).toEqual({
       action: 'rollback',
       reason: 'step 2/3: canary 1.42.0 unhealthy: 0/1 healthy; local:123 exited with code 1',
+    });
+    expect(state.health).toMatchObject({
+      status: 'unhealthy',
+      detail: 'canary 1.42.0 unhealthy: 0/1 healthy; local:123 exited with code 1',
+    });
+    // the outcome: judged 100, but failed and rolled back for the dead canary
+    const rolled = await call(rollback, adapters, state);
+    expect(rolled.outcome).toEqual({
+      decision: 'rollback',
+      verdict: 'fail',
+      score: 100,
+      reason: state.decision?.reason,
     });
   });
 
