@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerJudgeCommand } from './commands/judge';
 import { registerMannWhitneyCommand } from './commands/mann-whitney';
+import { registerRunCommand } from './commands/run';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL } from './io';
 
 /** `canary-judge`: one line per subcommand below; each lives in cli/commands/<name>.ts. */
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage and examples)');
   registerMannWhitneyCommand(program);
   registerJudgeCommand(program);
+  registerRunCommand(program);
   return program;
 }
 

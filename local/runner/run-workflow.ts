@@ -241,10 +241,21 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunSumma
     if (state && !state.teardown) {
       // Aborted or failed before teardown finished: teardown is idempotent, so run it once more here.
       options.progress?.('the workflow ended before teardown: tearing down now');
-      state = await (tasks.Teardown(state) as Promise<RunState>).catch((error: unknown) => {
-        options.progress?.(`teardown after the run failed: ${error instanceof Error ? error.message : String(error)}`);
-        return state;
-      });
+      const before = state;
+      state = await (tasks.Teardown(state) as Promise<RunState>).then(
+        (done) => {
+          options.progress?.(
+            `torn down: traffic 100% production, removed ${done.teardown?.removed.length ?? 0} resource(s)`,
+          );
+          return done;
+        },
+        (error: unknown) => {
+          options.progress?.(
+            `teardown after the run failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          return before;
+        },
+      );
     }
     const routerAfterRun = standIns?.routerAfterRun();
     if (routerAfterRun && (!routerAfterRun.productionOnly || routerAfterRun.extraTargetGroups.length > 0)) {

@@ -1,3 +1,5 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,18 +13,30 @@ jest.setTimeout(60_000);
 
 const work = mkdtempSync(path.join(tmpdir(), 'canary-judge-cli-'));
 const serviceBundle = path.join(work, 'sample-service.js');
+const cliBundle = path.join(work, 'canary-judge.js');
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [path.join(__dirname, '../../local/sample-service/main.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    outfile: serviceBundle,
-    logLevel: 'silent',
-  });
+  const bundle = (entry: string, outfile: string) =>
+    build({
+      entryPoints: [path.join(__dirname, '../..', entry)],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      outfile,
+      logLevel: 'silent',
+    });
+  await Promise.all([bundle('local/sample-service/main.ts', serviceBundle), bundle('cli/main.ts', cliBundle)]);
   await stopEsbuild();
 });
+
+/** Processes running this test's sample-service bundle, wherever their parent is. */
+function servicePids(): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', serviceBundle], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -102,5 +116,35 @@ describe('canary-judge run', () => {
     expect(result.report).toMatch(/reports\/checkout-1-42-0-\d{14}\/report\.html$/);
     // progress went to stderr, line by line
     expect(streams.err.join('')).toMatch(/step 1\/2: canary 20% · baseline 20% · production 60%/);
+  });
+
+  it('on Ctrl-C restores production, stops every process it started and exits 130', async () => {
+    const command = ['node', serviceBundle];
+    const input = localRunInput({
+      baseline: { version: '1.41.0', local: { command } },
+      canary: { version: '1.42.0', local: { command } },
+      steps: [{ weight: 20, durationSeconds: 60 }],
+    });
+    const child = spawn(process.execPath, [cliBundle, 'run', '--config', configFile('long.json', input), '--json'], {
+      cwd: work,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const baking = new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('step 1/1: canary 20%')) resolve();
+      }),
+    );
+    await baking;
+    expect(servicePids()).toHaveLength(3); // production, baseline, canary
+    const started = Date.now();
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(130);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(stderr).toContain('interrupted: restoring production traffic and tearing down');
+    expect(stderr).toContain('torn down: traffic 100% production');
+    expect(servicePids()).toEqual([]);
   });
 });
