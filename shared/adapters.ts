@@ -7,11 +7,17 @@ import { CloudWatchSource } from './metrics/cloudwatch-source';
 import { LocalMetricSource } from './metrics/local-source';
 import type { MetricSource } from './metrics/metric-source';
 import { PrometheusSource } from './metrics/prometheus-source';
+import { EventBridgeNotifier } from './notify/eventbridge-notifier';
 import type { Notifier } from './notify/notifier';
+import { SecretSlackNotifier } from './notify/secret-slack-notifier';
+import { SlackNotifier, slackEventKinds } from './notify/slack-notifier';
+import { stderrLog } from './notify/stderr-log';
 import { createPromoter, type Promoter } from './promote';
 import { FileReportStore } from './reports/file-report-store';
 import type { ReportStore } from './reports/report-store';
 import { S3ReportStore } from './reports/s3-report-store';
+import type { RunLog } from './run/announce';
+import { SecretCache } from './secrets';
 import { AlbTraffic } from './traffic/alb-traffic';
 import { LocalTraffic } from './traffic/local-traffic';
 import type { Traffic } from './traffic/traffic';
@@ -62,15 +68,35 @@ function metricSource(source: MetricsSourceConfig, env: NodeJS.ProcessEnv): Metr
   }
 }
 
-// Slack and EventBridge notifiers join here as they land (shared/notify).
-function notifiers(_input: RunInput): Notifier[] {
-  return [];
+// One per Lambda container: warm invocations do not read the Slack secret again.
+let secretCache: SecretCache | undefined;
+
+function notifiers(input: RunInput, env: NodeJS.ProcessEnv, logger: RunLog): Notifier[] {
+  const list: Notifier[] = [];
+  const slack = input.notifications.slack;
+  if (slack) {
+    const options = { events: slackEventKinds(slack), logger };
+    if (slack.webhookUrl) list.push(new SlackNotifier({ ...options, webhookUrl: slack.webhookUrl }));
+    else if (slack.webhookSecretArn) {
+      secretCache ??= new SecretCache();
+      list.push(new SecretSlackNotifier(slack.webhookSecretArn, secretCache, options));
+    }
+  }
+  if (input.target === 'aws' && input.notifications.events) {
+    list.push(new EventBridgeNotifier({ eventBusName: env.EVENT_BUS_NAME || undefined, logger }));
+  }
+  return list;
 }
 
-export function createAdapters(input: RunInput, env: NodeJS.ProcessEnv = process.env): Adapters {
+/** `log` receives what adapters report without failing the run (undelivered notifications). */
+export function createAdapters(
+  input: RunInput,
+  env: NodeJS.ProcessEnv = process.env,
+  log: RunLog = stderrLog,
+): Adapters {
   const shared = {
     metrics: metricSource(input.metricsSource, env),
-    notifiers: notifiers(input),
+    notifiers: notifiers(input, env, log),
     promoter: createPromoter(input.promote),
   };
   if (input.target === 'local') {

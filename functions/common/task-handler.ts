@@ -58,8 +58,8 @@ export function taskHandler<E>(
 ): TaskHandler {
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger(env);
-  const adaptersFor = options.adapters ?? ((input: RunInput) => createAdapters(input, env));
   const log: RunLog = { warn: (message, details) => logger.warn(message, details ?? {}) };
+  const adaptersFor = options.adapters ?? ((input: RunInput) => createAdapters(input, env, log));
   const handler = middy<unknown, RunState, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
