@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { RunInputRaw } from '../shared/config/run-config';
 import { ValidationError } from '../shared/config/validation';
 import { runWorkflow } from './runner/run-workflow';
@@ -36,6 +36,12 @@ async function loadScenario(scenario: Scenario): Promise<RunInputRaw> {
   return { ...input, baseline: rooted(input.baseline), canary: rooted(input.canary) };
 }
 
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0');
+  return n;
+}
+
 interface DemoOptions {
   scenario?: Scenario;
   json?: boolean;
@@ -53,14 +59,22 @@ async function main(): Promise<number> {
       ),
     )
     .option('--json', "print one JSON object with every run's result (progress goes to stderr)")
-    .option('--speed <n>', 'run N times faster (fewer samples per judgment)', Number, 1)
+    .option('--speed <n>', 'run N times faster (fewer samples per judgment)', positive, 1)
     .addHelpText(
       'after',
       `\nScenarios:\n${Object.entries(SCENARIOS)
         .map(([name, s]) => `  ${name.padEnd(8)} ${s.what}; expected: ${s.expect}`)
         .join('\n')}\n\nExit code 0 when every run ended as expected.`,
     );
-  const options = program.parse().opts<DemoOptions>();
+  program.exitOverride();
+  try {
+    program.parse();
+  } catch (error) {
+    // --help exits 0; a bad flag is bad input, like in canary-judge.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT.badInput;
+    throw error;
+  }
+  const options = program.opts<DemoOptions>();
   const scenarios = options.scenario ? [options.scenario] : DEFAULT_SCENARIOS;
   const out = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
 

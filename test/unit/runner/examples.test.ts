@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { prepareInput } from '../../../local/runner/run-workflow';
+
+/** The run configs `npm start` uses are valid run inputs, and differ only where their scenario says. */
+
+const examples = path.join(__dirname, '../../../examples');
+const load = (name: string) => JSON.parse(readFileSync(path.join(examples, name), 'utf8')) as Record<string, unknown>;
+
+describe('examples/local-*.json', () => {
+  const healthy = load('local-run.json');
+
+  it.each([
+    ['local-run.json', {}],
+    ['local-latency.json', { LATENCY_FACTOR: '1.5' }],
+    ['local-errors.json', { ERROR_RATE: '0.2' }],
+    ['local-crash.json', { CRASH_AFTER: '100' }],
+  ])('%s validates and regresses only the canary (%j)', (file, regression) => {
+    const raw = load(file);
+    const { input } = prepareInput({ input: raw });
+    expect(input.target).toBe('local');
+    expect(input.canary.local?.env).toEqual({ ...input.baseline.local?.env, ...regression });
+    expect({ ...raw, canary: undefined }).toEqual({ ...healthy, canary: undefined });
+  });
+
+  it('sizes the demo: four steps, 80 s of traffic, 1-second periods, and --speed keeps it valid', () => {
+    const { input } = prepareInput({ input: healthy });
+    expect(input.steps.map((s) => s.weight)).toEqual([10, 20, 30, 50]);
+    expect(input.steps.reduce((sum, s) => sum + s.durationSeconds, 0)).toBe(80);
+    expect(input.metricsSource).toEqual({ type: 'local', periodSeconds: 1 });
+    expect(prepareInput({ input: healthy, speed: 4 }).input.steps.map((s) => s.durationSeconds)).toEqual([5, 5, 5, 5]);
+  });
+});
