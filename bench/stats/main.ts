@@ -84,10 +84,8 @@ async function main(): Promise<void> {
   if (opts.smallSampleRepetitions > 0) {
     const defaults = setup.policies.find((p) => p.id === 'default') ?? setup.policies[0];
     const levels = [0.98, Math.max(...judgmentConfidences(defaults, setup.profiles[0]))];
-    console.log(
-      '',
-      renderSmallSamples(smallSampleRates(SMALL_SAMPLE_SIZES, levels, opts.smallSampleRepetitions, opts.seed)),
-    );
+    const rows = smallSampleRates(SMALL_SAMPLE_SIZES, levels, opts.smallSampleRepetitions, opts.seed);
+    console.log(`\n${renderSmallSamples(rows)}`);
   }
   const seconds = (Date.now() - started) / 1000;
   console.log(`\nelapsed ${seconds.toFixed(1)} s on ${chunks} worker(s)`);

@@ -18,7 +18,8 @@ export interface SmallSampleRow {
 }
 
 const SHAPES: Record<string, (rng: Rng) => number> = {
-  'continuous (normal)': (rng) => rng.normal(),
+  // positive, like latency: the mean-ratio gate (canary mean / baseline mean >= 1) only makes sense there
+  'continuous (log-normal)': (rng) => Math.exp(0.3 * rng.normal()),
   'counts, mean 0.3 (mostly zeros)': (rng) => poisson(rng, 0.3),
   'counts, mean 1': (rng) => poisson(rng, 1),
 };
