@@ -3,7 +3,7 @@ import { confidenceForRunStep } from '../judge/error-control';
 import { judge } from '../judge/judge';
 import type { JudgeResult, MetricData } from '../judge/types';
 import type { Fleet } from '../fleet/fleet';
-import type { MetricSeries, MetricSource, Scope } from '../metrics/metric-source';
+import type { MetricRequest, MetricSeries, MetricSource, Scope } from '../metrics/metric-source';
 import type { Notifier } from '../notify/notifier';
 import { judgmentReportName, type StoredJudgment } from '../reports/html-report';
 import type { ReportStore } from '../reports/report-store';
@@ -35,13 +35,11 @@ function scopeOf(runId: string, resources: VersionResources): Scope {
 }
 
 /**
- * A source that fails (for one metric or entirely) yields no data for that metric: the judge then classifies
- * it by its own rules (Nodata, or NodataFailMetric with mustHaveData), and the reason names the failure.
+ * A source that fails (for one metric or entirely) yields no series for that metric: the judge then applies its
+ * no-data rule (Nodata, NodataFailMetric with mustHaveData, a failed canary when critical) whatever the
+ * metric's nanStrategy, and the reason names the failure.
  */
-async function fetchSeries(
-  source: MetricSource,
-  request: Parameters<MetricSource['fetch']>[0],
-): Promise<MetricSeries[]> {
+async function fetchSeries(source: MetricSource, request: MetricRequest): Promise<MetricSeries[]> {
   try {
     return await source.fetch(request);
   } catch (error) {
@@ -53,10 +51,7 @@ async function fetchSeries(
 
 function toMetricData(series: MetricSeries[]): MetricData {
   return Object.fromEntries(
-    series.map((s) => [
-      s.name,
-      s.error ? { baseline: [], canary: [] } : { baseline: s.baseline.values, canary: s.canary.values },
-    ]),
+    series.filter((s) => !s.error).map((s) => [s.name, { baseline: s.baseline.values, canary: s.canary.values }]),
   );
 }
 

@@ -307,6 +307,23 @@ describe('judge', () => {
     });
   });
 
+  it('judges every metric as missing data when the whole source fails, naming the failure', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    const shifted = await shiftedTo(adapters, 0);
+    adapters.metrics.fetch = async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:9090'));
+    const state = await call(judge, adapters, shifted);
+    expect(state.judgments[0].metrics.map((m) => [m.name, m.classification, m.reason])).toEqual([
+      [
+        'error-rate',
+        'Nodata',
+        expect.stringContaining('metric source failed: fake metrics: connect ECONNREFUSED 127.0.0.1:9090'),
+      ],
+      ['latency', 'Nodata', expect.stringContaining('metric source failed: fake metrics: connect ECONNREFUSED')],
+    ]);
+    // the critical error-rate has no data: the canary fails
+    expect(state.decision?.action).toBe('rollback');
+  });
+
   it('turns a metric-source failure into missing data, classified by mustHaveData, with the failure as reason', async () => {
     const failing: SeriesMaker = (name, role) =>
       name === 'error-rate' ? new Error('query timed out') : same(name, role, undefined as never);
