@@ -1,24 +1,61 @@
 import { z } from 'zod';
 import { runInputSchema } from '../config/run-config';
-import type { RunState } from './run-state';
 
 /**
- * The RunState as a zod schema: every handler after validate parses its event with it, so a state that was
- * edited by hand (e.g. an execution restarted from the console) fails with the field named instead of half-way
- * through a step. Kept assignable both ways to the RunState interface (checked below at compile time).
+ * What travels between the workflow's states, as the one zod schema the RunState types are derived from
+ * (see run-state.ts). Every handler after validate parses its event with it, so a state that was edited by
+ * hand (e.g. an execution restarted from the console) fails with the field named instead of half-way
+ * through a step.
+ *
+ * Only ids, ARNs and one small summary per judgment: raw series and full judge results go to the report
+ * store and are referenced by key, so the state stays far below Step Functions' 256 KB payload limit.
  */
 
-const roleSchema = z.enum(['baseline', 'canary']);
-const verdictSchema = z.enum(['pass', 'marginal', 'fail']);
-const actionSchema = z.enum(['continue', 'promote', 'rollback']);
 const isoTime = z.string().min(1);
+const verdictSchema = z.enum(['pass', 'marginal', 'fail']);
 
+export const roleSchema = z.enum(['baseline', 'canary']);
+
+/** What provision created for one version; everything here is tagged with the run id. */
 export const versionResourcesSchema = z.object({
   role: roleSchema,
   version: z.string(),
   targetGroupArn: z.string(),
+  /** EC2 instance ids on AWS; `local:<pid>`-style ids locally. */
   instanceIds: z.array(z.string()),
+  /** The load balancer the production target group belongs to (CloudWatch's LoadBalancer dimension). */
   loadBalancerArn: z.string().optional(),
+});
+
+export const runResourcesSchema = z.object({
+  baseline: versionResourcesSchema.optional(),
+  canary: versionResourcesSchema.optional(),
+  /** The listener rule carrying the weighted forward, once the first weight was applied. */
+  ruleArn: z.string().optional(),
+});
+
+export const healthStatusSchema = z.enum(['pending', 'healthy', 'unhealthy']);
+
+export const healthProgressSchema = z.object({
+  status: healthStatusSchema,
+  attempts: z.number().int().min(0),
+  /** ISO time after which provisioning counts as failed. */
+  deadline: isoTime,
+  detail: z.string().optional(),
+  /** Seconds the workflow waits before the next poll (the health interval, stretched for long timeouts). */
+  waitSeconds: z.number().int().min(1).optional(),
+});
+
+export const actionSchema = z.enum(['continue', 'promote', 'rollback']);
+
+export const metricBriefSchema = z.object({
+  name: z.string(),
+  classification: z.string(),
+  critical: z.boolean(),
+  /** Medians after NaN/outlier handling, for notifications that have no access to the full result. */
+  baselineMedian: z.number().nullable().optional(),
+  canaryMedian: z.number().nullable().optional(),
+  reason: z.string().nullable().optional(),
 });
 
 export const judgmentSummarySchema = z.object({
@@ -28,71 +65,66 @@ export const judgmentSummarySchema = z.object({
   score: z.number(),
   verdict: verdictSchema,
   confidenceLevel: z.number(),
-  metrics: z.array(
-    z.object({
-      name: z.string(),
-      classification: z.string(),
-      critical: z.boolean(),
-      baselineMedian: z.number().nullable().optional(),
-      canaryMedian: z.number().nullable().optional(),
-      reason: z.string().nullable().optional(),
-    }),
-  ),
+  metrics: z.array(metricBriefSchema),
+  /** Report-store key of the full judge result and series of this judgment. */
   reportKey: z.string(),
   action: actionSchema,
   reason: z.string(),
+});
+
+export const stepProgressSchema = z.object({
+  /** 0-based index into input.steps. */
+  index: z.number().int().min(0),
+  weight: z.number(),
+  /** ISO time the current weight was applied. */
+  appliedAt: isoTime,
+  /** Seconds the workflow's Wait state waits before judging this step. */
+  waitSeconds: z.number().int().min(0),
+});
+
+export const runOutcomeSchema = z.object({
+  decision: z.enum(['promote', 'rollback']),
+  verdict: verdictSchema,
+  score: z.number(),
+  reason: z.string(),
+  reportKey: z.string().optional(),
+  reportUrl: z.string().optional(),
+  /** ISO time the decision was made; the report's "ended" time. */
+  finishedAt: isoTime.optional(),
+});
+
+/** Step Functions' error object as delivered to a Catch with ResultPath $.error. */
+export const runErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+
+export const approvalResultSchema = z.object({
+  approved: z.boolean(),
+  by: z.string().optional(),
+  comment: z.string().optional(),
+});
+
+export const teardownSummarySchema = z.object({
+  /** Whether the run's listener rule was still there and was removed now. */
+  trafficRestored: z.boolean(),
+  removed: z.array(z.string()),
+  alreadyGone: z.array(z.string()),
 });
 
 export const runStateSchema = z.object({
   runId: z.string().min(1),
   input: runInputSchema,
   startedAt: isoTime,
-  resources: z.object({
-    baseline: versionResourcesSchema.optional(),
-    canary: versionResourcesSchema.optional(),
-    ruleArn: z.string().optional(),
-  }),
-  health: z
-    .object({
-      status: z.enum(['pending', 'healthy', 'unhealthy']),
-      attempts: z.number().int().min(0),
-      deadline: isoTime,
-      detail: z.string().optional(),
-      waitSeconds: z.number().int().min(1).optional(),
-    })
-    .optional(),
-  step: z
-    .object({
-      index: z.number().int().min(0),
-      weight: z.number(),
-      appliedAt: isoTime,
-      waitSeconds: z.number().int().min(0),
-    })
-    .optional(),
+  resources: runResourcesSchema,
+  health: healthProgressSchema.optional(),
+  step: stepProgressSchema.optional(),
+  /** ISO time both versions first received traffic: the start of cumulative judgment windows. */
   trafficStartedAt: isoTime.optional(),
   judgments: z.array(judgmentSummarySchema),
+  /** The last decision; the workflow's Choice states read `decision.action`. */
   decision: z.object({ action: actionSchema, reason: z.string() }).optional(),
-  error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
-  approval: z.object({ approved: z.boolean(), by: z.string().optional(), comment: z.string().optional() }).optional(),
-  teardown: z
-    .object({ trafficRestored: z.boolean(), removed: z.array(z.string()), alreadyGone: z.array(z.string()) })
-    .optional(),
-  outcome: z
-    .object({
-      decision: z.enum(['promote', 'rollback']),
-      verdict: verdictSchema,
-      score: z.number(),
-      reason: z.string(),
-      reportKey: z.string().optional(),
-      reportUrl: z.string().optional(),
-      finishedAt: isoTime.optional(),
-    })
-    .optional(),
+  error: runErrorSchema.optional(),
+  /** A person's answer when input.approval is 'before-promote' (the AwaitApproval state's result). */
+  approval: approvalResultSchema.optional(),
+  /** What teardown removed; present once teardown ran. */
+  teardown: teardownSummarySchema.optional(),
+  outcome: runOutcomeSchema.optional(),
 });
-
-export type ParsedRunState = z.infer<typeof runStateSchema>;
-
-// Compile-time guard: the schema and the RunState interface describe the same data.
-type AssertAssignable<A extends B, B> = A;
-export type _SchemaFitsInterface = AssertAssignable<ParsedRunState, RunState>;
-export type _InterfaceFitsSchema = AssertAssignable<RunState, ParsedRunState>;
