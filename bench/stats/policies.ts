@@ -22,7 +22,10 @@ const METRICS: { name: SimulatedMetric; preset: string; critical?: boolean }[] =
 /** Kayenta's effect-size defaults: no floor at all (a ratio of 1.0). */
 const KAYENTA_EFFECT_SIZE = { allowedIncrease: 1, criticalIncrease: 1 };
 
-function canaryConfig(floors: boolean) {
+/** Floors: the presets' (`true`), Kayenta's none (`false`), or the presets' with another mean-latency floor. */
+type Floors = boolean | { latency: number };
+
+function canaryConfig(floors: Floors) {
   const input: CanaryConfigInput = {
     name: 'bench-stats',
     metrics: METRICS.map((m) => ({
@@ -31,7 +34,10 @@ function canaryConfig(floors: boolean) {
       analysisConfigurations: {
         canary: {
           ...(m.critical ? { critical: true } : {}),
-          ...(floors ? {} : { effectSize: KAYENTA_EFFECT_SIZE }),
+          ...(floors === false ? { effectSize: KAYENTA_EFFECT_SIZE } : {}),
+          ...(typeof floors === 'object' && m.name === 'latency'
+            ? { effectSize: { allowedIncrease: floors.latency } }
+            : {}),
         },
       },
     })),
@@ -40,7 +46,7 @@ function canaryConfig(floors: boolean) {
   return canaryConfigSchema.parse(input);
 }
 
-export function policy(id: string, label: string, floors: boolean, errorControl: Partial<ErrorControlConfig>): Policy {
+export function policy(id: string, label: string, floors: Floors, errorControl: Partial<ErrorControlConfig>): Policy {
   return {
     id,
     label,
@@ -61,6 +67,7 @@ export function buildPolicies(): Policy[] {
     policy('pocock-1pct', 'Pocock-like 1 % + floors', true, { runFalseRollbackRate: 0.01 }),
     policy('obf', "O'Brien-Fleming-like 2 % + floors", true, { spending: 'obrien-fleming' }),
     policy('bonferroni', 'Bonferroni 2 % + floors', true, { method: 'bonferroni' }),
+    policy('latency-floor-1.10', 'default, mean-latency floor ×1.10 (the preset before)', { latency: 1.1 }, {}),
   ];
 }
 
