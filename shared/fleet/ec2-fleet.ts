@@ -26,37 +26,24 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsLaunch } from '../config/run-config';
 import { ValidationError } from '../config/validation';
-import { RetryableError, isAwsError } from '../aws/errors';
+import { isAwsError } from '../aws/errors';
 import { runTags, tagValue, type Tag } from '../aws/tags';
 import { RUN_ID_TAG } from '../run/resource-tags';
 import { forwardWeights } from '../traffic/alb-rule';
 import type { Role, VersionResources } from '../run/run-state';
+import { TargetGroupInUseError } from './errors';
 import type { Fleet, LaunchRequest, TeardownReport, VersionHealth } from './fleet';
+import { targetGroupName } from './target-group-name';
 
 export interface Ec2FleetOptions {
   ec2?: EC2Client;
   elbv2?: ElasticLoadBalancingV2Client;
 }
 
-/** A target group still referenced by a listener rule; the workflow retries teardown until the rule is gone. */
-export class TargetGroupInUseError extends RetryableError {
-  constructor(readonly users: string[]) {
-    super(`the run's target groups are still in use, teardown will retry: ${users.join('; ')}`);
-  }
-}
-
 const ROLES: Role[] = ['baseline', 'canary'];
 /** Instances in these states will never become healthy. */
 const DEAD_STATES = new Set(['shutting-down', 'terminated', 'stopping', 'stopped']);
 const GONE_STATES = new Set(['shutting-down', 'terminated']);
-
-/**
- * The target group name is derived from the run id, so a retried provision finds the group it created and
- * teardown finds it even when the run state never recorded its ARN (names are at most 32 characters).
- */
-export function targetGroupName(runId: string, role: Role): string {
-  return `cj-${createHash('sha256').update(runId).digest('hex').slice(0, 12)}-${role}`;
-}
 
 /** Idempotency token of one RunInstances call: a retried launch returns the same instances. */
 function clientToken(runId: string, role: Role, subnetIndex: number): string {

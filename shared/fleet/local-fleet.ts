@@ -6,9 +6,10 @@ import type { TargetHealthView } from '../../local/router/views';
 import { ValidationError } from '../config/validation';
 import { ROLE_TAG, RUN_ID_TAG, SERVICE_TAG } from '../run/resource-tags';
 import type { Role, VersionResources } from '../run/run-state';
-import { TargetGroupInUseError, targetGroupName } from './ec2-fleet';
+import { TargetGroupInUseError } from './errors';
 import type { Fleet, LaunchRequest, TeardownReport, VersionHealth } from './fleet';
 import { isOurs, portAccepts, spawnInstance, stopInstance } from './local-processes';
+import { targetGroupName } from './target-group-name';
 
 /**
  * Fleet on this machine: each instance is a child process of the version's `local.command`, listening on

@@ -18,22 +18,8 @@ import { isAwsError } from '../aws/errors';
 import { runTags, tagValue } from '../aws/tags';
 import { ROLE_TAG, RUN_ID_TAG } from '../run/resource-tags';
 import { choosePriority, conditionsOf, forwardAction, forwardWeights, hasConditions, ruleConditions } from './alb-rule';
+import { TrafficLockedError } from './errors';
 import type { ShiftRequest, Traffic, TrafficRule } from './traffic';
-
-/** Another run's rule is on the listener: two runs would judge each other's traffic. */
-export class TrafficLockedError extends Error {
-  override readonly name = 'TrafficLocked';
-  constructor(
-    readonly listenerArn: string,
-    readonly otherRunId: string,
-    readonly ruleArn: string,
-  ) {
-    super(
-      `listener ${listenerArn} is in use by canary-judge run "${otherRunId}" (rule ${ruleArn}); ` +
-        `wait for that run to finish or tear it down before starting another`,
-    );
-  }
-}
 
 export interface AlbTrafficOptions {
   elbv2?: ElasticLoadBalancingV2Client;

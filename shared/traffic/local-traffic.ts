@@ -6,7 +6,7 @@ import type { RuleConditions, TrafficConfig } from '../config/run-config';
 import { ValidationError } from '../config/validation';
 import { ROLE_TAG, RUN_ID_TAG } from '../run/resource-tags';
 import { choosePriority, conditionsOf, forwardAction, hasConditions, ruleConditions } from './alb-rule';
-import { TrafficLockedError } from './alb-traffic';
+import { TrafficLockedError } from './errors';
 import type { ShiftRequest, Traffic, TrafficRule } from './traffic';
 
 /**

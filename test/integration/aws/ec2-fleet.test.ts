@@ -12,7 +12,9 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsLaunch, VersionSpec } from '../../../shared/config/run-config';
-import { Ec2Fleet, TargetGroupInUseError, targetGroupName } from '../../../shared/fleet/ec2-fleet';
+import { Ec2Fleet } from '../../../shared/fleet/ec2-fleet';
+import { TargetGroupInUseError } from '../../../shared/fleet/errors';
+import { targetGroupName } from '../../../shared/fleet/target-group-name';
 import type { LaunchRequest } from '../../../shared/fleet/fleet';
 import { AlbTraffic } from '../../../shared/traffic/alb-traffic';
 import { runTags } from '../../../shared/aws/tags';

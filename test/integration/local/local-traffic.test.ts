@@ -1,7 +1,7 @@
 import { ValidationError } from '../../../shared/config/validation';
 import { parseOrThrow } from '../../../shared/config/validation';
 import { trafficSchema, type TrafficConfig } from '../../../shared/config/run-config';
-import { TrafficLockedError } from '../../../shared/traffic/alb-traffic';
+import { TrafficLockedError } from '../../../shared/traffic/errors';
 import { LocalTraffic } from '../../../shared/traffic/local-traffic';
 import { RouterAdminClient } from '../../../local/router/admin-client';
 import { LocalRouter, type LocalRouterEndpoints } from '../../../local/router/local-router';
