@@ -11,6 +11,14 @@ export class ValidationError extends Error {
   }
 }
 
+/** The same issues as part of a larger document `what`, whose field `prefix` holds the part (e.g. `canaryConfig`). */
+export function nestedIn(error: ValidationError, what: string, prefix: string): ValidationError {
+  return new ValidationError(
+    what,
+    error.issues.map((issue) => ({ ...issue, path: issue.path ? `${prefix}.${issue.path}` : prefix })),
+  );
+}
+
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => {
     if (typeof key === 'number') return `${acc}[${key}]`;

@@ -1,6 +1,7 @@
 import type { RunInput } from '../config/run-config';
 import { runIdSchema } from '../config/run-config';
 import { resolveMetricQuery } from '../config/metric-presets';
+import { nestedIn, ValidationError } from '../config/validation';
 import type { Notifier } from '../notify/notifier';
 import type { Traffic } from '../traffic/traffic';
 import { announce, type RunLog } from './announce';
@@ -30,7 +31,14 @@ export function newRunId(input: Pick<RunInput, 'service' | 'canary'>, now: Date)
  * source: found now rather than at the first judgment, after instances were launched.
  */
 export function assertMetricsResolvable(input: RunInput): void {
-  input.canaryConfig.metrics.forEach((metric, i) => resolveMetricQuery(metric, input.metricsSource.type, i));
+  input.canaryConfig.metrics.forEach((metric, i) => {
+    try {
+      resolveMetricQuery(metric, input.metricsSource.type, i);
+    } catch (error) {
+      // resolveMetricQuery names the field inside the canary config, which here is part of the run input.
+      throw error instanceof ValidationError ? nestedIn(error, 'run input', 'canaryConfig') : error;
+    }
+  });
 }
 
 export interface StartDeps {

@@ -10,10 +10,11 @@ import { makeHandler as shiftWeight } from '../../../functions/shift-weight/hand
 import { makeHandler as teardown } from '../../../functions/teardown/handler';
 import { makeHandler as validate } from '../../../functions/validate/handler';
 import { runInputSchema, type RunInputRaw } from '../../../shared/config/run-config';
+import { ValidationError } from '../../../shared/config/validation';
 import type { StoredJudgment } from '../../../shared/reports/html-report';
 import type { RunState } from '../../../shared/run/run-state';
 import { fakeAdapters, type FakeAdapters, type SeriesMaker } from '../../support/fake-adapters';
-import { localRunInput, TEST_LISTENER_ARN } from '../../support/run-inputs';
+import { ERROR_RATE_METRIC, localRunInput, TEST_LISTENER_ARN } from '../../support/run-inputs';
 
 const context = {
   functionName: 'test',
@@ -101,6 +102,22 @@ describe('validate', () => {
     expect(locked.name).toBe('TrafficLocked');
     expect(busy.traffic.productionWeight(TEST_LISTENER_ARN)).toBe(80);
     expect(busy.fleet.calls).toEqual([]);
+  });
+
+  it('names a metric that cannot be read by its path in the run input, changing nothing', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN);
+    const unreadable = { name: 'p99', groups: ['latency'] };
+    const input = localRunInput();
+    input.canaryConfig = { ...input.canaryConfig, metrics: [ERROR_RATE_METRIC, unreadable] };
+    const error = await expectRejection(call(validate, adapters, input));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['canaryConfig.metrics[1]']);
+    expect(error.message).toBe(
+      'invalid run input: canaryConfig.metrics[1]: metric "p99" cannot be read: it has neither a preset nor a query; ' +
+        'give "preset" or a cloudwatch/prometheus "query"',
+    );
+    expect(adapters.traffic.calls).toEqual([]);
+    expect(adapters.notifiers[0].events).toEqual([]);
   });
 
   it('names the run service-canaryversion-timestamp and announces the start', async () => {
