@@ -26,7 +26,10 @@ export const awsLaunchSchema = z
       .refine((lt) => Boolean(lt.launchTemplateId) !== Boolean(lt.launchTemplateName), {
         message: 'give exactly one of launchTemplateId and launchTemplateName',
       }),
-    imageId: z.string().regex(/^ami-[0-9a-f]+$/, 'expected an AMI id (ami-...)').optional(),
+    imageId: z
+      .string()
+      .regex(/^ami-[0-9a-f]+$/, 'expected an AMI id (ami-...)')
+      .optional(),
     instanceType: z.string().optional(),
     userData: z.string().optional(),
     instanceCount: z.number().int().min(1).max(20).default(1),
@@ -66,7 +69,10 @@ export const ruleConditionsSchema = z
     hostHeader: z.array(z.string()).min(1).optional(),
     pathPattern: z.array(z.string()).min(1).optional(),
     httpRequestMethod: z.array(z.string()).min(1).optional(),
-    httpHeader: z.object({ name: z.string().min(1), values: z.array(z.string()).min(1) }).strict().optional(),
+    httpHeader: z
+      .object({ name: z.string().min(1), values: z.array(z.string()).min(1) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -78,7 +84,10 @@ export const trafficSchema = z
     rulePriority: z.number().int().min(1).max(50_000).optional(),
     conditions: ruleConditionsSchema.optional(),
     stickiness: z
-      .object({ enabled: z.boolean().default(true), durationSeconds: z.number().int().min(1).max(604_800).default(3600) })
+      .object({
+        enabled: z.boolean().default(true),
+        durationSeconds: z.number().int().min(1).max(604_800).default(3600),
+      })
       .strict()
       .optional(),
   })
@@ -107,7 +116,10 @@ export const metricsSourceSchema = z.discriminatedUnion('type', [
       stepSeconds: z.number().int().min(1).default(10),
       /** Label selector for a version; `${role}`, `${version}` and `${runId}` are filled in. */
       scopeSelector: z.string().default('role="${role}",run_id="${runId}"'),
-      sigv4: z.object({ region: z.string(), service: z.string().default('aps') }).strict().optional(),
+      sigv4: z
+        .object({ region: z.string(), service: z.string().default('aps') })
+        .strict()
+        .optional(),
     })
     .strict(),
   /** The local router's per-target-group stats, answering CloudWatch-shaped queries at 1-second resolution. */
@@ -187,16 +199,28 @@ export const runInputSchema = z
   .superRefine((run, ctx) => {
     for (const role of ['baseline', 'canary'] as const) {
       if (!run[role][run.target]) {
-        ctx.addIssue({ code: 'custom', path: [role, run.target], message: `a ${run.target} launch spec is required for target "${run.target}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [role, run.target],
+          message: `a ${run.target} launch spec is required for target "${run.target}"`,
+        });
       }
     }
     // production keeps 100 - 2*weight; ALB weights are 0..999 and we use percents, so only the sum can break.
     run.steps.forEach((s, i) => {
       if (2 * s.weight > 100 || 2 * s.weight > ALB_MAX_WEIGHT) {
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'weight'], message: 'baseline + canary may not exceed 100%' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'weight'],
+          message: 'baseline + canary may not exceed 100%',
+        });
       }
       if (i > 0 && s.weight < run.steps[i - 1].weight) {
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'weight'], message: 'weights must not decrease from one step to the next' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'weight'],
+          message: 'weights must not decrease from one step to the next',
+        });
       }
     });
   });

@@ -8,7 +8,10 @@ import { z } from 'zod';
 /** CloudWatch statistic: the basic ones or a percentile such as `p99` / `p99.9`. */
 export const cloudWatchStatSchema = z
   .string()
-  .regex(/^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?)$/, 'expected Average, Sum, Minimum, Maximum, SampleCount or pNN');
+  .regex(
+    /^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?)$/,
+    'expected Average, Sum, Minimum, Maximum, SampleCount or pNN',
+  );
 
 /**
  * Which dimension tells baseline from canary:
@@ -46,7 +49,10 @@ export const cloudWatchRatioQuerySchema = z
 export const prometheusQuerySchema = z
   .object({
     type: z.literal('prometheus'),
-    query: z.string().min(1).refine((q) => q.includes('${scope}'), 'the query must contain ${scope}'),
+    query: z
+      .string()
+      .min(1)
+      .refine((q) => q.includes('${scope}'), 'the query must contain ${scope}'),
   })
   .strict();
 
