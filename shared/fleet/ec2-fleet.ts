@@ -22,6 +22,7 @@ import {
   ElasticLoadBalancingV2Client,
   RegisterTargetsCommand,
   type TargetGroup,
+  type TargetHealth,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsLaunch } from '../config/run-config';
@@ -48,6 +49,22 @@ const GONE_STATES = new Set(['shutting-down', 'terminated']);
 /** Idempotency token of one RunInstances call: a retried launch returns the same instances. */
 function clientToken(runId: string, role: Role, subnetIndex: number): string {
   return createHash('sha256').update(`${runId}/${role}/${subnetIndex}`).digest('hex').slice(0, 64);
+}
+
+/**
+ * Why a registered target is `unused`. ALB health-checks a target group only while a listener rule forwards
+ * to it (provision attaches the run's groups at weight 0 for this), and a target only in the load
+ * balancer's enabled availability zones.
+ */
+function unusedDetail(health: TargetHealth): string {
+  const code = `unused (${health.Reason ?? 'no reason given'})`;
+  if (health.Reason === 'Target.NotInUse') {
+    return (
+      `${code}, not health-checked: its target group is not attached to a listener rule of the load balancer, ` +
+      `or the instance's availability zone is not enabled on the load balancer`
+    );
+  }
+  return health.Description ? `${code}: ${health.Description}` : code;
 }
 
 function inputError(path: string, message: string): ValidationError {
@@ -123,9 +140,11 @@ export class Ec2Fleet implements Fleet {
         notes.push(
           `${id}: ${state ?? 'not found'}${instance?.StateReason?.Message ? ` (${instance.StateReason.Message})` : ''}`,
         );
-      } else if (!target || target.State === 'unused') {
+      } else if (!target || target.Reason === 'Target.NotRegistered') {
         if (state === 'running') unregistered.push(id);
         notes.push(`${id}: instance ${state}, not registered yet`);
+      } else if (target.State === 'unused') {
+        notes.push(`${id}: ${unusedDetail(target)}`);
       } else if (target.State !== 'healthy') {
         notes.push(`${id}: ${target.State}${target.Reason ? ` ${target.Reason}` : ''}`);
       }

@@ -1,8 +1,13 @@
 import type { HealthCheckConfig } from '../config/run-config';
 import type { Fleet } from '../fleet/fleet';
+import type { Traffic } from '../traffic/traffic';
 import type { Role, RunState, VersionResources } from './run-state';
+import { weightsFor } from './shift-weight';
 
-/** Provision's domain: launch baseline and canary side by side with production. */
+/**
+ * Provision's domain: launch baseline and canary side by side with production and attach them to the
+ * listener at weight 0.
+ */
 
 /**
  * Health polls per run are capped so a long health timeout cannot blow up the execution history: the poll
@@ -14,7 +19,11 @@ export function healthPollSeconds(healthCheck: HealthCheckConfig): number {
   return Math.max(healthCheck.intervalSeconds, Math.ceil(healthCheck.timeoutSeconds / MAX_HEALTH_POLLS));
 }
 
-export async function provision(state: RunState, deps: { fleet: Fleet }, now = new Date()): Promise<RunState> {
+export async function provision(
+  state: RunState,
+  deps: { fleet: Fleet; traffic: Traffic },
+  now = new Date(),
+): Promise<RunState> {
   const { input, runId } = state;
   const launch = (role: Role): Promise<VersionResources> =>
     deps.fleet.launch({
@@ -29,10 +38,21 @@ export async function provision(state: RunState, deps: { fleet: Fleet }, now = n
   const [baseline, canary] = await Promise.allSettled([launch('baseline'), launch('canary')]);
   if (baseline.status === 'rejected') throw baseline.reason;
   if (canary.status === 'rejected') throw canary.reason;
+  // An ALB health-checks only target groups a listener rule forwards to (others report "unused"), so the
+  // run's rule is created now, before health is awaited: production 100, baseline and canary 0, when no
+  // client can be sticky to them yet. From here on the rule is also the run's lock on the listener.
+  const rule = await deps.traffic.shift({
+    runId,
+    traffic: input.traffic,
+    baselineTargetGroupArn: baseline.value.targetGroupArn,
+    canaryTargetGroupArn: canary.value.targetGroupArn,
+    weights: weightsFor(0),
+    ruleArn: state.resources.ruleArn,
+  });
   const deadline = new Date(now.getTime() + input.healthCheck.timeoutSeconds * 1000);
   return {
     ...state,
-    resources: { ...state.resources, baseline: baseline.value, canary: canary.value },
+    resources: { ...state.resources, baseline: baseline.value, canary: canary.value, ruleArn: rule.ruleArn },
     health: {
       status: 'pending',
       attempts: 0,

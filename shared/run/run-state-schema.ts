@@ -30,7 +30,7 @@ export const versionResourcesSchema = z.object({
 export const runResourcesSchema = z.object({
   baseline: versionResourcesSchema.optional(),
   canary: versionResourcesSchema.optional(),
-  /** The listener rule carrying the weighted forward, once the first weight was applied. */
+  /** The run's listener rule (weighted forward), created by provision at weight 0 for baseline and canary. */
   ruleArn: z.string().optional(),
 });
 

@@ -126,7 +126,7 @@ export class LocalTraffic implements Traffic {
     const listener = await this.listener(traffic);
     const rules = await this.rules();
     this.assertUnlocked(request.runId, listener, rules);
-    // A retried first step finds the rule it created by tag instead of creating a second one.
+    // A retried provision finds the rule it created by tag instead of creating a second one.
     const own = rules.filter((r) => r.runId === request.runId);
     const existing = own.find((r) => r.rule.ruleArn === request.ruleArn) ?? own[0];
     if (existing)

@@ -14,7 +14,7 @@ export interface ShiftRequest {
   baselineTargetGroupArn: string;
   canaryTargetGroupArn: string;
   weights: Weights;
-  /** Known from an earlier step; absent on the first step (the rule is created then). */
+  /** Known once the rule exists (provision creates it at weight 0); absent when it is to be created. */
   ruleArn?: string;
 }
 
@@ -30,7 +30,10 @@ export interface Traffic {
    * another run (the lock). Changes nothing.
    */
   assertAvailable(runId: string, traffic: TrafficConfig): Promise<void>;
-  /** Create (first step) or modify the run's rule so the weighted forward has these weights. */
+  /**
+   * Create (at provision: production 100, baseline and canary 0) or modify the run's rule so the weighted
+   * forward has these weights. Refuses with TrafficLocked while another run's rule is on the listener.
+   */
   shift(request: ShiftRequest): Promise<TrafficRule>;
   /**
    * Take baseline and canary out of the forward action (remove the run's rule, found by tag when the

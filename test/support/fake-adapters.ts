@@ -94,6 +94,12 @@ export class FakeTraffic implements Traffic {
 
   async shift(request: ShiftRequest): Promise<TrafficRule> {
     this.calls.push(`shift:${request.weights.canary}`);
+    const held = this.rules.get(request.traffic.listenerArn);
+    if (held && held.runId !== request.runId) {
+      const error = new Error(`listener ${request.traffic.listenerArn} is in use by canary-judge run "${held.runId}"`);
+      error.name = 'TrafficLocked';
+      throw error;
+    }
     const ruleArn = request.ruleArn ?? `rule/${request.runId}`;
     this.rules.set(request.traffic.listenerArn, { ruleArn, runId: request.runId, weights: request.weights });
     this.history.push(request.weights);

@@ -83,6 +83,21 @@ describe('LocalTraffic', () => {
     expect(await traffic.describe('run-1', config)).toBeUndefined();
   });
 
+  it('attaches baseline and canary at weight 0 while production keeps 100 (provision), then shifts that rule', async () => {
+    const attached = await shift('run-1', 0);
+    expect(attached.weights).toEqual({ production: 100, baseline: 0, canary: 0 });
+    const [view] = await admin.describeRules({ ruleArns: [attached.ruleArn] });
+    expect(view.actions[0].targetGroups).toEqual([
+      { targetGroupArn: endpoints.productionTargetGroupArn, weight: 100 },
+      { targetGroupArn: groups.baseline.targetGroupArn, weight: 0 },
+      { targetGroupArn: groups.canary.targetGroupArn, weight: 0 },
+    ]);
+    await expect(traffic.assertAvailable('run-2', config)).rejects.toThrow(TrafficLockedError);
+    const first = await shift('run-1', 5, attached.ruleArn);
+    expect(first).toMatchObject({ ruleArn: attached.ruleArn, weights: { production: 90, baseline: 5, canary: 5 } });
+    expect((await admin.describeRules()).filter((r) => !r.isDefault)).toHaveLength(1);
+  });
+
   it('passes conditions and stickiness to the rule, and a retried first step reuses the rule it made', async () => {
     const cfg = parseOrThrow(
       trafficSchema,

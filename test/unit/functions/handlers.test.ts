@@ -153,6 +153,35 @@ describe('provision and check-health', () => {
     expect(deadline - Date.now()).toBeLessThanOrEqual(30_000);
   });
 
+  it('attaches both target groups to the run rule at weight 0 before health is awaited, and records the rule', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN);
+    const state = await call(provision, adapters, runState());
+    expect(adapters.traffic.calls).toEqual(['shift:0']);
+    expect(adapters.traffic.history).toEqual([{ production: 100, baseline: 0, canary: 0 }]);
+    expect(adapters.traffic.productionWeight(TEST_LISTENER_ARN)).toBe(100);
+    expect(state.resources.ruleArn).toBe(`rule/${RUN_ID}`);
+    // The first step modifies that rule rather than creating another.
+    const shifted = await call(shiftWeight, adapters, state);
+    expect(shifted.resources.ruleArn).toBe(`rule/${RUN_ID}`);
+    expect(adapters.traffic.rules.get(TEST_LISTENER_ARN)?.weights).toEqual({
+      production: 80,
+      baseline: 10,
+      canary: 10,
+    });
+  });
+
+  it('fails when another run took the listener after validate; teardown then removes what was launched', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN);
+    const other = { ruleArn: 'rule/other', runId: 'other-run', weights: { production: 80, baseline: 10, canary: 10 } };
+    adapters.traffic.rules.set(TEST_LISTENER_ARN, other);
+    const error = await expectRejection(call(provision, adapters, runState()));
+    expect(error.name).toBe('TrafficLocked');
+    expect(adapters.traffic.rules.get(TEST_LISTENER_ARN)).toEqual(other);
+    await call(teardown, adapters, runState());
+    expect(adapters.fleet.of(RUN_ID)).toEqual([]);
+    expect(adapters.traffic.rules.get(TEST_LISTENER_ARN)).toEqual(other);
+  });
+
   it('stretches the poll interval so a long timeout cannot mean more than 40 polls', async () => {
     const state = await call(
       provision,
@@ -196,6 +225,7 @@ describe('shift-weight', () => {
     state = await call(shiftWeight, adapters, state);
     state = await call(shiftWeight, adapters, state);
     expect(adapters.traffic.history).toEqual([
+      { production: 100, baseline: 0, canary: 0 },
       { production: 80, baseline: 10, canary: 10 },
       { production: 50, baseline: 25, canary: 25 },
       { production: 0, baseline: 50, canary: 50 },
@@ -209,7 +239,7 @@ describe('shift-weight', () => {
     const adapters = fakeAdapters(TEST_LISTENER_ARN);
     let state = await call(provision, adapters, runState({}, { dryRun: true }));
     for (let i = 0; i < 3; i++) state = await call(shiftWeight, adapters, state);
-    expect(adapters.traffic.history.map((w) => w.canary)).toEqual([10, 10, 10]);
+    expect(adapters.traffic.history.map((w) => w.canary)).toEqual([0, 10, 10, 10]);
     expect(state.step).toMatchObject({ index: 2, weight: 10 });
   });
 });

@@ -147,7 +147,10 @@ describe('runWorkflow with in-memory adapters', () => {
     const summary = await runWorkflow(opts);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(summary.status).toBe('ABORTED');
-    expect(adapters.traffic.history).toEqual([{ production: 60, baseline: 20, canary: 20 }]);
+    expect(adapters.traffic.history).toEqual([
+      { production: 100, baseline: 0, canary: 0 },
+      { production: 60, baseline: 20, canary: 20 },
+    ]);
     expect(adapters.traffic.productionWeight(TEST_LISTENER_ARN)).toBe(100);
     expect(adapters.fleet.of(summary.runId!)).toEqual([]);
     expect(summary.state?.teardown?.trafficRestored).toBe(true);
