@@ -44,8 +44,16 @@ export type TaskStateName = keyof typeof TASK_STATES;
 
 /** The `.waitForTaskToken` state: it invokes the notify function with the token and waits for a person. */
 export const APPROVAL_STATE = 'AwaitApproval';
-/** The Lambda payload field carrying the task token (the payload is `{ state, approvalToken }`). */
+/** The Lambda payload field carrying the task token (the payload is `{ state, executionArn, approvalToken }`). */
 export const APPROVAL_TOKEN_FIELD = 'approvalToken';
+/**
+ * The notify function's payload field carrying the execution's ARN (`$$.Execution.Id`), for the console
+ * link in its messages; Notify's payload is `{ state, executionArn }`. Only notify gets it: the other
+ * tasks take the bare RunState.
+ */
+export const EXECUTION_ARN_FIELD = 'executionArn';
+/** Context object path of the execution's ARN (the local runner sets it too). */
+const EXECUTION_ID_PATH = '$$.Execution.Id';
 
 /** Error names of the terminal Fail states. */
 export const RUN_ERRORS = {
@@ -137,10 +145,17 @@ export function buildDefinition(
 ): AslDefinition {
   const taskTimeout = options.taskTimeoutSeconds ?? 300;
 
-  const task = (name: TaskName, next: string, onError: string, policy = NORMAL_RETRY): AslState => ({
+  const wholeState = { 'Payload.$': '$' };
+  const task = (
+    name: TaskName,
+    next: string,
+    onError: string,
+    policy = NORMAL_RETRY,
+    payload: AslState = wholeState,
+  ): AslState => ({
     Type: 'Task',
     Resource: 'arn:aws:states:::lambda:invoke',
-    Parameters: { FunctionName: functionArns[name], 'Payload.$': '$' },
+    Parameters: { FunctionName: functionArns[name], ...payload },
     OutputPath: '$.Payload',
     TimeoutSeconds: taskTimeout,
     Retry: retry(policy),
@@ -193,7 +208,11 @@ export function buildDefinition(
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
         Parameters: {
           FunctionName: functionArns.notify,
-          Payload: { 'state.$': '$', [`${APPROVAL_TOKEN_FIELD}.$`]: '$$.Task.Token' },
+          Payload: {
+            'state.$': '$',
+            [`${EXECUTION_ARN_FIELD}.$`]: EXECUTION_ID_PATH,
+            [`${APPROVAL_TOKEN_FIELD}.$`]: '$$.Task.Token',
+          },
         },
         // SendTaskSuccess's output is an ApprovalResult (shared/run/run-state.ts): { approved, by?, comment? }.
         ResultPath: '$.approval',
@@ -213,7 +232,9 @@ export function buildDefinition(
       Rollback: task('rollback', 'Teardown', 'Teardown'),
       Teardown: task('teardown', 'Notify', 'TeardownFailed', TEARDOWN_RETRY),
       TeardownFailed: failWithReason(RUN_ERRORS.teardownFailed, '$.error.Cause'),
-      Notify: task('notify', 'Finished', 'NotifyFailed'),
+      Notify: task('notify', 'Finished', 'NotifyFailed', NORMAL_RETRY, {
+        Payload: { 'state.$': '$', [`${EXECUTION_ARN_FIELD}.$`]: EXECUTION_ID_PATH },
+      }),
       NotifyFailed: failWithReason(RUN_ERRORS.notifyFailed, '$.error.Cause'),
 
       Finished: {

@@ -1,4 +1,5 @@
 import './polyfill';
+import { randomUUID } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { APPROVAL_STATE, TASK_STATES, type AslDefinition, type TaskStateName } from '../../state-machines/definition';
 import type { ApprovalResult, RunState } from '../../shared/run/run-state';
@@ -13,6 +14,7 @@ export type TaskFunction = (payload: unknown) => Promise<unknown>;
 
 export interface ApprovalRequest {
   state: RunState;
+  executionArn: string;
   approvalToken: string;
 }
 
@@ -35,6 +37,8 @@ export interface ExecuteOptions {
   waitOverridesMs?: Record<string, number>;
   onEvent?: (event: ExecutionEvent) => void;
   signal?: AbortSignal;
+  /** The context object's `Execution.Id` (on AWS the execution ARN). Default: `local-<uuid>`. */
+  executionId?: string;
 }
 
 export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED';
@@ -91,7 +95,8 @@ export async function executeDefinition(
       waitTimeOverrides: options.waitOverridesMs,
       retryIntervalOverrides: Object.fromEntries([...taskStates, APPROVAL_STATE].map((name) => [name, retryMs])),
     },
-    context: { Task: { Token: 'local-approval' } },
+    // The context object paths the definition reads: $$.Execution.Id (Notify) and $$.Task.Token (AwaitApproval).
+    context: { Execution: { Id: options.executionId ?? `local-${randomUUID()}` }, Task: { Token: 'local-approval' } },
     noThrowOnAbort: true,
   });
   const abort = () => execution.abort();

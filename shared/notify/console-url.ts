@@ -1,7 +1,8 @@
 /** Links into the AWS console, in the partition and region the resource lives in. */
 
+/** Names as the run API makes them (letters, digits, '.', '-', '_'; e.g. `checkout_1.42.0_gh-4711-1`). */
 const EXECUTION_ARN =
-  /^arn:(aws|aws-cn|aws-us-gov):states:([a-z]{2}(?:-[a-z]+)+-\d{1,2}):(\d{12}):execution:([A-Za-z0-9_-]{1,80}):([A-Za-z0-9_-]{1,80})$/;
+  /^arn:(aws|aws-cn|aws-us-gov):states:([a-z]{2}(?:-[a-z]+)+-\d{1,2}):(\d{12}):execution:([A-Za-z0-9._-]{1,80}):([A-Za-z0-9._-]{1,80})$/;
 
 function consoleHost(partition: string, region: string): string {
   switch (partition) {

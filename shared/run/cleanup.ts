@@ -133,7 +133,11 @@ export async function cleanupAfter(execution: EndedExecution, deps: CleanupDeps)
   const notifiedBefore = (await adapters.reports.get(state.runId, CLEANUP_RECORD)) !== undefined;
   const notifying = !notifyDone && !notifiedBefore;
   if (notifying) {
-    await notify(current, { reports: adapters.reports, notifiers: adapters.notifiers, log: deps.log });
+    await notify(
+      current,
+      { reports: adapters.reports, notifiers: adapters.notifiers, log: deps.log },
+      { executionArn: execution.executionArn },
+    );
   }
   if (teardownError) throw teardownError;
   const result = { ...report, tornDown: !teardownDone, notified: notifying };

@@ -1,3 +1,4 @@
+import { stepFunctionsExecutionUrl } from '../notify/console-url';
 import type { Notifier } from '../notify/notifier';
 import { renderRunReport, type StoredJudgment } from '../reports/html-report';
 import type { ReportStore } from '../reports/report-store';
@@ -15,6 +16,16 @@ export interface NotifyDeps {
 
 export const REPORT_NAME = 'report.html';
 
+/** What the workflow tells notify besides the state. */
+export interface NotifyContext {
+  /** The Step Functions execution's ARN: the messages link to its console page (none for a local run). */
+  executionArn?: string;
+  now?: Date;
+}
+
+const executionLink = (executionArn: string | undefined) =>
+  executionArn === undefined ? undefined : stepFunctionsExecutionUrl(executionArn);
+
 async function storedJudgments(state: RunState, reports: ReportStore, log: RunLog): Promise<StoredJudgment[]> {
   const loaded = await Promise.all(
     state.judgments.map(async (j) => {
@@ -26,14 +37,16 @@ async function storedJudgments(state: RunState, reports: ReportStore, log: RunLo
   return loaded.filter((j): j is StoredJudgment => j !== undefined);
 }
 
-export async function notify(state: RunState, deps: NotifyDeps, now = new Date()): Promise<RunState> {
+export async function notify(state: RunState, deps: NotifyDeps, context: NotifyContext = {}): Promise<RunState> {
+  const now = context.now ?? new Date();
   // A rollback that itself failed reaches here without an outcome.
   const outcome = { ...(state.outcome ?? rollbackOutcome(state)), finishedAt: now.toISOString() };
   const ended: RunState = { ...state, outcome };
   const html = renderRunReport({ state: ended, judgments: await storedJudgments(ended, deps.reports, deps.log) });
   const report = await deps.reports.put(state.runId, REPORT_NAME, html, 'text/html; charset=utf-8');
   const final: RunState = { ...ended, outcome: { ...outcome, reportKey: report.key, reportUrl: report.url } };
-  await announce(deps.notifiers, { kind: 'finished', state: final, links: { report: report.url } }, deps.log);
+  const links = { execution: executionLink(context.executionArn), report: report.url };
+  await announce(deps.notifiers, { kind: 'finished', state: final, links }, deps.log);
   return final;
 }
 
@@ -41,7 +54,12 @@ export async function notify(state: RunState, deps: NotifyDeps, now = new Date()
  * AwaitApproval's call: tell people the run waits for them. The task token stays in the execution history,
  * where the run API's approve/reject endpoint reads it; it is not sent around.
  */
-export async function requestApproval(state: RunState, deps: Omit<NotifyDeps, 'reports'>): Promise<RunState> {
-  await announce(deps.notifiers, { kind: 'approval', state, links: {} }, deps.log);
+export async function requestApproval(
+  state: RunState,
+  deps: Omit<NotifyDeps, 'reports'>,
+  context: Pick<NotifyContext, 'executionArn'> = {},
+): Promise<RunState> {
+  const links = { execution: executionLink(context.executionArn) };
+  await announce(deps.notifiers, { kind: 'approval', state, links }, deps.log);
   return state;
 }

@@ -184,6 +184,9 @@ describe('cleanup after an execution ended without its own teardown', () => {
     expect(finished.state.outcome!.reason).toContain('execution ended ABORTED in state Bake');
     expect(finished.state.teardown?.trafficRestored).toBe(true);
     expect(existsSync(finished.links.report!)).toBe(true);
+    expect(finished.links.execution).toBe(
+      `https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${EXECUTION}`,
+    );
 
     const again = await handler(statusChange('ABORTED'), lambdaContext('cleanup'));
     expect(again).toMatchObject({ tornDown: true, notified: false });

@@ -41,6 +41,8 @@ async function expectRejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 const RUN_ID = 'checkout-1-42-0-20260101000000';
+const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:canary-judge-run:checkout_1.42.0_gh-1';
+const EXECUTION_CONSOLE_URL = `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${EXECUTION_ARN}`;
 
 function runState(overrides: Partial<RunState> = {}, input: Partial<RunInputRaw> = {}): RunState {
   return {
@@ -468,7 +470,7 @@ describe('promote, rollback, teardown, notify', () => {
   it('notify writes the report, completes the outcome and tells the notifiers; an error path names the error', async () => {
     const adapters = fakeAdapters(TEST_LISTENER_ARN);
     const state = runState({ error: { Error: 'MetricsBroken', Cause: 'no datapoints' }, resources: {} });
-    const done = await call(notify, adapters, state);
+    const done = await call(notify, adapters, { state, executionArn: EXECUTION_ARN });
     expect(done.outcome).toMatchObject({
       decision: 'rollback',
       verdict: 'fail',
@@ -481,25 +483,37 @@ describe('promote, rollback, teardown, notify', () => {
     expect(html?.contentType).toMatch(/^text\/html/);
     expect(html?.body).toContain('MetricsBroken');
     const finished = adapters.notifiers[0].events.find((e) => e.kind === 'finished');
-    expect(finished?.links.report).toBe(`memory://${RUN_ID}/report.html`);
+    expect(finished?.links).toEqual({ report: `memory://${RUN_ID}/report.html`, execution: EXECUTION_CONSOLE_URL });
   });
 
-  it('notify answers an approval request by announcing the wait', async () => {
+  it('notify links no execution for a local run (no console page) and needs the execution ARN', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN);
+    await call(notify, adapters, { state: runState(), executionArn: 'local-0b7c' });
+    expect(adapters.notifiers[0].events[0].links).toEqual({ report: `memory://${RUN_ID}/report.html` });
+    const error = await expectRejection(call(notify, adapters, runState()));
+    expect([error.name, error.message]).toEqual(['ValidationError', expect.stringContaining('executionArn')]);
+  });
+
+  it('notify answers an approval request by announcing the wait, with the execution link', async () => {
     const adapters = fakeAdapters(TEST_LISTENER_ARN);
     const state = runState();
-    const returned = await call(notify, adapters, { state, approvalToken: 'token-1' });
+    const returned = await call(notify, adapters, { state, executionArn: EXECUTION_ARN, approvalToken: 'token-1' });
     expect(returned.runId).toBe(RUN_ID);
-    expect(adapters.notifiers[0].events.map((e) => e.kind)).toEqual(['approval']);
+    expect(adapters.notifiers[0].events.map((e) => [e.kind, e.links])).toEqual([
+      ['approval', { execution: EXECUTION_CONSOLE_URL }],
+    ]);
     expect(adapters.reports.files.size).toBe(0);
   });
 
   it('every handler after validate rejects an event that is not a run state, naming the field', async () => {
     const adapters = fakeAdapters(TEST_LISTENER_ARN);
     const { input: _input, ...noInput } = runState();
-    for (const factory of [provision, checkHealth, shiftWeight, judge, promote, rollback, teardown, notify]) {
+    for (const factory of [provision, checkHealth, shiftWeight, judge, promote, rollback, teardown]) {
       const error = await expectRejection(call(factory, adapters, noInput));
       expect([error.name, error.message]).toEqual(['ValidationError', expect.stringContaining('input')]);
     }
+    const error = await expectRejection(call(notify, adapters, { state: noInput, executionArn: EXECUTION_ARN }));
+    expect([error.name, error.message]).toEqual(['ValidationError', expect.stringContaining('state.input')]);
     expect(adapters.fleet.calls).toEqual([]);
     expect(adapters.traffic.calls).toEqual([]);
   });

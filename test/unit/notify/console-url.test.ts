@@ -1,4 +1,5 @@
 import { stepFunctionsExecutionUrl } from '../../../shared/notify/console-url';
+import { executionArnFor, executionName } from '../../../shared/webhook/execution-name';
 
 describe('stepFunctionsExecutionUrl', () => {
   it.each([
@@ -18,8 +19,20 @@ describe('stepFunctionsExecutionUrl', () => {
     expect(stepFunctionsExecutionUrl(arn)).toBe(url);
   });
 
+  it("links the executions the run API starts (names with '.', e.g. the canary version)", () => {
+    const arn = executionArnFor(
+      'arn:aws:states:eu-west-1:123456789012:stateMachine:canary-judge-run',
+      executionName('checkout', '1.42.0', 'gh-4711-1'),
+    );
+    expect(arn).toBe('arn:aws:states:eu-west-1:123456789012:execution:canary-judge-run:checkout_1.42.0_gh-4711-1');
+    expect(stepFunctionsExecutionUrl(arn)).toBe(
+      `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${arn}`,
+    );
+  });
+
   it.each([
     'local:checkout-api-20261122-1400',
+    'local-0b7c7f1e-2a4d-4c4e-9a51-3f0f2b1c9d8e',
     'arn:aws:states:us-east-1:123456789012:stateMachine:canary-judge',
     'arn:aws:states:us-east-1:123456789012:express:canary-judge:run:abc',
     'arn:aws-iso:states:us-iso-east-1:123456789012:execution:canary-judge:run-42',

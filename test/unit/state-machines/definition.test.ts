@@ -31,16 +31,21 @@ describe('buildDefinition: shape', () => {
     expect(text).not.toMatch(/QueryLanguage|"Assign"|"Output"|"Arguments"|\{%/);
   });
 
-  it('has one Lambda Task per task name, invoked with the whole state as payload', () => {
+  it('has one Lambda Task per task name, invoked with the whole state as payload (notify: with the execution ARN)', () => {
     expect(Object.values(TASK_STATES).sort()).toEqual([...TASK_NAMES].sort());
     for (const [name, task] of Object.entries(TASK_STATES)) {
       const state = states[name];
+      const payload =
+        name === 'Notify' ? { Payload: { 'state.$': '$', 'executionArn.$': '$$.Execution.Id' } } : { 'Payload.$': '$' };
       expect(state).toMatchObject({
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: { FunctionName: localFunctionArns()[task], 'Payload.$': '$' },
+        Parameters: { FunctionName: localFunctionArns()[task], ...payload },
         OutputPath: '$.Payload',
       });
+      expect(Object.keys(state.Parameters as AslState).sort()).toEqual(
+        ['FunctionName', ...Object.keys(payload)].sort(),
+      );
     }
   });
 
@@ -78,7 +83,9 @@ describe('buildDefinition: shape', () => {
   it('asks for approval with a task token only through the .waitForTaskToken state', () => {
     expect(states[APPROVAL_STATE]).toMatchObject({
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: { Payload: { 'state.$': '$', 'approvalToken.$': '$$.Task.Token' } },
+      Parameters: {
+        Payload: { 'state.$': '$', 'executionArn.$': '$$.Execution.Id', 'approvalToken.$': '$$.Task.Token' },
+      },
       ResultPath: '$.approval',
     });
   });
@@ -99,10 +106,15 @@ type StubState = RunState & { input: RunState['input'] & { plan: Plan } };
 function stubWorkflow(plan: Plan, answer?: ApprovalResult) {
   const calls: string[] = [];
   const failuresLeft = new Map(Object.entries(plan.failures ?? {}).map(([k, v]) => [k, v.times]));
+  /** What Notify and AwaitApproval were told the execution's ARN is. */
+  const executionArns: string[] = [];
   const stub =
     (name: TaskStateName, step: (s: StubState) => Partial<RunState>): TaskFunction =>
-    async (payload) => {
+    async (event) => {
       calls.push(name);
+      // Notify's payload is { state, executionArn }; every other task's is the state itself.
+      const payload = name === 'Notify' ? (event as { state: unknown }).state : event;
+      if (name === 'Notify') executionArns.push((event as { executionArn: string }).executionArn);
       const failure = plan.failures?.[name];
       const left = failuresLeft.get(name);
       if (failure && (left === 'always' || (typeof left === 'number' && left > 0))) {
@@ -166,14 +178,18 @@ function stubWorkflow(plan: Plan, answer?: ApprovalResult) {
     tasks,
     approve: async (request) => {
       calls.push(`approve:${request.state.runId}`);
+      executionArns.push(request.executionArn);
       return answer ?? { approved: false };
     },
     retryIntervalMs: 1,
     waitOverridesMs: { WaitForHealth: 0, Bake: 0 },
+    executionId: EXECUTION_ARN,
   };
   const run = () => executeDefinition(definition, { service: 'svc', approval: plan.approval ?? 'none', plan }, options);
-  return { calls, run };
+  return { calls, run, executionArns };
 }
+
+const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:canary-judge-run:checkout_1.42.0_gh-1';
 
 describe('buildDefinition: executed with stub handlers (aws-local-stepfunctions)', () => {
   it('promotes a healthy 4-step run in fewer than 200 transitions', async () => {
@@ -302,6 +318,12 @@ describe('buildDefinition: executed with stub handlers (aws-local-stepfunctions)
     expect(calls).toEqual(['Validate']);
   });
 
+  it('gives the notify function the execution ARN from the context object ($$.Execution.Id)', async () => {
+    const { run, executionArns } = stubWorkflow({ pendingPolls: 0, decisions: ['rollback'] });
+    expect(await run()).toMatchObject({ status: 'FAILED', error: 'CanaryRolledBack' });
+    expect(executionArns).toEqual([EXECUTION_ARN]);
+  });
+
   it('promotes after an approval and rolls back after a rejection', async () => {
     const approved = stubWorkflow(
       { pendingPolls: 0, decisions: ['promote'], approval: 'before-promote' },
@@ -309,6 +331,8 @@ describe('buildDefinition: executed with stub handlers (aws-local-stepfunctions)
     );
     expect(await approved.run()).toMatchObject({ status: 'SUCCEEDED' });
     expect(approved.calls).toEqual(expect.arrayContaining(['approve:run-1', 'Promote']));
+    // AwaitApproval's request and Notify both carry the execution ARN.
+    expect(approved.executionArns).toEqual([EXECUTION_ARN, EXECUTION_ARN]);
 
     const rejected = stubWorkflow(
       { pendingPolls: 0, decisions: ['promote'], approval: 'before-promote' },
