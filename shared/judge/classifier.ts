@@ -1,8 +1,9 @@
 import type { Direction, EffectSizeConfig, NanStrategy } from './canary-config';
 import { formatNumber, formatPercent, formatSigned } from './format';
-import { cles, meanRatio } from './effect-size';
-import { percentile } from './descriptive';
-import { mannWhitney } from './mann-whitney';
+import { clesOfSorted, meanRatio } from './effect-size';
+import { percentileOfSorted } from './descriptive';
+import { mannWhitneySamples } from './mann-whitney';
+import { sampleOf, type Sample } from './sample';
 import type { Classification, MannWhitneyResult } from './types';
 
 /**
@@ -76,15 +77,22 @@ export function noData(reason: string, s: Pick<ClassifierSettings, 'critical' | 
   return { ...base, classification: 'Nodata', critical: s.critical };
 }
 
-function sameMultiset(a: number[], b: number[]): boolean {
-  if (a.length !== b.length) return false;
-  const x = [...a].sort((p, q) => p - q);
-  const y = [...b].sort((p, q) => p - q);
-  return x.every((v, i) => v === y[i]);
+function sameMultiset(a: Sample, b: Sample): boolean {
+  if (a.sorted.length !== b.sorted.length) return false;
+  return a.sorted.every((v, i) => v === b.sorted[i]);
 }
 
-function distinctCount(values: number[]): number {
-  return new Set(values).size;
+/** Equal as a Set counts it (SameValueZero: -0 is 0, NaN is NaN). */
+const sameValueZero = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
+
+/** Whether every point of both (non-empty) samples is one value. */
+function allOneValue(a: Sample, b: Sample): boolean {
+  const first = a.sorted[0];
+  return (
+    sameValueZero(first, a.sorted[a.sorted.length - 1]) &&
+    sameValueZero(first, b.sorted[0]) &&
+    sameValueZero(first, b.sorted[b.sorted.length - 1])
+  );
 }
 
 /** "canary p99 +18.4% [CI +9.1%, +27.0%] vs baseline median 120.5" (absolute when the median is 0). */
@@ -122,6 +130,18 @@ function describeGate(
 }
 
 export function classify(name: string, baseline: number[], canary: number[], s: ClassifierSettings): Classified {
+  return classifySamples(name, sampleOf(baseline), sampleOf(canary), s);
+}
+
+/** classify on samples already sorted (the judge's cleaned ones), so nothing here sorts again. */
+export function classifySamples(
+  name: string,
+  baselineSample: Sample,
+  canarySample: Sample,
+  s: ClassifierSettings,
+): Classified {
+  const baseline = baselineSample.values;
+  const canary = canarySample.values;
   // 1. no data (Kayenta): with nanStrategy "replace" an empty sample means nothing was returned at all → Pass
   if (canary.length === 0 || baseline.length === 0) {
     const counts = `canary ${points(canary.length)}, baseline ${points(baseline.length)}`;
@@ -150,13 +170,13 @@ export function classify(name: string, baseline: number[], canary: number[], s: 
     classification: 'Pass',
     reason,
     critical: false,
-    test: mannWhitney(baseline, canary, { confidenceLevel: s.confidenceLevel }),
+    test: mannWhitneySamples(baselineSample, canarySample, { confidenceLevel: s.confidenceLevel }),
     ratio: 1,
     effectSize: m === 'cles' ? 0.5 : 1,
   });
   // 2. identical samples, 3. one value shared by all points (Kayenta: Pass, deviation 1)
-  if (sameMultiset(canary, baseline)) return unchanged('The Canary and Baseline data are identical');
-  if (distinctCount([...canary, ...baseline]) === 1) {
+  if (sameMultiset(canarySample, baselineSample)) return unchanged('The Canary and Baseline data are identical');
+  if (allOneValue(canarySample, baselineSample)) {
     return unchanged(`canary and baseline of ${name} are all ${formatNumber(canary[0])}`);
   }
   if (canary.length === 1 && baseline.length === 1) {
@@ -167,9 +187,9 @@ export function classify(name: string, baseline: number[], canary: number[], s: 
   }
 
   // 4. compare
-  const test = mannWhitney(baseline, canary, { confidenceLevel: s.confidenceLevel });
+  const test = mannWhitneySamples(baselineSample, canarySample, { confidenceLevel: s.confidenceLevel });
   const ratio = meanRatio(baseline, canary);
-  const effect = m === 'cles' ? cles(baseline, canary) : ratio;
+  const effect = m === 'cles' ? clesOfSorted(baselineSample.sorted, canarySample.sorted) : ratio;
   const gateOpen = (threshold: number, side: Side) =>
     Number.isNaN(effect) || (side === 'increase' ? effect >= threshold : effect <= threshold);
   const bound = s.tolerance * Math.abs(test.estimate);
@@ -177,7 +197,7 @@ export function classify(name: string, baseline: number[], canary: number[], s: 
   const downOk = s.direction !== 'increase';
   const clearlyHigher = test.lower > bound;
   const clearlyLower = test.upper < -bound;
-  const shift = describeShift(name, test, percentile(baseline, 50));
+  const shift = describeShift(name, test, percentileOfSorted(baselineSample.sorted, 50));
   const result = { test, ratio: orNull(ratio), effectSize: orNull(effect) };
 
   const fail = (side: Side): Classified => {

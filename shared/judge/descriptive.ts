@@ -1,4 +1,5 @@
 import { mean, sampleVariance } from 'simple-statistics';
+import type { Sample } from './sample';
 import type { SampleStats } from './types';
 
 /** Descriptive statistics of a (NaN-free) sample, as Kayenta's judge reports them. */
@@ -33,14 +34,26 @@ export function percentile(values: readonly number[], p: number): number {
   return percentileOfSorted(sortedCopy(values), p);
 }
 
+const emptyStats = (): SampleStats => ({ count: 0, min: 0, max: 0, mean: 0, median: 0, std: 0 });
+
 /**
  * count, min, max, mean, median (R-7 50th percentile) and sample (n - 1) standard deviation; 0 for one point.
  * An empty sample gives all zeros (Kayenta's metadata for a metric without data).
  */
 export function summaryStats(values: readonly number[]): SampleStats {
+  if (values.length === 0) return emptyStats();
+  return statsOf(values, sortedCopy(values));
+}
+
+/** summaryStats of a NaN-free sample, on its existing sort. */
+export function sampleStats(sample: Sample): SampleStats {
+  if (sample.values.length === 0) return emptyStats();
+  return statsOf(sample.values, sample.sorted);
+}
+
+/** The sums run over `values` in their own order (their rounding depends on it); the rest reads `sorted`. */
+function statsOf(values: readonly number[], sorted: Float64Array): SampleStats {
   const count = values.length;
-  if (count === 0) return { count: 0, min: 0, max: 0, mean: 0, median: 0, std: 0 };
-  const sorted = sortedCopy(values);
   return {
     count,
     min: sorted[0],

@@ -17,11 +17,14 @@ export function meanRatio(baseline: readonly number[], canary: readonly number[]
  * 0.5 = no effect; NaN when a sample is empty.
  */
 export function cles(baseline: readonly number[], canary: readonly number[]): number {
-  const n = baseline.length;
-  const m = canary.length;
-  if (n === 0 || m === 0) return NaN;
-  const b = Float64Array.from(baseline).sort();
-  const c = Float64Array.from(canary).sort();
+  if (baseline.length === 0 || canary.length === 0) return NaN;
+  return clesOfSorted(Float64Array.from(baseline).sort(), Float64Array.from(canary).sort());
+}
+
+/** cles of two ascending, non-empty samples. */
+export function clesOfSorted(b: Float64Array, c: Float64Array): number {
+  const n = b.length;
+  const m = c.length;
   let u = 0;
   let below = 0;
   let atMost = 0;

@@ -7,11 +7,12 @@ import {
   type CanaryMetricConfig,
   type MetricAnalysisConfig,
 } from './canary-config';
-import { classify, effectSizeThresholds, JUDGE_TOLERANCE, noData, type Classified } from './classifier';
-import { summaryStats } from './descriptive';
+import { classifySamples, effectSizeThresholds, JUDGE_TOLERANCE, noData, type Classified } from './classifier';
+import { sampleStats } from './descriptive';
 import { metricDataSchema, type MetricDataInput } from './metric-data';
+import { sampleOf, type Sample } from './sample';
 import { scoreResults, verdictFor } from './scorer';
-import { removeNaN, removeOutliers, replaceNaN } from './transforms';
+import { cleanSample } from './transforms';
 import type { JudgeOptions, JudgeResult, JudgeThresholds, MetricResult } from './types';
 
 /**
@@ -34,17 +35,17 @@ function checkedConfidenceLevel(level: number | undefined): number {
 }
 
 /** Kayenta's order: NaN handling first, then outliers, on each sample on its own. */
-function clean(values: number[], analysis: MetricAnalysisConfig): number[] {
-  const present = analysis.nanStrategy === 'replace' ? replaceNaN(values) : removeNaN(values);
+function clean(values: number[], analysis: MetricAnalysisConfig): Sample {
   const outliers = analysis.outliers;
-  if (!outliers || outliers.strategy === 'keep') return present;
-  return removeOutliers(present, { method: outliers.method, factor: outliers.outlierFactor });
+  const removal =
+    outliers && outliers.strategy !== 'keep' ? { method: outliers.method, factor: outliers.outlierFactor } : undefined;
+  return cleanSample(values, analysis.nanStrategy, removal);
 }
 
 function metricResult(
   metric: CanaryMetricConfig,
   classified: Classified,
-  samples: { baseline: number[]; canary: number[] },
+  samples: { baseline: Sample; canary: Sample },
   confidenceLevel: number,
 ): MetricResult {
   const analysis = metric.analysisConfigurations.canary;
@@ -64,8 +65,8 @@ function metricResult(
     confidenceLevel,
     ratio: classified.ratio,
     effectSize: { measure: analysis.effectSize?.measure ?? 'meanRatio', value: classified.effectSize },
-    baseline: summaryStats(samples.baseline),
-    canary: summaryStats(samples.canary),
+    baseline: sampleStats(samples.baseline),
+    canary: sampleStats(samples.canary),
   };
 }
 
@@ -87,13 +88,13 @@ function judgeMetric(
   };
   if (!samples) {
     // the source returned no series at all: nanStrategy does not apply, mustHaveData and critical do
-    const empty = { baseline: [], canary: [] };
+    const empty = { baseline: sampleOf([]), canary: sampleOf([]) };
     return metricResult(metric, noData(`no data returned for ${metric.name}`, settings), empty, confidenceLevel);
   }
   const cleaned = { baseline: clean(samples.baseline, analysis), canary: clean(samples.canary, analysis) };
   let classified: Classified;
   try {
-    classified = classify(metric.name, cleaned.baseline, cleaned.canary, settings);
+    classified = classifySamples(metric.name, cleaned.baseline, cleaned.canary, settings);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     classified = {

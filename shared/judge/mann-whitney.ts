@@ -1,6 +1,7 @@
 import { ValidationError } from '../config/validation';
 import { erfc, normalQuantile } from './normal';
 import { PairwiseDifferences } from './pairwise-differences';
+import type { Sample } from './sample';
 import type { MannWhitneyOptions, MannWhitneyResult } from './types';
 
 /**
@@ -28,14 +29,14 @@ export class AllTiedError extends Error {
 
 const DEFAULT_CONFIDENCE_LEVEL = 0.98;
 
-function sortedFinite(values: readonly number[], field: string): Float64Array {
+/** Throws a ValidationError naming the first element that is not a finite number (an empty sample too). */
+function checkFinite(values: readonly number[], field: string): void {
   if (!Array.isArray(values)) {
     throw new ValidationError('Mann-Whitney input', [{ path: field, message: 'must be an array of numbers' }]);
   }
   if (values.length === 0) {
     throw new ValidationError('Mann-Whitney input', [{ path: field, message: 'must not be empty' }]);
   }
-  const sorted = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -43,9 +44,12 @@ function sortedFinite(values: readonly number[], field: string): Float64Array {
         { path: `${field}[${i}]`, message: `must be a finite number (got ${String(v)}); remove or replace NaN first` },
       ]);
     }
-    sorted[i] = v;
   }
-  return sorted.sort();
+}
+
+function sortedFinite(values: readonly number[], field: string): Float64Array {
+  checkFinite(values, field);
+  return Float64Array.from(values).sort();
 }
 
 function checkedConfidenceLevel(level: unknown): number {
@@ -175,6 +179,23 @@ export function mannWhitney(baseline: number[], canary: number[], options: MannW
   const confidenceLevel = checkedConfidenceLevel(options.confidenceLevel ?? DEFAULT_CONFIDENCE_LEVEL);
   const y = sortedFinite(baseline, 'baseline');
   const x = sortedFinite(canary, 'canary');
+  return compareSorted(y, x, confidenceLevel);
+}
+
+/** mannWhitney on samples that are already sorted (the judge's): the same checks and result, without another sort. */
+export function mannWhitneySamples(
+  baseline: Sample,
+  canary: Sample,
+  options: MannWhitneyOptions = {},
+): MannWhitneyResult {
+  const confidenceLevel = checkedConfidenceLevel(options.confidenceLevel ?? DEFAULT_CONFIDENCE_LEVEL);
+  checkFinite(baseline.values, 'baseline');
+  checkFinite(canary.values, 'canary');
+  return compareSorted(baseline.sorted, canary.sorted, confidenceLevel);
+}
+
+/** y = baseline, x = canary: ascending, finite and non-empty. */
+function compareSorted(y: Float64Array, x: Float64Array, confidenceLevel: number): MannWhitneyResult {
   const differences = new PairwiseDifferences(x, y);
   if (!Number.isFinite(differences.min) || !Number.isFinite(differences.max)) {
     throw new ValidationError('Mann-Whitney input', [

@@ -26,13 +26,21 @@ function presentSorted(values: readonly number[]): Float64Array {
   return Float64Array.from(values.filter((v) => !Number.isNaN(v))).sort();
 }
 
+/** A detector's rule, fixed from one sample: true = outlier. NaN is never an outlier. */
+export type OutlierTest = (value: number) => boolean;
+
 /**
  * IQR detector: outside (Q1 - f·IQR, Q3 + f·IQR), strictly, with R-7 quartiles. With reduceSensitivity the lower
  * fence is min(P1, Q1 - f·IQR) and the upper max(P99, Q3 + f·IQR). Empty input flags nothing.
  */
 export function iqrOutliers(values: readonly number[], options: IqrOptions = {}): boolean[] {
+  const isOutlier = iqrTest(presentSorted(values), options);
+  return values.map((v) => isOutlier(v));
+}
+
+/** The IQR detector's rule for a sample given ascending, without NaN. */
+export function iqrTest(sorted: ArrayLike<number>, options: IqrOptions = {}): OutlierTest {
   const factor = positive(options.factor ?? 1.5, 'factor');
-  const sorted = presentSorted(values);
   const q1 = percentileOfSorted(sorted, 25);
   const q3 = percentileOfSorted(sorted, 75);
   const iqr = q3 - q1;
@@ -42,15 +50,22 @@ export function iqrOutliers(values: readonly number[], options: IqrOptions = {})
     low = Math.min(percentileOfSorted(sorted, 1), low);
     high = Math.max(percentileOfSorted(sorted, 99), high);
   }
-  return values.map((v) => v < low || v > high);
+  return (v) => v < low || v > high;
 }
 
 /** k-sigma detector: |v - mean| > k·sd with the population (n) standard deviation (Kayenta's KSigmaDetector). */
 export function kSigmaOutliers(values: readonly number[], k = 3): boolean[] {
-  positive(k, 'k');
   const present = values.filter((v) => !Number.isNaN(v));
-  if (present.length === 0) return values.map(() => false);
+  const isOutlier = kSigmaTest(present, k);
+  return values.map((v) => isOutlier(v));
+}
+
+/** The k-sigma rule for a sample without NaN; mean and sd are summed in the sample's own order. */
+export function kSigmaTest(present: readonly number[], k = 3): OutlierTest {
+  positive(k, 'k');
+  if (present.length === 0) return () => false;
   const mean = present.reduce((sum, v) => sum + v, 0) / present.length;
   const sd = Math.sqrt(present.reduce((sum, v) => sum + (v - mean) ** 2, 0) / present.length);
-  return values.map((v) => Math.abs(v - mean) > k * sd);
+  const limit = k * sd;
+  return (v) => Math.abs(v - mean) > limit;
 }
