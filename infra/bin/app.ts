@@ -5,8 +5,9 @@ import { CanaryJudgeStack } from '../lib/canary-judge-stack';
 /**
  * `npx cdk deploy` deploys CanaryJudgeStack. Required: the listener ARNs (CloudFormation parameter
  * ListenerArns, or context `listenerArns`). Optional context (-c key=value or cdk.json "context"):
- * namePrefix, logLevel, reportRetentionDays, slackWebhookSecretArn, instanceRoleArns,
- * autoScalingGroupNames, prometheusWorkspaceArns (lists comma-separated), stackName.
+ * namePrefix, logLevel, reportRetentionDays, slackWebhookSecretArn, slackWebhookSecretNamePrefix,
+ * promoteWebhookSecretNamePrefix, instanceRoleArns, autoScalingGroupNames, prometheusWorkspaceArns (lists
+ * comma-separated), stackName.
  */
 
 const app = new App();
@@ -38,4 +39,6 @@ new CanaryJudgeStack(app, text('stackName') ?? 'CanaryJudgeStack', {
   autoScalingGroupNames: list('autoScalingGroupNames'),
   prometheusWorkspaceArns: list('prometheusWorkspaceArns'),
   slackWebhookSecretArn: text('slackWebhookSecretArn'),
+  slackWebhookSecretNamePrefix: text('slackWebhookSecretNamePrefix'),
+  promoteWebhookSecretNamePrefix: text('promoteWebhookSecretNamePrefix'),
 });

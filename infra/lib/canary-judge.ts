@@ -14,12 +14,17 @@ import { HandlerFunction } from './handler-function';
 import {
   autoScalingPromote,
   fleetLaunch,
+  fleetRegister,
   fleetTeardown,
-  listenerRuleWrite,
+  listenerRuleCreate,
+  listenerRuleDelete,
+  listenerRuleModify,
   loadBalancerRead,
   metricsRead,
+  passInstanceRole,
   putVerdictEvents,
   readExecutions,
+  readSecretsByNamePrefix,
   reportObjects,
   type Permission,
 } from './permissions';
@@ -42,6 +47,16 @@ export interface CanaryJudgeProps {
    * notify and cleanup may read it.
    */
   readonly slackWebhookSecret?: ISecret;
+  /**
+   * For Slack secrets named per run (`notifications.slack.webhookSecretArn`): notify and cleanup may read
+   * every secret whose name starts with this prefix, e.g. `canary-judge/slack/`.
+   */
+  readonly slackWebhookSecretNamePrefix?: string;
+  /**
+   * For the webhook promote strategy's signing secret (`promote.secretArn`, per run): promote may read every
+   * secret whose name starts with this prefix, e.g. `canary-judge/promote/`.
+   */
+  readonly promoteWebhookSecretNamePrefix?: string;
   /** HMAC secret of the run API; default: a generated 64-character secret. */
   readonly webhookSecret?: ISecret;
   /** Days reports are kept in the report bucket. Default 90. */
@@ -50,7 +65,10 @@ export interface CanaryJudgeProps {
   readonly logRetention?: RetentionDays;
   /** Powertools log level of the functions. Default INFO. */
   readonly logLevel?: string;
-  /** Roles of instance profiles in the services' launch templates (iam:PassRole for RunInstances). */
+  /**
+   * Roles of instance profiles in the services' launch templates: iam:PassRole to EC2 for provision
+   * (RunInstances) and, with autoScalingGroupNames, for promote (Auto Scaling checks it).
+   */
   readonly instanceRoleArns?: string[];
   /** Auto Scaling groups the autoScaling promote strategy may refresh. */
   readonly autoScalingGroupNames?: string[];
@@ -247,7 +265,6 @@ export class CanaryJudge extends Construct {
         acknowledgeWildcards(fn.role!, permission.statements, permission.wildcards);
       }
     };
-    const rules = listenerRuleWrite(this, props.listenerArns);
     const albTasks = [
       f.validate,
       f.provision,
@@ -259,16 +276,32 @@ export class CanaryJudge extends Construct {
       f.teardown,
       f.cleanup,
     ];
+    const autoScalingGroups = props.autoScalingGroupNames ?? [];
     grant(albTasks, loadBalancerRead());
-    grant([f.provision], fleetLaunch(this, props.instanceRoleArns ?? []));
-    grant([f['shift-weight'], f.rollback, f.teardown, f.cleanup], rules);
+    grant([f.provision], fleetLaunch(this));
+    // Instances still pending at launch are registered by the next health look (check-health, judge).
+    grant([f.provision, f['check-health'], f.judge], fleetRegister(this));
+    const passRole = passInstanceRole(props.instanceRoleArns ?? []);
+    grant(autoScalingGroups.length > 0 ? [f.provision, f.promote] : [f.provision], passRole);
+    // Provision creates the run's rule at weight 0 (ALB health-checks only target groups a rule uses).
+    grant([f.provision], listenerRuleCreate(this, props.listenerArns));
+    grant([f.provision, f['shift-weight']], listenerRuleModify(this));
+    grant([f.rollback, f.teardown, f.cleanup], listenerRuleDelete(this));
     grant([f.teardown, f.cleanup], fleetTeardown(this));
     grant([f.judge], metricsRead(props.prometheusWorkspaceArns ?? []));
-    grant([f.promote], autoScalingPromote(this, props.autoScalingGroupNames ?? []));
+    grant([f.promote], autoScalingPromote(this, autoScalingGroups));
     grant([f.notify, f.cleanup], putVerdictEvents(this, eventBusName));
     grant([f.judge, f.notify, f.cleanup], reportObjects(this.reportBucket));
     grant([f.webhook, f.status, f.cleanup], readExecutions(this, this.stateMachineName));
     if (props.slackWebhookSecret) for (const fn of [f.notify, f.cleanup]) props.slackWebhookSecret.grantRead(fn);
+    if (props.slackWebhookSecretNamePrefix) {
+      const prefix = props.slackWebhookSecretNamePrefix;
+      grant([f.notify, f.cleanup], readSecretsByNamePrefix(this, 'ReadRunSlackSecrets', prefix));
+    }
+    if (props.promoteWebhookSecretNamePrefix) {
+      const prefix = props.promoteWebhookSecretNamePrefix;
+      grant([f.promote], readSecretsByNamePrefix(this, 'ReadRunPromoteSecrets', prefix));
+    }
 
     // The run API: only the webhook starts runs and answers approvals.
     this.stateMachine.grantStartExecution(f.webhook);

@@ -63,8 +63,11 @@ export function loadBalancerRead(): Permission {
   };
 }
 
-/** Create, move and remove the run's weighted listener rule, on the allowed listeners only. */
-export function listenerRuleWrite(scope: Construct, listenerArns: string[]): Permission {
+/**
+ * Create the run's weighted listener rule, on the allowed listeners only. Provision creates it (baseline
+ * and canary at weight 0, so ALB health-checks their target groups); later steps only modify it.
+ */
+export function listenerRuleCreate(scope: Construct, listenerArns: string[]): Permission {
   const runRules = elb(scope, 'listener-rule/app/*');
   return {
     statements: [
@@ -88,10 +91,19 @@ export function listenerRuleWrite(scope: Construct, listenerArns: string[]): Per
         resources: [runRules],
         conditions: { StringEquals: { 'elasticloadbalancing:CreateAction': 'CreateRule' }, ...REQUEST_TAGGED },
       }),
+    ],
+    wildcards: `listener rule ARNs are created per run; ${TAGGED}`,
+  };
+}
+
+/** Set the weights of the run's rule (each step; a retried provision finds and modifies its rule). */
+export function listenerRuleModify(scope: Construct): Permission {
+  return {
+    statements: [
       new PolicyStatement({
-        sid: 'ChangeRunRules',
-        actions: ['elasticloadbalancing:ModifyRule', 'elasticloadbalancing:DeleteRule'],
-        resources: [runRules],
+        sid: 'ModifyRunRules',
+        actions: ['elasticloadbalancing:ModifyRule'],
+        resources: [elb(scope, 'listener-rule/app/*')],
         conditions: RESOURCE_TAGGED,
       }),
     ],
@@ -99,8 +111,23 @@ export function listenerRuleWrite(scope: Construct, listenerArns: string[]): Per
   };
 }
 
-/** Launch a version: its target group and instances, tagged on create; pass the launch template's role. */
-export function fleetLaunch(scope: Construct, instanceRoleArns: string[]): Permission {
+/** Remove the run's rule: 100% production again (rollback, teardown, cleanup). */
+export function listenerRuleDelete(scope: Construct): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'DeleteRunRules',
+        actions: ['elasticloadbalancing:DeleteRule'],
+        resources: [elb(scope, 'listener-rule/app/*')],
+        conditions: RESOURCE_TAGGED,
+      }),
+    ],
+    wildcards: `listener rule ARNs are created per run; ${TAGGED}`,
+  };
+}
+
+/** Launch a version: its target group and instances, tagged on create. */
+export function fleetLaunch(scope: Construct): Permission {
   const targetGroups = elb(scope, 'targetgroup/*');
   const statements = [
     new PolicyStatement({
@@ -114,12 +141,6 @@ export function fleetLaunch(scope: Construct, instanceRoleArns: string[]): Permi
       actions: ['elasticloadbalancing:AddTags'],
       resources: [targetGroups],
       conditions: { StringEquals: { 'elasticloadbalancing:CreateAction': 'CreateTargetGroup' }, ...REQUEST_TAGGED },
-    }),
-    new PolicyStatement({
-      sid: 'RegisterIntoRunTargetGroups',
-      actions: ['elasticloadbalancing:RegisterTargets'],
-      resources: [targetGroups],
-      conditions: RESOURCE_TAGGED,
     }),
     new PolicyStatement({
       sid: 'RunTaggedInstances',
@@ -149,16 +170,6 @@ export function fleetLaunch(scope: Construct, instanceRoleArns: string[]): Permi
       conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
     }),
   ];
-  if (instanceRoleArns.length > 0) {
-    statements.push(
-      new PolicyStatement({
-        sid: 'PassInstanceRole',
-        actions: ['iam:PassRole'],
-        resources: instanceRoleArns,
-        conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-      }),
-    );
-  }
   return {
     statements,
     wildcards:
@@ -166,6 +177,40 @@ export function fleetLaunch(scope: Construct, instanceRoleArns: string[]): Permi
       'template, subnets, security groups, AMI, key pair, volumes and interfaces the service uses, unknown at deploy time; ' +
       'CreateTags only as part of RunInstances',
   };
+}
+
+/**
+ * Register a version's instances: at launch, and later (check-health, and the judge, which looks at health
+ * too) for instances that were still pending at launch.
+ */
+export function fleetRegister(scope: Construct): Permission {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'RegisterIntoRunTargetGroups',
+        actions: ['elasticloadbalancing:RegisterTargets'],
+        resources: [elb(scope, 'targetgroup/*')],
+        conditions: RESOURCE_TAGGED,
+      }),
+    ],
+    wildcards: `target groups are created per run; ${TAGGED}`,
+  };
+}
+
+/** Pass the instance role of a launch template's instance profile, to EC2 only (RunInstances, and Auto Scaling's check of it). */
+export function passInstanceRole(instanceRoleArns: string[]): Permission {
+  const statements =
+    instanceRoleArns.length === 0
+      ? []
+      : [
+          new PolicyStatement({
+            sid: 'PassInstanceRole',
+            actions: ['iam:PassRole'],
+            resources: instanceRoleArns,
+            conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+          }),
+        ];
+  return { statements, wildcards: 'none' };
 }
 
 /** Remove what a run launched: only resources carrying the run-id tag. */
@@ -209,8 +254,15 @@ export function metricsRead(prometheusWorkspaceArns: string[]): Permission {
   return { statements, wildcards: `CloudWatch metric reads: ${READ_ONLY}` };
 }
 
-/** Promotion by instance refresh of the service's Auto Scaling groups (promote strategy autoScaling). */
+/**
+ * Promotion by instance refresh of the service's Auto Scaling groups (promote strategy autoScaling): point
+ * the group at the canary's launch template version (a new version first when the canary overrode the AMI,
+ * instance type or user data), then refresh. Auto Scaling checks that whoever points a group at a launch
+ * template version may launch from it: RunInstances on the template and what it names, CreateTags for its
+ * tag specifications (and iam:PassRole for its instance profile, see passInstanceRole).
+ */
 export function autoScalingPromote(scope: Construct, groupNames: string[]): Permission {
+  const launchTemplates = ec2(scope, 'launch-template/*');
   const statements =
     groupNames.length === 0
       ? []
@@ -235,10 +287,74 @@ export function autoScalingPromote(scope: Construct, groupNames: string[]): Perm
               ),
             ),
           }),
+          new PolicyStatement({
+            sid: 'CreateCanaryLaunchTemplateVersion',
+            actions: ['ec2:CreateLaunchTemplateVersion'],
+            resources: [launchTemplates],
+          }),
+          new PolicyStatement({
+            sid: 'LaunchFromLaunchTemplates',
+            actions: ['ec2:RunInstances'],
+            resources: [
+              launchTemplates,
+              ec2(scope, 'instance/*'),
+              ec2(scope, 'volume/*'),
+              ec2(scope, 'network-interface/*'),
+              ec2(scope, 'subnet/*'),
+              ec2(scope, 'security-group/*'),
+              ec2(scope, 'key-pair/*'),
+              Arn.format({ service: 'ec2', account: '', resource: 'image/*' }, Stack.of(scope)),
+            ],
+            // Only launches from one of this account's launch templates (what the group is pointed at).
+            conditions: { ArnLike: { 'ec2:LaunchTemplate': launchTemplates } },
+          }),
+          new PolicyStatement({
+            sid: 'TagLaunchTemplateInstances',
+            actions: ['ec2:CreateTags'],
+            resources: [ec2(scope, 'instance/*'), ec2(scope, 'volume/*'), ec2(scope, 'network-interface/*')],
+            conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+          }),
         ];
   return {
     statements,
-    wildcards: `${READ_ONLY}; an Auto Scaling group ARN contains a generated id, the name part is fixed`,
+    wildcards:
+      `${READ_ONLY}; an Auto Scaling group ARN contains a generated id, the name part is fixed; the service's ` +
+      'launch template is named in each run input (unknown at deploy time): new versions of it, and launching ' +
+      'from it (only from a launch template of this account, condition ec2:LaunchTemplate) for the check ' +
+      'Auto Scaling makes when a group is pointed at a template version; CreateTags only as part of RunInstances',
+  };
+}
+
+/**
+ * Secrets that run inputs name (a per-run ARN, so unknown at deploy time): read access to those whose name
+ * starts with `namePrefix`, e.g. `canary-judge/slack/`.
+ */
+export function readSecretsByNamePrefix(scope: Construct, sid: string, namePrefix: string): Permission {
+  if (!/^[A-Za-z0-9/_+=.@-]+$/.test(namePrefix)) {
+    throw new Error(
+      `secret name prefix "${namePrefix}" must be letters, digits and / _ + = . @ - (no wildcards, not empty)`,
+    );
+  }
+  return {
+    statements: [
+      new PolicyStatement({
+        sid,
+        actions: ['secretsmanager:GetSecretValue'],
+        // Secrets Manager appends "-" and 6 random characters to the name in the ARN.
+        resources: [
+          Arn.format(
+            {
+              service: 'secretsmanager',
+              resource: 'secret',
+              resourceName: `${namePrefix}*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            },
+            Stack.of(scope),
+          ),
+        ],
+      }),
+    ],
+    wildcards: `secrets named per run under the operator's name prefix "${namePrefix}"`,
   };
 }
 

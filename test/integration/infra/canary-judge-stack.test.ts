@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CanaryJudgeStack } from '../../../infra/lib/canary-judge-stack';
 import type { FunctionName } from '../../../infra/lib/canary-judge';
+import { readSecretsByNamePrefix } from '../../../infra/lib/permissions';
 import { createAdapters } from '../../../shared/adapters';
 import { runInputSchema } from '../../../shared/config/run-config';
 import { ValidationError } from '../../../shared/config/validation';
@@ -26,6 +27,10 @@ const LISTENERS = [
 ];
 const SLACK_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:canary-judge/slack-AbCdEf';
 const INSTANCE_ROLE = 'arn:aws:iam::123456789012:role/checkout-instance';
+const SLACK_PREFIX = 'canary-judge/slack/';
+const PROMOTE_PREFIX = 'canary-judge/promote/';
+/** How a resource ARN of this (environment-agnostic) stack reads after flatten(). */
+const arnHere = (service: string, resource: string) => `arn:aws:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
 const ALL_FUNCTIONS: FunctionName[] = [...TASK_NAMES, 'webhook', 'status', 'cleanup'];
 
 let outdir: string;
@@ -47,6 +52,8 @@ beforeAll(() => {
     listenerArns: LISTENERS,
     reportRetentionDays: 30,
     slackWebhookSecretArn: SLACK_SECRET,
+    slackWebhookSecretNamePrefix: SLACK_PREFIX,
+    promoteWebhookSecretNamePrefix: PROMOTE_PREFIX,
     instanceRoleArns: [INSTANCE_ROLE],
     autoScalingGroupNames: ['checkout-asg'],
   });
@@ -235,14 +242,67 @@ describe('IAM', () => {
     expect(start.Resource).toEqual({ Ref: ofType(resources, 'AWS::StepFunctions::StateMachine')[0][0] });
   });
 
-  it('creates listener rules only on the configured listeners, with the run tag in the request', () => {
-    const create = statementsOf('shift-weight').filter((s) =>
-      asList(s.Action).includes('elasticloadbalancing:CreateRule'),
-    );
+  it('lets only provision create listener rules (weight-0 attach), only on the configured listeners, with the run tag in the request', () => {
+    const withAction = (action: string) => ALL_FUNCTIONS.filter((n) => actionsOf(n).has(action));
+    expect(withAction('elasticloadbalancing:CreateRule')).toEqual(['provision']);
+    const create = statementsOf('provision').filter((s) => asList(s.Action).includes('elasticloadbalancing:CreateRule'));
     const onListeners = create.find((s) => s.Sid === 'CreateRunRuleOnAllowedListeners')!;
     expect(onListeners.Resource).toEqual(LISTENERS);
     for (const s of create) expect(s.Condition).toEqual({ Null: { 'aws:RequestTag/canary-judge:run-id': 'false' } });
-    expect(actionsOf('validate').has('elasticloadbalancing:CreateRule')).toBe(false);
+    const tag = statementsOf('provision').find((s) => s.Sid === 'TagRunRuleOnCreate')!;
+    expect(tag).toMatchObject({
+      Action: 'elasticloadbalancing:AddTags',
+      Condition: {
+        StringEquals: { 'elasticloadbalancing:CreateAction': 'CreateRule' },
+        Null: { 'aws:RequestTag/canary-judge:run-id': 'false' },
+      },
+    });
+    expect(flatten(tag.Resource)).toBe(arnHere('elasticloadbalancing', 'listener-rule/app/*'));
+  });
+
+  it('modifies the run rule from provision and shift-weight, deletes it from rollback, teardown and cleanup: tagged rules only', () => {
+    const withAction = (action: string) => ALL_FUNCTIONS.filter((n) => actionsOf(n).has(action));
+    expect(withAction('elasticloadbalancing:ModifyRule')).toEqual(['provision', 'shift-weight']);
+    expect(withAction('elasticloadbalancing:DeleteRule')).toEqual(['rollback', 'teardown', 'cleanup']);
+    for (const [name, sid] of [
+      ['provision', 'ModifyRunRules'],
+      ['shift-weight', 'ModifyRunRules'],
+      ['rollback', 'DeleteRunRules'],
+      ['cleanup', 'DeleteRunRules'],
+    ] as const) {
+      const statement = statementsOf(name).find((s) => s.Sid === sid)!;
+      expect(flatten(statement.Resource)).toBe(arnHere('elasticloadbalancing', 'listener-rule/app/*'));
+      expect(statement.Condition).toEqual({ Null: { 'aws:ResourceTag/canary-judge:run-id': 'false' } });
+    }
+  });
+
+  it('registers late instances from check-health and judge too (tagged target groups), which read target health', () => {
+    const registering = ALL_FUNCTIONS.filter((n) => actionsOf(n).has('elasticloadbalancing:RegisterTargets'));
+    expect(registering).toEqual(['provision', 'check-health', 'judge']);
+    for (const name of registering) {
+      const statement = statementsOf(name).find((s) => s.Sid === 'RegisterIntoRunTargetGroups')!;
+      expect(flatten(statement.Resource)).toBe(arnHere('elasticloadbalancing', 'targetgroup/*'));
+      expect(statement.Condition).toEqual({ Null: { 'aws:ResourceTag/canary-judge:run-id': 'false' } });
+      expect(actionsOf(name).has('elasticloadbalancing:DescribeTargetHealth')).toBe(true);
+    }
+  });
+
+  it('lets promote create launch template versions and launch only from launch templates (Auto Scaling checks it)', () => {
+    const creators = ALL_FUNCTIONS.filter((n) => actionsOf(n).has('ec2:CreateLaunchTemplateVersion'));
+    expect(creators).toEqual(['promote']);
+    const promote = statementsOf('promote');
+    const version = promote.find((s) => s.Sid === 'CreateCanaryLaunchTemplateVersion')!;
+    expect(flatten(version.Resource)).toBe(arnHere('ec2', 'launch-template/*'));
+    const launch = promote.find((s) => s.Sid === 'LaunchFromLaunchTemplates')!;
+    expect(launch.Action).toBe('ec2:RunInstances');
+    expect(asList(launch.Resource).map(flatten)).toEqual(
+      expect.arrayContaining([arnHere('ec2', 'launch-template/*'), arnHere('ec2', 'instance/*')]),
+    );
+    expect(flatten(launch.Condition)).toEqual({ ArnLike: { 'ec2:LaunchTemplate': arnHere('ec2', 'launch-template/*') } });
+    expect(promote.find((s) => s.Sid === 'TagLaunchTemplateInstances')).toMatchObject({
+      Action: 'ec2:CreateTags',
+      Condition: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+    });
   });
 
   it('conditions every ELB and EC2 write on the run tag (or on being part of a tagged create)', () => {
@@ -255,6 +315,11 @@ describe('IAM', () => {
       // RunInstances also touches the launch template, subnets, AMI...: allowed, but never an instance without the tag.
       if (s.Sid === 'RunInstancesFrom') {
         expect(resourcesOfStatement.some((r) => r.includes(':instance/'))).toBe(false);
+        continue;
+      }
+      // Promote: Auto Scaling's check that the group may launch from the template it is pointed at.
+      if (s.Sid === 'LaunchFromLaunchTemplates') {
+        expect(Object.keys(s.Condition?.ArnLike ?? {})).toEqual(['ec2:LaunchTemplate']);
         continue;
       }
       if (s.Sid === 'CreateRunRuleOnAllowedListeners') continue;
@@ -270,14 +335,19 @@ describe('IAM', () => {
     }
   });
 
-  it('passes only the configured instance roles, to EC2 only', () => {
+  it('passes only the configured instance roles, to EC2 only, from provision and promote', () => {
     const pass = allStatements().filter((s) => asList(s.Action).includes('iam:PassRole'));
     expect(pass).toEqual([
       expect.objectContaining({
         Resource: INSTANCE_ROLE,
         Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
       }),
+      expect.objectContaining({
+        Resource: INSTANCE_ROLE,
+        Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      }),
     ]);
+    expect(ALL_FUNCTIONS.filter((n) => actionsOf(n).has('iam:PassRole'))).toEqual(['provision', 'promote']);
   });
 
   it('gives report bucket access to judge, notify and cleanup only, and CloudWatch reads to the judge', () => {
@@ -287,15 +357,27 @@ describe('IAM', () => {
     expect(cw).toEqual(['judge']);
   });
 
-  it('lets the API functions read the webhook secret and notify/cleanup the Slack secret, nobody else any secret', () => {
+  it('lets the API functions read the webhook secret, notify/cleanup the Slack secrets, promote its webhook secrets, nobody else any secret', () => {
     const readers = ALL_FUNCTIONS.filter((n) => actionsOf(n).has('secretsmanager:GetSecretValue'));
-    expect(readers.sort()).toEqual(['cleanup', 'notify', 'status', 'webhook']);
-    const slack = (n: FunctionName) =>
+    expect(readers.sort()).toEqual(['cleanup', 'notify', 'promote', 'status', 'webhook']);
+    const secrets = (n: FunctionName) =>
       statementsOf(n)
         .filter((s) => asList(s.Action).includes('secretsmanager:GetSecretValue'))
-        .map((s) => flatten(s.Resource));
-    expect(slack('notify')).toEqual([SLACK_SECRET]);
-    expect(slack('webhook')).toEqual([`\${${logicalId(stack.canaryJudge.webhookSecret.node.defaultChild)}}`]);
+        .flatMap((s) => asList(s.Resource).map(flatten));
+    // The configured secret, and per-run secrets under the name prefix (Secrets Manager appends -XXXXXX).
+    const slack = [SLACK_SECRET, arnHere('secretsmanager', `secret:${SLACK_PREFIX}*`)];
+    expect(secrets('notify')).toEqual(slack);
+    expect(secrets('cleanup')).toEqual(slack);
+    expect(secrets('promote')).toEqual([arnHere('secretsmanager', `secret:${PROMOTE_PREFIX}*`)]);
+    expect(secrets('webhook')).toEqual([`\${${logicalId(stack.canaryJudge.webhookSecret.node.defaultChild)}}`]);
+  });
+
+  it('refuses a secret name prefix that would widen to other secrets', () => {
+    const probe = new Stack(new App(), 'Probe');
+    for (const prefix of ['', '*', 'canary-judge/*', 'canary-judge/slack?', 'a b']) {
+      expect(() => readSecretsByNamePrefix(probe, 'Read', prefix)).toThrow(`secret name prefix "${prefix}" must be`);
+    }
+    expect(readSecretsByNamePrefix(probe, 'Read', 'team_a/slack-').statements).toHaveLength(1);
   });
 
   it('uses no AWS managed policies (each function writes its own log group only)', () => {
