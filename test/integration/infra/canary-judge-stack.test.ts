@@ -30,7 +30,8 @@ const INSTANCE_ROLE = 'arn:aws:iam::123456789012:role/checkout-instance';
 const SLACK_PREFIX = 'canary-judge/slack/';
 const PROMOTE_PREFIX = 'canary-judge/promote/';
 /** How a resource ARN of this (environment-agnostic) stack reads after flatten(). */
-const arnHere = (service: string, resource: string) => `arn:aws:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
+const arnHere = (service: string, resource: string) =>
+  `arn:aws:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
 const ALL_FUNCTIONS: FunctionName[] = [...TASK_NAMES, 'webhook', 'status', 'cleanup'];
 
 let outdir: string;
@@ -245,7 +246,9 @@ describe('IAM', () => {
   it('lets only provision create listener rules (weight-0 attach), only on the configured listeners, with the run tag in the request', () => {
     const withAction = (action: string) => ALL_FUNCTIONS.filter((n) => actionsOf(n).has(action));
     expect(withAction('elasticloadbalancing:CreateRule')).toEqual(['provision']);
-    const create = statementsOf('provision').filter((s) => asList(s.Action).includes('elasticloadbalancing:CreateRule'));
+    const create = statementsOf('provision').filter((s) =>
+      asList(s.Action).includes('elasticloadbalancing:CreateRule'),
+    );
     const onListeners = create.find((s) => s.Sid === 'CreateRunRuleOnAllowedListeners')!;
     expect(onListeners.Resource).toEqual(LISTENERS);
     for (const s of create) expect(s.Condition).toEqual({ Null: { 'aws:RequestTag/canary-judge:run-id': 'false' } });
@@ -298,7 +301,9 @@ describe('IAM', () => {
     expect(asList(launch.Resource).map(flatten)).toEqual(
       expect.arrayContaining([arnHere('ec2', 'launch-template/*'), arnHere('ec2', 'instance/*')]),
     );
-    expect(flatten(launch.Condition)).toEqual({ ArnLike: { 'ec2:LaunchTemplate': arnHere('ec2', 'launch-template/*') } });
+    expect(flatten(launch.Condition)).toEqual({
+      ArnLike: { 'ec2:LaunchTemplate': arnHere('ec2', 'launch-template/*') },
+    });
     expect(promote.find((s) => s.Sid === 'TagLaunchTemplateInstances')).toMatchObject({
       Action: 'ec2:CreateTags',
       Condition: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
