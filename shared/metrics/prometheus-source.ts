@@ -64,12 +64,15 @@ export class PrometheusSource implements MetricSource {
         out.push({ name, baseline: emptySeries(), canary: emptySeries() });
         continue;
       }
-      try {
-        const [baseline, canary] = await Promise.all(
-          [request.scopes.baseline, request.scopes.canary].map((scope) => this.series(query.query, scope, range)),
-        );
-        out.push({ name, baseline, canary });
-      } catch (error) {
+      // Both versions are queried at once; when both fail, the baseline's error is reported so the message
+      // does not depend on which answer came first.
+      const [baseline, canary] = await Promise.allSettled(
+        [request.scopes.baseline, request.scopes.canary].map((scope) => this.series(query.query, scope, range)),
+      );
+      if (baseline.status === 'fulfilled' && canary.status === 'fulfilled') {
+        out.push({ name, baseline: baseline.value, canary: canary.value });
+      } else {
+        const error = baseline.status === 'rejected' ? baseline.reason : (canary as PromiseRejectedResult).reason;
         const detail = error instanceof RetriesExhaustedError ? error.message : errorMessage(error);
         out.push({ name, baseline: emptySeries(), canary: emptySeries(), error: `${this.description}: ${detail}` });
       }
