@@ -1,3 +1,5 @@
+import { xorshift32 } from '../random/xorshift32';
+
 /**
  * The n·m pairwise differences x[i] - y[j] of two ascending samples, exactly as float64 computes them, without
  * ever building them: counting the differences below a value is a two-pointer sweep, O(n + m); selecting the
@@ -13,21 +15,6 @@ const GATHER_FACTOR = 2;
 const GATHER_MIN = 1 << 16;
 /** Pivot samples: about sqrt(candidates) of them, at most this many. */
 const MAX_SAMPLE_SIZE = 4096;
-
-/**
- * Marsaglia's xorshift32 as a uniform [0, 1) source. It only picks pivots: the selected value is unique, so the
- * seed affects running time, never results.
- */
-function xorshift(seed: number): () => number {
-  let state = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
-}
 
 /** The value at `index` (0-based) of `values` in ascending order; reorders `values`. Three-way partitions keep ties cheap. */
 function quickselect(values: Float64Array, index: number, random: () => number): number {
@@ -127,7 +114,8 @@ export class PairwiseDifferences {
     const { x, y } = this;
     const n = x.length;
     const m = y.length;
-    const random = xorshift(k ^ (n * 31 + m));
+    // The pivots' source: the selected value is unique, so the seed affects running time, never results.
+    const random = xorshift32(k ^ (n * 31 + m), 0x9e3779b9);
     // Row i's candidates are columns [from[i], to[i]): the differences strictly between `low` and `high`.
     // Columns before from[i] hold values >= high, columns from to[i] on hold values <= low.
     const from = new Int32Array(n);

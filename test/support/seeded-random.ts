@@ -1,14 +1,5 @@
-/** A small deterministic PRNG for property tests (xorshift32): same seed, same sequence, on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
-}
+/** The property tests' seeded source is the shared xorshift32: same seed, same sequence, on every machine. */
+export { xorshift32 as seededRandom } from '../../shared/random/xorshift32';
 
 /** An integer in [lo, hi]. */
 export function randomInt(random: () => number, lo: number, hi: number): number {
