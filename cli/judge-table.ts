@@ -15,7 +15,11 @@ function table(rows: string[][]): string[] {
 }
 
 function resultCell(m: MetricResult): string {
-  const flags = [m.critical ? 'critical' : '', m.muted ? 'muted' : ''].filter(Boolean);
+  const flags = [
+    m.critical ? 'critical' : '',
+    m.insufficientData ? 'too few points' : '',
+    m.muted ? 'muted' : '',
+  ].filter(Boolean);
   return flags.length > 0 ? `${m.classification} (${flags.join(', ')})` : m.classification;
 }
 
@@ -25,6 +29,15 @@ function shiftCell(m: MetricResult): string {
 }
 
 const median = (stats: MetricResult['baseline']) => (stats.count === 0 ? '-' : formatNumber(stats.median));
+
+/** Metrics with too few points: the score leaves them out, and a run would not promote on the required ones. */
+function notJudged(result: JudgeResult): string[] {
+  if (result.insufficientData.length === 0) return [];
+  const required = result.insufficientDataRequired;
+  const blocking =
+    required.length > 0 ? `; a run does not promote without ${required.join(', ')} (critical or mustHaveData)` : '';
+  return [`not judged (too few points): ${result.insufficientData.join(', ')}${blocking}`];
+}
 
 export function judgeTable(result: JudgeResult): string {
   const ci = `${Number((result.confidenceLevel * 100).toPrecision(6))}% CI`;
@@ -49,5 +62,6 @@ export function judgeTable(result: JudgeResult): string {
     `groups: ${groups.join(', ')}`,
     `score:  ${result.score} → ${result.verdict.toUpperCase()} (marginal ${t.marginal}, pass ${t.pass})`,
     ...(result.reason ? [`reason: ${result.reason}`] : []),
+    ...notJudged(result),
   ].join('\n');
 }

@@ -11,6 +11,7 @@ export {
   failsFast,
   passesFinal,
   criticalFailures,
+  missingEvidence,
   judgmentWindow,
   type Decision,
   type DecisionThresholds,

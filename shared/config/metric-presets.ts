@@ -49,9 +49,18 @@ function promErrorRate(codeRegex: string): PrometheusQuery {
   };
 }
 
+/**
+ * Points per side below which a preset metric is not judged yet: from 5 on, an A/A comparison fails less often
+ * than its confidence level promises for every data shape measured; with 2-4 it fails more often, whatever the
+ * level (npm run bench:stats, small-sample table in docs/statistical-quality.md). Metrics without a preset keep
+ * Kayenta's behaviour (1).
+ */
+export const PRESET_MIN_DATA_POINTS = 5;
+
 const latency = (allowedIncrease: number): Partial<MetricAnalysisConfig> => ({
   direction: 'increase',
   nanStrategy: 'remove',
+  minDataPoints: PRESET_MIN_DATA_POINTS,
   effectSize: { measure: 'meanRatio', allowedIncrease },
 });
 
@@ -103,6 +112,7 @@ export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = {
     analysis: {
       direction: 'increase',
       nanStrategy: 'remove',
+      minDataPoints: PRESET_MIN_DATA_POINTS,
       critical: true,
       effectSize: { measure: 'meanRatio', allowedIncrease: 1.2, criticalIncrease: 2 },
     },
@@ -119,6 +129,7 @@ export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = {
     analysis: {
       direction: 'increase',
       nanStrategy: 'remove',
+      minDataPoints: PRESET_MIN_DATA_POINTS,
       effectSize: { measure: 'meanRatio', allowedIncrease: 1.2 },
     },
   },
@@ -130,6 +141,7 @@ export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = {
     analysis: {
       direction: 'either',
       nanStrategy: 'remove',
+      minDataPoints: PRESET_MIN_DATA_POINTS,
       effectSize: { measure: 'meanRatio', allowedIncrease: 1.2, allowedDecrease: 0.8 },
     },
   },
@@ -149,6 +161,7 @@ export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = {
     analysis: {
       direction: 'increase',
       nanStrategy: 'remove',
+      minDataPoints: PRESET_MIN_DATA_POINTS,
       effectSize: { measure: 'meanRatio', allowedIncrease: 1.2 },
     },
   },

@@ -56,7 +56,10 @@ export const metricAnalysisSchema = z
     muted: z.boolean().default(false),
     effectSize: effectSizeSchema.optional(),
     outliers: outliersSchema.optional(),
-    /** Fewer points than this on either side: Nodata (or NodataFailMetric with mustHaveData), never a failure. */
+    /**
+     * Fewer points than this on a side (at least one on each): Nodata, not judged yet, never a failure by itself;
+     * the built-in presets use 5, metrics without a preset 1 (Kayenta's behaviour).
+     */
     minDataPoints: z.number().int().min(1).optional(),
   })
   .strict();

@@ -12,7 +12,10 @@ import type { Classification, MannWhitneyResult } from './types';
  * - both samples constant with different values: Kayenta adds unseeded Gaussian noise (sd = value·1e-5) so its
  *   root finder has something to rank. The exact interval needs none: every pairwise difference is a - b, so
  *   estimate = lower = upper = a - b, the limit of Kayenta's result as its noise goes to 0; same input, same output.
- * - one point on each side (Kayenta: zero variance → exception → "Error"): Nodata, naming the minimum sample.
+ * - one point on each side (Kayenta: zero variance → exception → "Error", which fails nothing): not judged yet.
+ * Ours: points on both sides but fewer than minDataPoints on one is not judged yet either (insufficientData: Nodata
+ * that fails neither the metric nor the canary): with 2-4 points no confidence level holds
+ * (docs/statistical-quality.md). The run's decision refuses to promote on such metrics after its last step.
  */
 
 /** Kayenta's τ: the interval must clear τ·|estimate|, not just 0. The judge hard-codes 0.25. */
@@ -34,7 +37,7 @@ export interface ClassifierSettings {
   nanStrategy: NanStrategy;
   critical: boolean;
   mustHaveData: boolean;
-  /** Fewer points than this on either side is no data (Kayenta has no such rule: 1). */
+  /** Fewer points than this on a side (but at least one on each) is not judged yet (Kayenta has no such rule: 1). */
   minDataPoints: number;
   tolerance: number;
   confidenceLevel: number;
@@ -47,6 +50,8 @@ export interface Classified {
   reason: string | null;
   /** True when this result fails the whole canary (Kayenta's result `critical`). */
   critical: boolean;
+  /** Too few points to judge (fewer than minDataPoints on a side): Nodata that fails nothing yet. */
+  insufficientData: boolean;
   test: MannWhitneyResult | null;
   /** mean(canary) / mean(baseline); null when a mean is 0 or there is no comparison. */
   ratio: number | null;
@@ -72,9 +77,22 @@ const points = (n: number) => `${n} point${n === 1 ? '' : 's'}`;
 
 /** Nodata, or NodataFailMetric with mustHaveData on a non-critical metric (Kayenta's rule for missing data). */
 export function noData(reason: string, s: Pick<ClassifierSettings, 'critical' | 'mustHaveData'>): Classified {
-  const base = { reason, test: null, ratio: null, effectSize: null };
+  const base = { reason, insufficientData: false, test: null, ratio: null, effectSize: null };
   if (s.mustHaveData && !s.critical) return { ...base, classification: 'NodataFailMetric', critical: false };
   return { ...base, classification: 'Nodata', critical: s.critical };
+}
+
+/** Not judged yet: Nodata that fails neither the metric nor the canary, whatever critical and mustHaveData say. */
+function tooFewPoints(reason: string): Classified {
+  return {
+    classification: 'Nodata',
+    reason,
+    critical: false,
+    insufficientData: true,
+    test: null,
+    ratio: null,
+    effectSize: null,
+  };
 }
 
 function sameMultiset(a: Sample, b: Sample): boolean {
@@ -150,6 +168,7 @@ export function classifySamples(
         classification: 'Pass',
         reason: `no data for ${name} (${counts}); nanStrategy "replace" counts that as Pass`,
         critical: false,
+        insufficientData: false,
         test: null,
         ratio: null,
         effectSize: null,
@@ -157,11 +176,12 @@ export function classifySamples(
     }
     return noData(`Missing data for ${name} (${counts})`, s);
   }
-  // our minimum sample size
+  // ours: too few points to honour any confidence level → not judged yet, whatever critical and mustHaveData say
+  // (those keep Kayenta's meaning for missing data above; the run's last step refuses to promote on too few)
   if (canary.length < s.minDataPoints || baseline.length < s.minDataPoints) {
-    return noData(
-      `Too few data points for ${name}: canary ${canary.length}, baseline ${baseline.length}; minDataPoints is ${s.minDataPoints}`,
-      s,
+    return tooFewPoints(
+      `canary has ${points(canary.length)}, baseline ${baseline.length}; ` +
+        `at least ${s.minDataPoints} per side are needed to judge ${name}`,
     );
   }
 
@@ -170,6 +190,7 @@ export function classifySamples(
     classification: 'Pass',
     reason,
     critical: false,
+    insufficientData: false,
     test: mannWhitneySamples(baselineSample, canarySample, { confidenceLevel: s.confidenceLevel }),
     ratio: 1,
     effectSize: m === 'cles' ? 0.5 : 1,
@@ -180,9 +201,8 @@ export function classifySamples(
     return unchanged(`canary and baseline of ${name} are all ${formatNumber(canary[0])}`);
   }
   if (canary.length === 1 && baseline.length === 1) {
-    return noData(
+    return tooFewPoints(
       `Only one data point on each side for ${name}: a Mann-Whitney comparison needs at least 2 points on one side (3 in all)`,
-      s,
     );
   }
 
@@ -198,7 +218,7 @@ export function classifySamples(
   const clearlyHigher = test.lower > bound;
   const clearlyLower = test.upper < -bound;
   const shift = describeShift(name, test, percentileOfSorted(baselineSample.sorted, 50));
-  const result = { test, ratio: orNull(ratio), effectSize: orNull(effect) };
+  const result = { test, ratio: orNull(ratio), effectSize: orNull(effect), insufficientData: false };
 
   const fail = (side: Side): Classified => {
     const classification = side === 'increase' ? 'High' : 'Low';

@@ -55,6 +55,7 @@ function metricResult(
     classification: classified.classification,
     reason: classified.reason,
     critical: classified.critical,
+    insufficientData: classified.insufficientData,
     muted: analysis.muted,
     groups: metric.groups,
     direction: analysis.direction,
@@ -101,12 +102,25 @@ function judgeMetric(
       classification: 'Error',
       reason: `Metric Classification Failed: ${message}`,
       critical: false,
+      insufficientData: false,
       test: null,
       ratio: null,
       effectSize: null,
     };
   }
   return metricResult(metric, classified, cleaned, confidenceLevel);
+}
+
+/** Non-muted metrics not judged yet for too few points, and those of them a run must judge before it promotes. */
+function insufficientDataOf(
+  configs: CanaryMetricConfig[],
+  metrics: MetricResult[],
+): Pick<JudgeResult, 'insufficientData' | 'insufficientDataRequired'> {
+  const unjudged = configs.filter((_, i) => metrics[i].insufficientData && !metrics[i].muted);
+  const required = unjudged.filter(
+    (m) => m.analysisConfigurations.canary.critical || m.analysisConfigurations.canary.mustHaveData,
+  );
+  return { insufficientData: unjudged.map((m) => m.name), insufficientDataRequired: required.map((m) => m.name) };
 }
 
 export function judge(
@@ -144,5 +158,6 @@ export function judge(
     confidenceLevel,
     groups: scored.groups,
     metrics,
+    ...insufficientDataOf(canaryConfig.metrics, metrics),
   };
 }

@@ -8,6 +8,8 @@ export interface ScorableResult {
   groups: string[];
   /** True when this result fails the whole canary (a critical metric that is not Pass). */
   critical: boolean;
+  /** Ours: Nodata for too few points, not judged yet; absent = false (Kayenta's results). */
+  insufficientData?: boolean;
   muted: boolean;
   reason: string | null;
 }
@@ -22,7 +24,7 @@ export interface ScoreOutcome {
 
 const COUNTED: ReadonlySet<Classification> = new Set(['Pass', 'High', 'Low', 'NodataFailMetric']);
 
-/** Groups in order of first appearance; Nodata and Error do not count in a group's denominator. */
+/** Groups in order of first appearance; Nodata (of either kind) and Error do not count in a group's denominator. */
 function groupScores(results: ScorableResult[], groupWeights: Record<string, number>): GroupResult[] {
   const tallies = new Map<string, { passed: number; scored: number }>();
   for (const r of results) {
@@ -73,7 +75,9 @@ export function scoreResults(all: ScorableResult[], groupWeights: Record<string,
     const why = critical.reason ?? `${critical.name} was classified as ${critical.classification}`;
     return { score: 0, reason: `Canary Failed: ${why}`, groups };
   }
-  const nodata = results.filter((r) => r.classification === 'Nodata').length;
+  // Kayenta's rule is about metrics that returned nothing; too few points is not judged yet (the run's decision
+  // refuses to promote on it after the last step), so it stays out of the count but not out of the metrics
+  const nodata = results.filter((r) => r.classification === 'Nodata' && !r.insufficientData).length;
   // with no results 0/0 is NaN and the rule does not apply, as in Kayenta
   if ((nodata / results.length) * 100 >= 50) {
     return {

@@ -44,6 +44,13 @@ export interface MetricResult {
    * beyond its critical effect size, or that has no data); false for a Pass even of a critical metric.
    */
   critical: boolean;
+  /**
+   * Not judged yet: both samples have points (after cleaning), but one has fewer than the metric's `minDataPoints`,
+   * or each has just one. Classified Nodata with `critical: false` whatever the metric's critical/mustHaveData, left
+   * out of Kayenta's 50 % Nodata rule; the run's decision refuses to promote on it after the last step. False
+   * otherwise (an empty side is missing data: Kayenta's Nodata/NodataFailMetric).
+   */
+  insufficientData: boolean;
   muted: boolean;
   groups: string[];
   direction: Direction;
@@ -91,6 +98,13 @@ export interface JudgeResult {
   confidenceLevel: number;
   groups: GroupResult[];
   metrics: MetricResult[];
+  /** Names of the non-muted metrics with insufficientData (config order): not judged yet. */
+  insufficientData: string[];
+  /**
+   * Those of them that are critical or mustHaveData: metrics a run must judge before it promotes, so after its last
+   * step any name left here rolls the run back.
+   */
+  insufficientDataRequired: string[];
 }
 
 /** `{ "<metric name>": { baseline: [...], canary: [...] } }` — what `judge` and the CLI take. */

@@ -4,7 +4,9 @@ import type { Action } from './run-state';
 
 /**
  * What to do after a judgment, following Spinnaker's canary stage (judge-spec §9): fail fast on any interval,
- * decide on the last one. Pure; dry runs are handled by the workflow, not here.
+ * decide on the last one. Ours on top: metrics with too few points are not judged yet, which is no failure during
+ * the run, but after the last step a run does not promote without the evidence (missingEvidence). Pure; dry runs
+ * are handled by the workflow, not here.
  */
 
 export interface Decision {
@@ -19,6 +21,10 @@ export type DecisionThresholds = Partial<JudgeThresholds>;
 export interface JudgedInterval {
   score: number;
   metrics: { name: string; classification: Classification; critical: boolean; muted: boolean; reason: string | null }[];
+  /** Non-muted metrics with too few points (JudgeResult.insufficientData); absent = none. */
+  insufficientData?: string[];
+  /** Those of them that are critical or mustHaveData (JudgeResult.insufficientDataRequired); absent = none. */
+  insufficientDataRequired?: string[];
 }
 
 /** Spinnaker's per-interval rule: a score at or below marginal ends the canary at once. */
@@ -39,6 +45,30 @@ export function passesFinal(score: number | undefined, thresholds: DecisionThres
 /** Non-muted metrics whose failure fails the whole canary (the scorer already forces their score to 0). */
 export function criticalFailures(judgment: JudgedInterval): JudgedInterval['metrics'] {
   return judgment.metrics.filter((m) => m.critical && !m.muted && m.classification !== 'Pass');
+}
+
+/**
+ * Why the last judgment is not enough to promote on, undefined when it is: a critical or mustHaveData metric still
+ * has too few points, or too few points leave half or more of the non-muted metrics without a judgment (counting
+ * those with no data: Kayenta's 50 % rule, with too few points after the last step counted as no data).
+ */
+export function missingEvidence(judgment: JudgedInterval): string | undefined {
+  const insufficient = judgment.insufficientData ?? [];
+  if (insufficient.length === 0) return undefined;
+  const reasonOf = (name: string) => {
+    const reason = judgment.metrics.find((m) => m.name === name)?.reason;
+    return reason ? ` (${reason})` : '';
+  };
+  const required = judgment.insufficientDataRequired ?? [];
+  if (required.length > 0) {
+    const which = required.length === 1 ? 'metric' : 'metrics';
+    return `critical or mustHaveData ${which} ${required.join(', ')}${reasonOf(required[0])}`;
+  }
+  const counted = judgment.metrics.filter((m) => !m.muted);
+  const unjudged = counted.filter((m) => m.classification === 'Nodata');
+  if (unjudged.length * 2 < counted.length) return undefined;
+  const names = unjudged.map((m) => m.name).join(', ');
+  return `${unjudged.length} of ${counted.length} metrics not judged: ${names}${reasonOf(insufficient[0])}`;
 }
 
 export interface IntervalPosition {
@@ -69,13 +99,19 @@ export function decideInterval(
   if (!isLast) {
     const above =
       thresholds.marginal === undefined ? 'no marginal threshold' : `score ${score} > marginal ${thresholds.marginal}`;
-    return { action: 'continue', reason: `${step}: ${above}, continue` };
+    const unjudged = judgment.insufficientData ?? [];
+    const notYet = unjudged.length > 0 ? `; not judged yet (too few points): ${unjudged.join(', ')}` : '';
+    return { action: 'continue', reason: `${step}: ${above}, continue${notYet}` };
   }
-  if (passesFinal(score, thresholds)) {
-    const why = thresholds.pass === undefined ? 'no pass threshold' : `final score ${score} >= pass ${thresholds.pass}`;
-    return { action: 'promote', reason: `${step}: ${why}` };
+  if (!passesFinal(score, thresholds)) {
+    return { action: 'rollback', reason: `${step}: final score ${score} < pass ${thresholds.pass}` };
   }
-  return { action: 'rollback', reason: `${step}: final score ${score} < pass ${thresholds.pass}` };
+  const missing = missingEvidence(judgment);
+  if (missing) {
+    return { action: 'rollback', reason: `${step}: not enough data to judge after the last step: ${missing}` };
+  }
+  const why = thresholds.pass === undefined ? 'no pass threshold' : `final score ${score} >= pass ${thresholds.pass}`;
+  return { action: 'promote', reason: `${step}: ${why}` };
 }
 
 export interface WindowInput {

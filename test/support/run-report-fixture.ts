@@ -104,6 +104,7 @@ function metricResult(spec: MetricSpec, series: MetricSeries, classification: Cl
     classification,
     reason: failed ? `${spec.name} was classified as ${classification}` : null,
     critical: failed && Boolean(spec.critical),
+    insufficientData: false,
     muted: false,
     groups: [groupOf(spec)],
     direction: 'increase',
@@ -199,6 +200,8 @@ export function buildRunReportFixture(options: FixtureOptions = {}): RunReportDa
         confidenceLevel: 0.98,
         groups: [],
         metrics,
+        insufficientData: [],
+        insufficientDataRequired: [],
       },
     });
   }

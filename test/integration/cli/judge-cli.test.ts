@@ -106,6 +106,27 @@ describe('canary-judge judge', () => {
     expect(r.stdout).toContain('score:  70 → MARGINAL (marginal 50, pass 75)');
   });
 
+  test('too few points: flagged in the table and listed under the score, left out of it', () => {
+    const config = JSON.parse(readFileSync(join(ROOT, CONFIG), 'utf8'));
+    config.metrics[2].analysisConfigurations.canary.minDataPoints = 10; // errors-5xx, critical
+    const data = JSON.parse(readFileSync(join(ROOT, DATA), 'utf8'));
+    data['latency-p99'].canary = data['latency-p99'].canary.slice(0, 6);
+    data['errors-5xx'].canary = data['errors-5xx'].canary.slice(0, 6);
+    const r = runCli(['judge', '--config', write('few-config.json', config), '--data', write('few-data.json', data)]);
+    expect(r.stderr).toBe('');
+    // the judged metrics pass; the score is the judge's, the run's last step would not promote on it
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[1]).toMatch(
+      /^latency-p99\s+Nodata \(too few points\)\s+0\.2933\s+\S+\s+-\s+canary has 6 points, baseline 60; at least 10 per side are needed to judge latency-p99$/,
+    );
+    expect(lines[3]).toMatch(/^errors-5xx\s+Nodata \(too few points\)\s/);
+    expect(r.stdout).toContain('score:  100 → PASS (marginal 50, pass 75)');
+    expect(lines.at(-2)).toBe(
+      'not judged (too few points): latency-p99, errors-5xx; a run does not promote without errors-5xx (critical or mustHaveData)',
+    );
+  });
+
   test('data from stdin', () => {
     const data = { 'latency-p99': { baseline: [1, 2, 3, 4, 5, 6, 7, 8], canary: [1, 2, 3, 4, 5, 6, 7, 8] } };
     const r = runCli(['judge', '--config', CONFIG, '--data', '-', '--json'], JSON.stringify(data));

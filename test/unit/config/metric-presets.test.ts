@@ -16,9 +16,23 @@ describe('metric presets in the canary config', () => {
       critical: false,
       mustHaveData: false,
       muted: false,
+      minDataPoints: 5,
       effectSize: { measure: 'meanRatio', allowedIncrease: 1.2 },
     });
     expect(p99.query).toBeUndefined();
+  });
+
+  it('give every preset metric a minimum of 5 points per side; the config may change it; no preset: none', () => {
+    expect(Object.values(METRIC_PRESETS).map((p) => p.analysis.minDataPoints)).toEqual(Array(8).fill(5));
+    const [preset, lowered, own] = parse([
+      { name: 'a', preset: 'error-rate-5xx' },
+      { name: 'b', preset: 'error-rate-5xx', analysisConfigurations: { canary: { minDataPoints: 1 } } },
+      { name: 'c', groups: ['g'] },
+    ]).metrics;
+    expect(preset.analysisConfigurations.canary.minDataPoints).toBe(5);
+    expect(lowered.analysisConfigurations.canary.minDataPoints).toBe(1);
+    // Kayenta's behaviour for metrics without a preset (the judge treats absent as 1)
+    expect(own.analysisConfigurations.canary.minDataPoints).toBeUndefined();
   });
 
   it('let the config win field by field, also inside effectSize', () => {

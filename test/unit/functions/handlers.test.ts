@@ -393,6 +393,51 @@ describe('judge', () => {
     expect(metric?.classification).toBe('NodataFailMetric');
     expect(metric?.reason).toContain('metric source failed: query timed out');
   });
+
+  it('too few points: continues on an intermediate step, rolls back after the last one without promoting', async () => {
+    // a preset metric (minDataPoints 5) and the critical error rate with minDataPoints 5, 3 canary points each
+    const fewCanary: SeriesMaker = (name, role) =>
+      role === 'canary' ? [0.1, 0.11, 0.1] : [0.1, 0.11, 0.12, 0.1, 0.09, 0.1, 0.11, 0.1];
+    const input = localRunInput();
+    const errorRate = {
+      ...input.canaryConfig.metrics[0],
+      analysisConfigurations: { canary: { direction: 'increase' as const, critical: true, minDataPoints: 5 } },
+    };
+    const canaryConfig = {
+      ...input.canaryConfig,
+      metrics: [errorRate, { name: 'latency', groups: ['latency'], preset: 'latency-average' }],
+    };
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, fewCanary);
+    const first = await call(judge, adapters, await shiftedTo(adapters, 0, { canaryConfig }));
+    expect(first.judgments[0].metrics.map((m) => [m.name, m.classification, m.critical, m.reason])).toEqual([
+      [
+        'error-rate',
+        'Nodata',
+        false,
+        'canary has 3 points, baseline 8; at least 5 per side are needed to judge error-rate',
+      ],
+      ['latency', 'Nodata', false, 'canary has 3 points, baseline 8; at least 5 per side are needed to judge latency'],
+    ]);
+    expect(first.decision).toEqual({
+      action: 'continue',
+      reason: 'step 1/3: score 100 > marginal 50, continue; not judged yet (too few points): error-rate, latency',
+    });
+    const stored = JSON.parse((await adapters.reports.get(RUN_ID, 'judgments/step-1.json'))!) as StoredJudgment;
+    expect(stored.result).toMatchObject({
+      insufficientData: ['error-rate', 'latency'],
+      insufficientDataRequired: ['error-rate'],
+    });
+
+    const last = fakeAdapters(TEST_LISTENER_ARN, fewCanary);
+    const final = await call(judge, last, await shiftedTo(last, 2, { canaryConfig }));
+    expect(final.judgments[0].score).toBe(100);
+    expect(final.decision).toEqual({
+      action: 'rollback',
+      reason:
+        'step 3/3: not enough data to judge after the last step: critical or mustHaveData metric error-rate ' +
+        '(canary has 3 points, baseline 8; at least 5 per side are needed to judge error-rate)',
+    });
+  });
 });
 
 describe('promote, rollback, teardown, notify', () => {

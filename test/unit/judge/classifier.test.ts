@@ -166,22 +166,26 @@ describe('classifier: deterministic rules where Kayenta adds noise or throws', (
     expect([r.test!.lower, r.test!.estimate, r.test!.upper]).toEqual([-5, -5, -5]);
   });
 
-  test('one point on each side: Nodata naming the minimum sample size (Kayenta: Error)', () => {
+  test('one point on each side: not judged yet, naming the minimum sample size (Kayenta: Error, failing nothing)', () => {
     const r = classify('p99', [0.2], [0.3], defaults);
     expect(r).toEqual({
       classification: 'Nodata',
       critical: false,
+      insufficientData: true,
       reason:
         'Only one data point on each side for p99: a Mann-Whitney comparison needs at least 2 points on one side (3 in all)',
       test: null,
       ratio: null,
       effectSize: null,
     });
-    expect(classify('p99', [0.2], [0.3], withSettings({ mustHaveData: true })).classification).toBe('NodataFailMetric');
-    expect(classify('p99', [0.2], [0.3], withSettings({ critical: true }))).toMatchObject({
-      classification: 'Nodata',
-      critical: true,
-    });
+    // too few points is not missing data: neither mustHaveData nor critical turns it into a failure
+    for (const extra of [{ mustHaveData: true }, { critical: true }, { critical: true, mustHaveData: true }]) {
+      expect(classify('p99', [0.2], [0.3], withSettings(extra))).toMatchObject({
+        classification: 'Nodata',
+        critical: false,
+        insufficientData: true,
+      });
+    }
   });
 
   test('one identical point on each side is identical data: Pass', () => {
@@ -219,16 +223,67 @@ describe('classifier: data rules', () => {
     });
   });
 
-  test('minDataPoints: fewer on either side is Nodata, enough is compared', () => {
+  test('minDataPoints: fewer on either side is not judged yet, enough is compared', () => {
     const s = withSettings({ minDataPoints: 5 });
-    expect(classify('m', range(0, 10), range(50, 4), s)).toMatchObject({
+    expect(classify('m', range(0, 10), range(50, 4), s)).toEqual({
       classification: 'Nodata',
-      reason: 'Too few data points for m: canary 4, baseline 10; minDataPoints is 5',
+      reason: 'canary has 4 points, baseline 10; at least 5 per side are needed to judge m',
+      critical: false,
+      insufficientData: true,
+      test: null,
+      ratio: null,
+      effectSize: null,
     });
-    expect(
-      classify('m', range(0, 10), range(50, 4), withSettings({ minDataPoints: 5, mustHaveData: true })).classification,
-    ).toBe('NodataFailMetric');
-    expect(classify('m', range(0, 10), range(50, 5), s).classification).toBe('High');
+    expect(classify('m', range(0, 4), range(50, 10), s).reason).toBe(
+      'canary has 10 points, baseline 4; at least 5 per side are needed to judge m',
+    );
+    expect(classify('m', range(0, 10), range(50, 1), s).reason).toBe(
+      'canary has 1 point, baseline 10; at least 5 per side are needed to judge m',
+    );
+    // 5 per side is enough: compared (every canary point is above every baseline point)
+    expect(classify('m', range(0, 10), range(50, 5), s)).toMatchObject({
+      classification: 'High',
+      insufficientData: false,
+    });
+  });
+
+  test('minDataPoints: a critical metric with 3 points is not judged yet, not a critical failure', () => {
+    // 3 canary points far above the baseline: with enough points this would be a critical High
+    const latency = [0.21, 0.2, 0.22, 0.19, 0.2, 0.21];
+    const s = withSettings({ minDataPoints: 5, critical: true, direction: 'increase' });
+    expect(classify('latency-p99', latency.slice(0, 4), [0.9, 1.1, 1.0], s)).toEqual({
+      classification: 'Nodata',
+      reason: 'canary has 3 points, baseline 4; at least 5 per side are needed to judge latency-p99',
+      critical: false,
+      insufficientData: true,
+      test: null,
+      ratio: null,
+      effectSize: null,
+    });
+    // mustHaveData: too few points is not missing data either (NodataFailMetric is for an empty side)
+    const required = withSettings({ minDataPoints: 5, mustHaveData: true });
+    expect(classify('m', latency, [0.9, 1.1, 1.0], required)).toMatchObject({
+      classification: 'Nodata',
+      critical: false,
+      insufficientData: true,
+    });
+    expect(classify('m', latency, [], required)).toMatchObject({
+      classification: 'NodataFailMetric',
+      insufficientData: false,
+    });
+    // an empty side stays missing data (Kayenta's rule): critical, whatever minDataPoints says
+    expect(classify('latency-p99', latency, [], s)).toMatchObject({
+      classification: 'Nodata',
+      critical: true,
+      insufficientData: false,
+      reason: 'Missing data for latency-p99 (canary 0 points, baseline 6 points)',
+    });
+    // the same metric with 5 points per side is judged: a critical High
+    expect(classify('latency-p99', latency.slice(0, 5), [0.9, 1.1, 1.0, 0.95, 1.05], s)).toMatchObject({
+      classification: 'High',
+      critical: true,
+      insufficientData: false,
+    });
   });
 
   test('identical samples: Pass with ratio 1 and the test numbers', () => {

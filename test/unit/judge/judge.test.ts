@@ -241,3 +241,85 @@ describe('judge: scoring through the whole pipeline', () => {
     expect(judge(c, data, { marginal: 71, pass: 90 }).verdict).toBe('fail');
   });
 });
+
+describe('judge: too few points is not judged yet', () => {
+  // 3 canary points far above a 6-point baseline: with 5 per side these would fail
+  const base = [0.2, 0.21, 0.19, 0.2, 0.22, 0.18];
+  const slow = [0.9, 1.1, 1.0];
+  const presets: CanaryConfigInput = {
+    metrics: [
+      { name: 'latency-p99', preset: 'latency-p99' },
+      { name: 'errors', preset: 'error-rate-5xx' },
+      { name: 'cpu', groups: ['saturation'] },
+    ],
+    classifier: { groupWeights: { latency: 50, errors: 30, saturation: 20 } },
+  };
+
+  test('preset metrics (minDataPoints 5) with 3 points: Nodata, not critical, listed; a user metric is judged', () => {
+    const r = judge(presets, {
+      'latency-p99': { baseline: base, canary: slow },
+      errors: { baseline: base, canary: slow },
+      cpu: { baseline: base, canary: base.map((v) => v + 0.001) },
+    });
+    expect(r.metrics.map((m) => [m.name, m.classification, m.critical, m.insufficientData])).toEqual([
+      ['latency-p99', 'Nodata', false, true],
+      ['errors', 'Nodata', false, true],
+      ['cpu', 'Pass', false, false],
+    ]);
+    expect(r.metrics[1].reason).toBe('canary has 3 points, baseline 6; at least 5 per side are needed to judge errors');
+    expect(r.metrics[1].canary).toMatchObject({ count: 3, median: 1 });
+    // 2 of 3 metrics Nodata for too few points: not Kayenta's 50% rule; latency and errors have no judged metric
+    expect(r).toMatchObject({
+      score: 100,
+      verdict: 'pass',
+      reason: '',
+      insufficientData: ['latency-p99', 'errors'],
+      insufficientDataRequired: ['errors'],
+    });
+    expect(r.groups.map((g) => [g.name, g.noData, g.scored])).toEqual([
+      ['latency', true, 0],
+      ['errors', true, 0],
+      ['saturation', false, 1],
+    ]);
+  });
+
+  test('with 5 points per side the same presets are judged: the critical 5xx rate fails the canary', () => {
+    const r = judge(presets, {
+      'latency-p99': { baseline: base, canary: [...slow, 0.95, 1.05] },
+      errors: { baseline: base, canary: [...slow, 0.95, 1.05] },
+      cpu: { baseline: base, canary: base },
+    });
+    expect(r.metrics.map((m) => [m.classification, m.critical, m.insufficientData])).toEqual([
+      ['High', false, false],
+      ['High', true, false],
+      ['Pass', false, false],
+    ]);
+    expect(r).toMatchObject({ score: 0, verdict: 'fail', insufficientData: [], insufficientDataRequired: [] });
+  });
+
+  test("a config's own minDataPoints wins over the preset's; muted metrics are not listed; mustHaveData is required", () => {
+    const r = judge(
+      {
+        metrics: [
+          { name: 'p99', preset: 'latency-p99', analysisConfigurations: { canary: { minDataPoints: 2 } } },
+          { name: 'p50', preset: 'latency-p50', analysisConfigurations: { canary: { muted: true } } },
+          { name: 'rps', preset: 'request-count', analysisConfigurations: { canary: { mustHaveData: true } } },
+        ],
+      },
+      {
+        p99: { baseline: base, canary: slow },
+        p50: { baseline: base, canary: slow },
+        rps: { baseline: [100, 101, 99, 100], canary: [100, 98, 102, 100] },
+      },
+    );
+    expect(r.metrics.map((m) => [m.name, m.classification, m.insufficientData])).toEqual([
+      ['p99', 'High', false],
+      ['p50', 'Nodata', true],
+      ['rps', 'Nodata', true],
+    ]);
+    expect(r.insufficientData).toEqual(['rps']);
+    expect(r.insufficientDataRequired).toEqual(['rps']);
+    // latency 0 (p99 High, p50 muted) and traffic with no judged metric (counts as 100), 50 % each
+    expect(r.score).toBe(50);
+  });
+});

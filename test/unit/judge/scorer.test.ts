@@ -168,6 +168,48 @@ describe('scorer: rules', () => {
     expect(out).toMatchObject({ score: 50, reason: '' });
   });
 
+  test('too few points (insufficientData) does not trigger the 50% rule; real Nodata still does', () => {
+    const few = { insufficientData: true, reason: 'canary has 3 points, baseline 4; at least 5 per side ...' };
+    // 3 of 4 not judged yet for too few points: scored on the one judged metric, which fails its group
+    const insufficient = scoreResults(
+      [
+        r('a', 'Nodata', ['latency'], few),
+        r('b', 'Nodata', ['latency'], few),
+        r('c', 'Nodata', ['errors'], few),
+        r('d', 'High', ['errors']),
+      ],
+      { latency: 60, errors: 40 },
+    );
+    expect(insufficient).toEqual({
+      score: 60, // latency has no judged metric (counts as 100) × 0.6, errors 0/1 × 0.4
+      reason: '',
+      groups: [
+        { name: 'latency', score: 0, weight: 60, noData: true, passed: 0, scored: 0 },
+        { name: 'errors', score: 0, weight: 40, noData: false, passed: 0, scored: 1 },
+      ],
+    });
+    // the same with real Nodata: Kayenta's rule forces 0
+    const real = scoreResults(
+      [
+        r('a', 'Nodata', ['latency']),
+        r('b', 'Nodata', ['latency']),
+        r('c', 'Nodata', ['errors']),
+        r('d', 'High', ['errors']),
+      ],
+      { latency: 60, errors: 40 },
+    );
+    expect(real).toMatchObject({ score: 0, reason: 'Canary Failed: 50% or more metrics returned NODATA (3 of 4)' });
+    // insufficient metrics stay in the rule's denominator: 1 real Nodata of 3 is under half
+    const mixed = scoreResults([r('a', 'Nodata', ['g']), r('b', 'Nodata', ['g'], few), r('c', 'Pass', ['g'])], {});
+    expect(mixed).toMatchObject({ score: 100, reason: '', groups: [{ passed: 1, scored: 1 }] });
+    // 2 real Nodata of 4 is half, whatever the insufficient ones
+    const halfReal = scoreResults(
+      [r('a', 'Nodata', ['g']), r('b', 'Nodata', ['g']), r('c', 'Nodata', ['g'], few), r('d', 'Pass', ['g'])],
+      {},
+    );
+    expect(halfReal).toMatchObject({ score: 0, reason: 'Canary Failed: 50% or more metrics returned NODATA (2 of 4)' });
+  });
+
   test('verdict: >= pass is pass, >= marginal is marginal, else fail', () => {
     const t = { marginal: 50, pass: 75 };
     expect([75, 74.99, 50, 49.99, 0].map((s) => verdictFor(s, t))).toEqual([

@@ -1,9 +1,11 @@
 import { ValidationError } from '../../../shared/config/validation';
+import { judge } from '../../../shared/judge/judge';
 import {
   criticalFailures,
   decideInterval,
   failsFast,
   judgmentWindow,
+  missingEvidence,
   passesFinal,
   type DecisionThresholds,
   type JudgedInterval,
@@ -111,6 +113,133 @@ describe('decision: per-interval rules', () => {
     expect(decideInterval(judged(90, metrics.slice(0, 2)), { stepIndex: 0, stepCount: 2 }, thresholds).action).toBe(
       'continue',
     );
+  });
+});
+
+describe('decision: too few points (insufficientData)', () => {
+  const thresholds = { marginal: 50, pass: 75 };
+  const few = (name: string) => ({
+    name,
+    classification: 'Nodata' as const,
+    critical: false,
+    muted: false,
+    reason: `canary has 3 points, baseline 4; at least 5 per side are needed to judge ${name}`,
+  });
+  const pass = (name: string) => ({
+    name,
+    classification: 'Pass' as const,
+    critical: false,
+    muted: false,
+    reason: null,
+  });
+  const withInsufficient = (
+    score: number,
+    metrics: JudgedInterval['metrics'],
+    insufficientData: string[],
+    insufficientDataRequired: string[] = [],
+  ): JudgedInterval => ({ score, metrics, insufficientData, insufficientDataRequired });
+
+  test('an intermediate step continues, even for a critical metric, and says what is not judged yet', () => {
+    const j = withInsufficient(
+      100,
+      [few('latency-p99'), few('errors'), pass('cpu')],
+      ['latency-p99', 'errors'],
+      ['errors'],
+    );
+    expect(decideInterval(j, { stepIndex: 0, stepCount: 4 }, thresholds)).toEqual({
+      action: 'continue',
+      reason: 'step 1/4: score 100 > marginal 50, continue; not judged yet (too few points): latency-p99, errors',
+    });
+    expect(decideInterval(j, { stepIndex: 2, stepCount: 4 }, thresholds).action).toBe('continue');
+  });
+
+  test('the last step rolls back while a critical or mustHaveData metric has too few points', () => {
+    const j = withInsufficient(100, [pass('latency-p99'), few('errors'), pass('cpu')], ['errors'], ['errors']);
+    expect(decideInterval(j, { stepIndex: 3, stepCount: 4 }, thresholds)).toEqual({
+      action: 'rollback',
+      reason:
+        'step 4/4: not enough data to judge after the last step: critical or mustHaveData metric errors ' +
+        '(canary has 3 points, baseline 4; at least 5 per side are needed to judge errors)',
+    });
+    expect(missingEvidence(j)).toBe(
+      'critical or mustHaveData metric errors (canary has 3 points, baseline 4; at least 5 per side are needed to judge errors)',
+    );
+  });
+
+  test('the last step rolls back when half or more of the metrics are not judged', () => {
+    const half = withInsufficient(100, [few('a'), few('b'), pass('c'), pass('d')], ['a', 'b']);
+    expect(decideInterval(half, { stepIndex: 1, stepCount: 2 }, thresholds)).toEqual({
+      action: 'rollback',
+      reason:
+        'step 2/2: not enough data to judge after the last step: 2 of 4 metrics not judged: a, b ' +
+        '(canary has 3 points, baseline 4; at least 5 per side are needed to judge a)',
+    });
+    // after the last step too few points counts like no data: 1 too few + 1 without data is half of 4
+    const noData = { ...few('b'), reason: 'no data returned for b' };
+    const mixed = withInsufficient(100, [few('a'), noData, pass('c'), pass('d')], ['a']);
+    expect(decideInterval(mixed, { stepIndex: 1, stepCount: 2 }, thresholds).reason).toBe(
+      'step 2/2: not enough data to judge after the last step: 2 of 4 metrics not judged: a, b ' +
+        '(canary has 3 points, baseline 4; at least 5 per side are needed to judge a)',
+    );
+  });
+
+  test('the last step promotes with one optional metric of four not judged; muted metrics do not count', () => {
+    const one = withInsufficient(100, [few('a'), pass('b'), pass('c'), pass('d')], ['a']);
+    expect(decideInterval(one, { stepIndex: 1, stepCount: 2 }, thresholds)).toEqual({
+      action: 'promote',
+      reason: 'step 2/2: final score 100 >= pass 75',
+    });
+    // a muted metric is neither in the judge's lists nor in the count: 1 of 2 counted metrics is half
+    const muted = { ...pass('m'), muted: true };
+    const two = withInsufficient(100, [few('a'), pass('b'), muted], ['a']);
+    expect(decideInterval(two, { stepIndex: 1, stepCount: 2 }, thresholds).reason).toBe(
+      'step 2/2: not enough data to judge after the last step: 1 of 2 metrics not judged: a ' +
+        '(canary has 3 points, baseline 4; at least 5 per side are needed to judge a)',
+    );
+  });
+
+  test("Spinnaker's rules come first: a score at or below marginal, or below pass at the end, keeps its reason", () => {
+    const j = (score: number) => withInsufficient(score, [few('errors'), pass('cpu')], ['errors'], ['errors']);
+    expect(decideInterval(j(40), { stepIndex: 0, stepCount: 4 }, thresholds).reason).toBe(
+      'step 1/4: score 40 <= marginal 50',
+    );
+    expect(decideInterval(j(60), { stepIndex: 3, stepCount: 4 }, thresholds).reason).toBe(
+      'step 4/4: final score 60 < pass 75',
+    );
+    // a judgment without the lists (Kayenta's shape) decides as before
+    expect(decideInterval(judged(100, [few('a'), pass('b')]), { stepIndex: 0, stepCount: 1 }, thresholds).action).toBe(
+      'promote',
+    );
+  });
+
+  test('end to end with the real judge: presets with 3 canary points continue, and roll back after the last step', () => {
+    const base = [0.2, 0.21, 0.19, 0.2, 0.22, 0.18];
+    const result = judge(
+      {
+        metrics: [
+          { name: 'latency-p99', preset: 'latency-p99' },
+          { name: 'errors', preset: 'error-rate-5xx' },
+          { name: 'cpu', groups: ['saturation'] },
+        ],
+      },
+      {
+        'latency-p99': { baseline: base, canary: [0.9, 1.1, 1.0] },
+        errors: { baseline: base, canary: [0.9, 1.1, 1.0] },
+        cpu: { baseline: base, canary: base },
+      },
+      thresholds,
+    );
+    expect(result.score).toBe(100);
+    expect(decideInterval(result, { stepIndex: 0, stepCount: 3 }, thresholds)).toEqual({
+      action: 'continue',
+      reason: 'step 1/3: score 100 > marginal 50, continue; not judged yet (too few points): latency-p99, errors',
+    });
+    expect(decideInterval(result, { stepIndex: 2, stepCount: 3 }, thresholds)).toEqual({
+      action: 'rollback',
+      reason:
+        'step 3/3: not enough data to judge after the last step: critical or mustHaveData metric errors ' +
+        '(canary has 3 points, baseline 6; at least 5 per side are needed to judge errors)',
+    });
   });
 });
 
