@@ -26,9 +26,46 @@ const RESOURCE_TAGGED = { Null: { [`aws:ResourceTag/${RUN_ID_TAG}`]: 'false' } }
 const elb = (scope: Construct, resource: string) =>
   Arn.format({ service: 'elasticloadbalancing', resource }, Stack.of(scope));
 const ec2 = (scope: Construct, resource: string) => Arn.format({ service: 'ec2', resource }, Stack.of(scope));
+/** AMIs have no account in their ARN. */
+const images = (scope: Construct) => Arn.format({ service: 'ec2', account: '', resource: 'image/*' }, Stack.of(scope));
+const runRules = (scope: Construct) => elb(scope, 'listener-rule/app/*');
+/** `service:region:account:resource:name` ARNs (`name` may hold wildcards). */
+const colonArn = (scope: Construct, service: string, resource: string, resourceName: string) =>
+  Arn.format({ service, resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, Stack.of(scope));
 
 const READ_ONLY = 'read-only Describe/List/Get actions, which support no resource-level permissions';
 const TAGGED = `limited by a Null condition on the ${RUN_ID_TAG} tag: only resources a run created and tagged`;
+const RUN_RULES = `listener rule ARNs are created per run; ${TAGGED}`;
+
+/** ELBv2 AddTags only as part of `createAction`, and only with the run-id tag. */
+function elbTagOnCreate(sid: string, resource: string, createAction: string): PolicyStatement {
+  return new PolicyStatement({
+    sid,
+    actions: ['elasticloadbalancing:AddTags'],
+    resources: [resource],
+    conditions: { StringEquals: { 'elasticloadbalancing:CreateAction': createAction }, ...REQUEST_TAGGED },
+  });
+}
+
+/** EC2 CreateTags only as part of RunInstances: the tag specifications of what it launches. */
+function ec2TagOnLaunch(scope: Construct, sid: string): PolicyStatement {
+  return new PolicyStatement({
+    sid,
+    actions: ['ec2:CreateTags'],
+    resources: [ec2(scope, 'instance/*'), ec2(scope, 'volume/*'), ec2(scope, 'network-interface/*')],
+    conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+  });
+}
+
+/** One ELBv2 action on the listener rules runs created (found by their run-id tag). */
+function onRunRules(scope: Construct, sid: string, action: string): Permission {
+  return {
+    statements: [
+      new PolicyStatement({ sid, actions: [action], resources: [runRules(scope)], conditions: RESOURCE_TAGGED }),
+    ],
+    wildcards: RUN_RULES,
+  };
+}
 
 export function loadBalancerRead(): Permission {
   return {
@@ -68,7 +105,7 @@ export function loadBalancerRead(): Permission {
  * and canary at weight 0, so ALB health-checks their target groups); later steps only modify it.
  */
 export function listenerRuleCreate(scope: Construct, listenerArns: string[]): Permission {
-  const runRules = elb(scope, 'listener-rule/app/*');
+  const rules = runRules(scope);
   return {
     statements: [
       // CreateRule is authorized against the listener and the new rule; two statements because the
@@ -82,48 +119,23 @@ export function listenerRuleCreate(scope: Construct, listenerArns: string[]): Pe
       new PolicyStatement({
         sid: 'CreateTaggedRunRule',
         actions: ['elasticloadbalancing:CreateRule'],
-        resources: [runRules],
+        resources: [rules],
         conditions: REQUEST_TAGGED,
       }),
-      new PolicyStatement({
-        sid: 'TagRunRuleOnCreate',
-        actions: ['elasticloadbalancing:AddTags'],
-        resources: [runRules],
-        conditions: { StringEquals: { 'elasticloadbalancing:CreateAction': 'CreateRule' }, ...REQUEST_TAGGED },
-      }),
+      elbTagOnCreate('TagRunRuleOnCreate', rules, 'CreateRule'),
     ],
-    wildcards: `listener rule ARNs are created per run; ${TAGGED}`,
+    wildcards: RUN_RULES,
   };
 }
 
 /** Set the weights of the run's rule (each step; a retried provision finds and modifies its rule). */
 export function listenerRuleModify(scope: Construct): Permission {
-  return {
-    statements: [
-      new PolicyStatement({
-        sid: 'ModifyRunRules',
-        actions: ['elasticloadbalancing:ModifyRule'],
-        resources: [elb(scope, 'listener-rule/app/*')],
-        conditions: RESOURCE_TAGGED,
-      }),
-    ],
-    wildcards: `listener rule ARNs are created per run; ${TAGGED}`,
-  };
+  return onRunRules(scope, 'ModifyRunRules', 'elasticloadbalancing:ModifyRule');
 }
 
 /** Remove the run's rule: 100% production again (rollback, teardown, cleanup). */
 export function listenerRuleDelete(scope: Construct): Permission {
-  return {
-    statements: [
-      new PolicyStatement({
-        sid: 'DeleteRunRules',
-        actions: ['elasticloadbalancing:DeleteRule'],
-        resources: [elb(scope, 'listener-rule/app/*')],
-        conditions: RESOURCE_TAGGED,
-      }),
-    ],
-    wildcards: `listener rule ARNs are created per run; ${TAGGED}`,
-  };
+  return onRunRules(scope, 'DeleteRunRules', 'elasticloadbalancing:DeleteRule');
 }
 
 /** Launch a version: its target group and instances, tagged on create. */
@@ -136,12 +148,7 @@ export function fleetLaunch(scope: Construct): Permission {
       resources: [targetGroups],
       conditions: REQUEST_TAGGED,
     }),
-    new PolicyStatement({
-      sid: 'TagRunTargetGroupOnCreate',
-      actions: ['elasticloadbalancing:AddTags'],
-      resources: [targetGroups],
-      conditions: { StringEquals: { 'elasticloadbalancing:CreateAction': 'CreateTargetGroup' }, ...REQUEST_TAGGED },
-    }),
+    elbTagOnCreate('TagRunTargetGroupOnCreate', targetGroups, 'CreateTargetGroup'),
     new PolicyStatement({
       sid: 'RunTaggedInstances',
       actions: ['ec2:RunInstances'],
@@ -159,16 +166,10 @@ export function fleetLaunch(scope: Construct): Permission {
         ec2(scope, 'network-interface/*'),
         ec2(scope, 'volume/*'),
         ec2(scope, 'key-pair/*'),
-        // AMIs have no account in their ARN.
-        Arn.format({ service: 'ec2', account: '', resource: 'image/*' }, Stack.of(scope)),
+        images(scope),
       ],
     }),
-    new PolicyStatement({
-      sid: 'TagInstancesOnCreate',
-      actions: ['ec2:CreateTags'],
-      resources: [ec2(scope, 'instance/*'), ec2(scope, 'volume/*'), ec2(scope, 'network-interface/*')],
-      conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
-    }),
+    ec2TagOnLaunch(scope, 'TagInstancesOnCreate'),
   ];
   return {
     statements,
@@ -276,15 +277,7 @@ export function autoScalingPromote(scope: Construct, groupNames: string[]): Perm
             sid: 'RefreshAllowedGroups',
             actions: ['autoscaling:StartInstanceRefresh', 'autoscaling:UpdateAutoScalingGroup'],
             resources: groupNames.map((name) =>
-              Arn.format(
-                {
-                  service: 'autoscaling',
-                  resource: 'autoScalingGroup',
-                  resourceName: `*:autoScalingGroupName/${name}`,
-                  arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-                },
-                Stack.of(scope),
-              ),
+              colonArn(scope, 'autoscaling', 'autoScalingGroup', `*:autoScalingGroupName/${name}`),
             ),
           }),
           new PolicyStatement({
@@ -303,17 +296,12 @@ export function autoScalingPromote(scope: Construct, groupNames: string[]): Perm
               ec2(scope, 'subnet/*'),
               ec2(scope, 'security-group/*'),
               ec2(scope, 'key-pair/*'),
-              Arn.format({ service: 'ec2', account: '', resource: 'image/*' }, Stack.of(scope)),
+              images(scope),
             ],
             // Only launches from one of this account's launch templates (what the group is pointed at).
             conditions: { ArnLike: { 'ec2:LaunchTemplate': launchTemplates } },
           }),
-          new PolicyStatement({
-            sid: 'TagLaunchTemplateInstances',
-            actions: ['ec2:CreateTags'],
-            resources: [ec2(scope, 'instance/*'), ec2(scope, 'volume/*'), ec2(scope, 'network-interface/*')],
-            conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
-          }),
+          ec2TagOnLaunch(scope, 'TagLaunchTemplateInstances'),
         ];
   return {
     statements,
@@ -341,17 +329,7 @@ export function readSecretsByNamePrefix(scope: Construct, sid: string, namePrefi
         sid,
         actions: ['secretsmanager:GetSecretValue'],
         // Secrets Manager appends "-" and 6 random characters to the name in the ARN.
-        resources: [
-          Arn.format(
-            {
-              service: 'secretsmanager',
-              resource: 'secret',
-              resourceName: `${namePrefix}*`,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            },
-            Stack.of(scope),
-          ),
-        ],
+        resources: [colonArn(scope, 'secretsmanager', 'secret', `${namePrefix}*`)],
       }),
     ],
     wildcards: `secrets named per run under the operator's name prefix "${namePrefix}"`,
@@ -395,17 +373,7 @@ export function readExecutions(scope: Construct, stateMachineName: string): Perm
       new PolicyStatement({
         sid: 'ReadRunExecutions',
         actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
-        resources: [
-          Arn.format(
-            {
-              service: 'states',
-              resource: 'execution',
-              resourceName: `${stateMachineName}:*`,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            },
-            Stack.of(scope),
-          ),
-        ],
+        resources: [colonArn(scope, 'states', 'execution', `${stateMachineName}:*`)],
       }),
     ],
     wildcards: "executions of this stack's run state machine only; execution names are made per run",
