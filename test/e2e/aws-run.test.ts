@@ -1,19 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import {
   DescribeListenersCommand,
   DescribeRulesCommand,
-  DescribeTagsCommand,
-  DescribeTargetGroupsCommand,
-  ElasticLoadBalancingV2Client,
+  type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { runCommand } from '../../cli/commands/run';
 import type { RunInputRaw } from '../../shared/config/run-config';
 import { forwardWeights } from '../../shared/traffic/alb-rule';
-import { createAlbFixture, type AlbFixture } from '../support/aws-fixtures';
+import { createAlbFixtureFromEnv, runLeftovers, type AlbFixture } from '../support/aws-fixtures';
 import { startMoto, type Moto } from '../support/moto';
 
 /**
@@ -25,7 +23,6 @@ import { startMoto, type Moto } from '../support/moto';
 jest.setTimeout(120_000);
 
 let moto: Moto;
-let restoreEnv: () => void;
 let fx: AlbFixture;
 let ec2: EC2Client;
 let elbv2: ElasticLoadBalancingV2Client;
@@ -33,19 +30,15 @@ const work = mkdtempSync(path.join(tmpdir(), 'canary-judge-aws-e2e-'));
 const savedBucket = process.env.REPORTS_BUCKET;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  restoreEnv = moto.useEnv();
+  moto = await startMoto({ env: true });
   process.env.REPORTS_BUCKET = 'canary-judge-reports';
-  ec2 = new EC2Client({});
-  elbv2 = new ElasticLoadBalancingV2Client({});
-  fx = await createAlbFixture(ec2, elbv2);
+  ({ ec2, elbv2, fx } = await createAlbFixtureFromEnv());
   await new S3Client({ forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: 'canary-judge-reports' }));
 });
 
 afterAll(async () => {
   if (savedBucket === undefined) delete process.env.REPORTS_BUCKET;
   else process.env.REPORTS_BUCKET = savedBucket;
-  restoreEnv?.();
   await moto?.stop();
   rmSync(work, { recursive: true, force: true });
 });
@@ -78,26 +71,7 @@ function config(): RunInputRaw {
   };
 }
 
-async function leftovers(runId: string): Promise<string[]> {
-  const live = await ec2.send(
-    new DescribeInstancesCommand({
-      Filters: [
-        { Name: 'tag:canary-judge:run-id', Values: [runId] },
-        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
-      ],
-    }),
-  );
-  const left = live.Reservations!.flatMap((r) => r.Instances!.map((i) => `instance ${i.InstanceId}`));
-  const groups = (await elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups!.map((g) => g.TargetGroupArn!);
-  const rules = (await elbv2.send(new DescribeRulesCommand({ ListenerArn: fx.listenerArn }))).Rules!;
-  const tagged = await elbv2.send(
-    new DescribeTagsCommand({ ResourceArns: [...groups, ...rules.filter((r) => !r.IsDefault).map((r) => r.RuleArn!)] }),
-  );
-  for (const d of tagged.TagDescriptions!) {
-    if (d.Tags!.some((t) => t.Key === 'canary-judge:run-id' && t.Value === runId)) left.push(d.ResourceArn!);
-  }
-  return left;
-}
+const leftovers = (runId: string) => runLeftovers(ec2, elbv2, fx.listenerArn, runId);
 
 describe('canary-judge run --target aws against moto', () => {
   it('ends a run without metric data in the no-data outcome, not promoted, and leaves nothing behind', async () => {

@@ -5,6 +5,7 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeImagesCommand,
+  DescribeInstancesCommand,
   EC2Client,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
@@ -12,6 +13,9 @@ import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
+  DescribeRulesCommand,
+  DescribeTagsCommand,
+  DescribeTargetGroupsCommand,
   ElasticLoadBalancingV2Client,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -127,4 +131,43 @@ export async function createAlbFixture(
     currentAmi,
     newAmi,
   };
+}
+
+/** The fixture with EC2 and ELBv2 clients built from the environment (AWS_ENDPOINT_URL), as the Lambda functions build theirs. */
+export async function createAlbFixtureFromEnv(): Promise<{
+  ec2: EC2Client;
+  elbv2: ElasticLoadBalancingV2Client;
+  fx: AlbFixture;
+}> {
+  const ec2 = new EC2Client({});
+  const elbv2 = new ElasticLoadBalancingV2Client({});
+  return { ec2, elbv2, fx: await createAlbFixture(ec2, elbv2) };
+}
+
+/** Everything that still exists and carries the run's tag: instances (`instance i-…`), target groups, the listener's rules. */
+export async function runLeftovers(
+  ec2: EC2Client,
+  elbv2: ElasticLoadBalancingV2Client,
+  listenerArn: string,
+  runId: string,
+): Promise<string[]> {
+  const instances = await ec2.send(
+    new DescribeInstancesCommand({
+      Filters: [
+        { Name: 'tag:canary-judge:run-id', Values: [runId] },
+        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+      ],
+    }),
+  );
+  const left = instances.Reservations!.flatMap((r) => r.Instances!.map((i) => `instance ${i.InstanceId}`));
+  const groups = (await elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups!;
+  const rules = (await elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn }))).Rules!.filter(
+    (r) => !r.IsDefault,
+  );
+  const arns = [...groups.map((g) => g.TargetGroupArn!), ...rules.map((r) => r.RuleArn!)];
+  const tags = await elbv2.send(new DescribeTagsCommand({ ResourceArns: arns }));
+  for (const d of tags.TagDescriptions!) {
+    if (d.Tags!.some((t) => t.Key === 'canary-judge:run-id' && t.Value === runId)) left.push(d.ResourceArn!);
+  }
+  return left;
 }

@@ -3,8 +3,8 @@ import { freePort } from '../../local/common/free-port';
 
 /**
  * moto_server (the AWS API emulator in the machine's python) on a free port on 127.0.0.1, one per test
- * file. `useEnv` points the SDK's default configuration at it through AWS_ENDPOINT_URL, the same way an
- * operator would, so adapters built without injected clients are tested too.
+ * file. With `env`, the SDK's default configuration points at it through AWS_ENDPOINT_URL (the same way an
+ * operator would) until stop(), so adapters built without injected clients are tested too.
  */
 
 export interface Moto {
@@ -12,9 +12,13 @@ export interface Moto {
   /** Client config for tests that build their own clients. */
   config: { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   reset(): Promise<void>;
-  /** Sets AWS_ENDPOINT_URL, region and fake credentials; returns a function that puts the old values back. */
-  useEnv(): () => void;
+  /** Stops the server; with `env`, first puts the environment back as it was. */
   stop(): Promise<void>;
+}
+
+export interface MotoOptions {
+  /** Set AWS_ENDPOINT_URL, region and fake credentials in process.env until stop(). */
+  env?: boolean;
 }
 
 const REGION = 'us-east-1';
@@ -35,10 +39,28 @@ async function waitReady(endpoint: string, child: ChildProcess, output: () => st
   throw new Error(`moto_server not ready at ${endpoint} after ${READY_TIMEOUT_MS} ms: ${output()}`);
 }
 
-export async function startMoto(): Promise<Moto> {
+/** Sets the variables; returns a function that puts the old values back. */
+function pointEnvAt(endpoint: string, credentials: Moto['config']['credentials']): () => void {
+  const values: Record<string, string> = {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+  };
+  const before = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, values);
+  return () => {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
+
+export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  // Its own process group, so stop() ends the pyenv shim and the python it starts together.
+  // Its own process group, so stopServer() ends the pyenv shim and the python it starts together.
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,7 +71,7 @@ export async function startMoto(): Promise<Moto> {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const stop = async () => {
+  const stopServer = async () => {
     if (child.exitCode !== null || child.pid === undefined) return;
     const exited = new Promise((r) => child.once('exit', r));
     process.kill(-child.pid, 'SIGTERM');
@@ -61,10 +83,11 @@ export async function startMoto(): Promise<Moto> {
   try {
     await waitReady(endpoint, child, () => log);
   } catch (error) {
-    await stop();
+    await stopServer();
     throw error;
   }
   const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+  let restoreEnv = options.env ? pointEnvAt(endpoint, credentials) : undefined;
   return {
     endpoint,
     config: { region: REGION, endpoint, credentials },
@@ -72,22 +95,10 @@ export async function startMoto(): Promise<Moto> {
       const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
       if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
     },
-    useEnv() {
-      const values: Record<string, string> = {
-        AWS_ENDPOINT_URL: endpoint,
-        AWS_REGION: REGION,
-        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      };
-      const before = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
-      Object.assign(process.env, values);
-      return () => {
-        for (const [k, v] of Object.entries(before)) {
-          if (v === undefined) delete process.env[k];
-          else process.env[k] = v;
-        }
-      };
+    async stop() {
+      restoreEnv?.();
+      restoreEnv = undefined;
+      await stopServer();
     },
-    stop,
   };
 }

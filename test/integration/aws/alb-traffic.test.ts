@@ -1,4 +1,4 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateRuleCommand,
   CreateTargetGroupCommand,
@@ -16,13 +16,12 @@ import { forwardWeights } from '../../../shared/traffic/alb-rule';
 import { AlbTraffic } from '../../../shared/traffic/alb-traffic';
 import { TrafficLockedError } from '../../../shared/traffic/errors';
 import { runTags } from '../../../shared/aws/tags';
-import { createAlbFixture, type AlbFixture } from '../../support/aws-fixtures';
+import { createAlbFixture, createAlbFixtureFromEnv, type AlbFixture } from '../../support/aws-fixtures';
 import { startMoto, type Moto } from '../../support/moto';
 
 jest.setTimeout(60_000);
 
 let moto: Moto;
-let restoreEnv: () => void;
 let ec2: EC2Client;
 let elbv2: ElasticLoadBalancingV2Client;
 let fx: AlbFixture;
@@ -31,12 +30,10 @@ let canaryTg: string;
 let traffic: TrafficConfig;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  restoreEnv = moto.useEnv();
+  moto = await startMoto({ env: true });
 });
 
 afterAll(async () => {
-  restoreEnv?.();
   await moto?.stop();
 });
 
@@ -61,10 +58,7 @@ async function listenerRules() {
 describe('AlbTraffic against moto', () => {
   beforeEach(async () => {
     await moto.reset();
-    // Clients built from the environment (AWS_ENDPOINT_URL), as the Lambda functions build theirs.
-    ec2 = new EC2Client({});
-    elbv2 = new ElasticLoadBalancingV2Client({});
-    fx = await createAlbFixture(ec2, elbv2);
+    ({ ec2, elbv2, fx } = await createAlbFixtureFromEnv());
     baselineTg = await versionTargetGroup('run-a', 'baseline');
     canaryTg = await versionTargetGroup('run-a', 'canary');
     traffic = { listenerArn: fx.listenerArn, productionTargetGroupArn: fx.productionTargetGroupArn };

@@ -32,7 +32,6 @@ const scopes: MetricRequest['scopes'] = {
 };
 
 let moto: Moto;
-let restoreEnv: () => void;
 let put: CloudWatchClient;
 /** Start of the first of six whole minutes of fixture data, all in the past. */
 let t0: number;
@@ -74,8 +73,7 @@ function request(metrics: { name: string; query: MetricQuery }[], startOffsetMs 
 const minutes = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => t0 + (from + i) * MINUTE);
 
 beforeAll(async () => {
-  moto = await startMoto();
-  restoreEnv = moto.useEnv();
+  moto = await startMoto({ env: true });
   // moto's CloudWatch cannot read compressed PutMetricData bodies.
   put = new CloudWatchClient({ disableRequestCompression: true });
   t0 = Math.floor(Date.now() / MINUTE) * MINUTE - 10 * MINUTE;
@@ -191,7 +189,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  restoreEnv?.();
   await moto?.stop();
 });
 

@@ -7,31 +7,27 @@ import {
   DescribeAutoScalingGroupsCommand,
   type StartInstanceRefreshCommandInput,
 } from '@aws-sdk/client-auto-scaling';
-import { DescribeLaunchTemplateVersionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeLaunchTemplateVersionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { runInputSchema, type RunInputRaw } from '../../../shared/config/run-config';
 import { createPromoter } from '../../../shared/promote';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER } from '../../../shared/promote/webhook-promoter';
 import type { RunState } from '../../../shared/run/run-state';
 import { freePort } from '../../../local/common/free-port';
-import { createAlbFixture, type AlbFixture } from '../../support/aws-fixtures';
+import { createAlbFixtureFromEnv, type AlbFixture } from '../../support/aws-fixtures';
 import { startMoto, type Moto } from '../../support/moto';
 
 jest.setTimeout(60_000);
 
 let moto: Moto;
-let restoreEnv: () => void;
 let ec2: EC2Client;
 let fx: AlbFixture;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  restoreEnv = moto.useEnv();
+  moto = await startMoto({ env: true });
 });
 
 afterAll(async () => {
-  restoreEnv?.();
   await moto?.stop();
 });
 
@@ -124,8 +120,7 @@ async function groupTemplate(autoScaling: AutoScalingClient) {
 describe('auto scaling promoter', () => {
   beforeEach(async () => {
     await moto.reset();
-    ec2 = new EC2Client({});
-    fx = await createAlbFixture(ec2, new ElasticLoadBalancingV2Client({}));
+    ({ ec2, fx } = await createAlbFixtureFromEnv());
   });
 
   it("points the production group at the canary's launch template version and starts an instance refresh", async () => {

@@ -5,19 +5,16 @@ import { startMoto, type Moto } from '../../support/moto';
 jest.setTimeout(60_000);
 
 let moto: Moto;
-let restoreEnv: () => void;
 let s3: S3Client;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  restoreEnv = moto.useEnv();
+  moto = await startMoto({ env: true });
   // Path-style so pre-signed URLs point at 127.0.0.1 rather than <bucket>.127.0.0.1.
   s3 = new S3Client({ forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: 'reports' }));
 });
 
 afterAll(async () => {
-  restoreEnv?.();
   await moto?.stop();
 });
 

@@ -1,10 +1,10 @@
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import {
   DescribeListenersCommand,
   DescribeRulesCommand,
   DescribeTagsCommand,
   DescribeTargetGroupsCommand,
-  ElasticLoadBalancingV2Client,
+  type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { runInputSchema } from '../../../shared/config/run-config';
 import { Ec2Fleet } from '../../../shared/fleet/ec2-fleet';
@@ -15,52 +15,26 @@ import { shiftWeight } from '../../../shared/run/shift-weight';
 import { forwardWeights } from '../../../shared/traffic/alb-rule';
 import { AlbTraffic } from '../../../shared/traffic/alb-traffic';
 import { TrafficLockedError } from '../../../shared/traffic/errors';
-import { createAlbFixture, type AlbFixture } from '../../support/aws-fixtures';
+import { createAlbFixtureFromEnv, runLeftovers, type AlbFixture } from '../../support/aws-fixtures';
 import { startMoto, type Moto } from '../../support/moto';
 
 jest.setTimeout(90_000);
 
 let moto: Moto;
-let restoreEnv: () => void;
 let ec2: EC2Client;
 let elbv2: ElasticLoadBalancingV2Client;
 let fx: AlbFixture;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  restoreEnv = moto.useEnv();
-  ec2 = new EC2Client({});
-  elbv2 = new ElasticLoadBalancingV2Client({});
-  fx = await createAlbFixture(ec2, elbv2);
+  moto = await startMoto({ env: true });
+  ({ ec2, elbv2, fx } = await createAlbFixtureFromEnv());
 });
 
 afterAll(async () => {
-  restoreEnv?.();
   await moto?.stop();
 });
 
-/** Everything in the account that carries the run's tag and still exists. */
-async function leftovers(runId: string): Promise<string[]> {
-  const instances = await ec2.send(
-    new DescribeInstancesCommand({
-      Filters: [
-        { Name: 'tag:canary-judge:run-id', Values: [runId] },
-        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
-      ],
-    }),
-  );
-  const left = instances.Reservations!.flatMap((r) => r.Instances!.map((i) => `instance ${i.InstanceId}`));
-  const groups = (await elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups!;
-  const rules = (await elbv2.send(new DescribeRulesCommand({ ListenerArn: fx.listenerArn }))).Rules!.filter(
-    (r) => !r.IsDefault,
-  );
-  const arns = [...groups.map((g) => g.TargetGroupArn!), ...rules.map((r) => r.RuleArn!)];
-  const tags = await elbv2.send(new DescribeTagsCommand({ ResourceArns: arns }));
-  for (const d of tags.TagDescriptions!) {
-    if (d.Tags!.some((t) => t.Key === 'canary-judge:run-id' && t.Value === runId)) left.push(d.ResourceArn!);
-  }
-  return left;
-}
+const leftovers = (runId: string) => runLeftovers(ec2, elbv2, fx.listenerArn, runId);
 
 describe("a whole run's AWS side against moto", () => {
   it('provisions, shifts through every step, restores and tears down without leaving anything', async () => {

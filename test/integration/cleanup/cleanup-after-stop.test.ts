@@ -1,10 +1,5 @@
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import {
-  DescribeRulesCommand,
-  DescribeTagsCommand,
-  DescribeTargetGroupsCommand,
-  ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeRulesCommand, type ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -19,7 +14,7 @@ import type { RunState } from '../../../shared/run/run-state';
 import { AlbTraffic } from '../../../shared/traffic/alb-traffic';
 import { RUN_ERRORS } from '../../../state-machines/definition';
 import { lambdaContext } from '../../support/api-gateway-event';
-import { createAlbFixture, type AlbFixture } from '../../support/aws-fixtures';
+import { createAlbFixtureFromEnv, runLeftovers, type AlbFixture } from '../../support/aws-fixtures';
 import { HistoryBuilder, runState } from '../../support/execution-history';
 import { startMoto, type Moto } from '../../support/moto';
 
@@ -36,7 +31,6 @@ const sfnMock = mockClient(SFNClient);
 const QUIET = { CANARY_JUDGE_LOG_LEVEL: 'SILENT' };
 
 let moto: Moto;
-let restoreEnv: () => void;
 let ec2: EC2Client;
 let elbv2: ElasticLoadBalancingV2Client;
 let fx: AlbFixture;
@@ -109,40 +103,15 @@ async function runningCanary(runId: string): Promise<RunState> {
   };
 }
 
-/** Everything that still exists and carries the run's tag. */
-async function leftovers(runId: string): Promise<string[]> {
-  const instances = await ec2.send(
-    new DescribeInstancesCommand({
-      Filters: [
-        { Name: 'tag:canary-judge:run-id', Values: [runId] },
-        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
-      ],
-    }),
-  );
-  const left = instances.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId!));
-  const groups = (await elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups!.map((g) => g.TargetGroupArn!);
-  const rules = (await elbv2.send(new DescribeRulesCommand({ ListenerArn: fx.listenerArn }))).Rules!.filter(
-    (r) => !r.IsDefault,
-  );
-  const arns = [...groups, ...rules.map((r) => r.RuleArn!)];
-  const tags = await elbv2.send(new DescribeTagsCommand({ ResourceArns: arns }));
-  for (const d of tags.TagDescriptions!) {
-    if (d.Tags!.some((t) => t.Key === 'canary-judge:run-id' && t.Value === runId)) left.push(d.ResourceArn!);
-  }
-  return left;
-}
+const leftovers = (runId: string) => runLeftovers(ec2, elbv2, fx.listenerArn, runId);
 
 beforeAll(async () => {
-  moto = await startMoto();
-  restoreEnv = moto.useEnv();
-  ec2 = new EC2Client(moto.config);
-  elbv2 = new ElasticLoadBalancingV2Client(moto.config);
-  fx = await createAlbFixture(ec2, elbv2);
+  moto = await startMoto({ env: true });
+  ({ ec2, elbv2, fx } = await createAlbFixtureFromEnv());
   reportsDir = mkdtempSync(path.join(tmpdir(), 'canary-judge-cleanup-'));
 });
 
 afterAll(async () => {
-  restoreEnv?.();
   await moto?.stop();
   if (reportsDir) rmSync(reportsDir, { recursive: true, force: true });
 });

@@ -20,7 +20,6 @@ import { consoleInput, signedRequest, WEBHOOK_SECRET, type SignOptions } from '.
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 let moto: Moto;
-let restoreEnv: () => void;
 let sfn: SFNClient;
 let secretsManager: SecretsManagerClient;
 let stateMachineArn: string;
@@ -41,8 +40,7 @@ const postRun = (body: unknown, options: SignOptions = {}) =>
   call(webhook, typeof body === 'string' ? body : JSON.stringify(body), options);
 
 beforeAll(async () => {
-  moto = await startMoto();
-  restoreEnv = moto.useEnv();
+  moto = await startMoto({ env: true });
   sfn = new SFNClient(moto.config);
   secretsManager = new SecretsManagerClient(moto.config);
   const secret = await secretsManager.send(
@@ -65,7 +63,6 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  restoreEnv?.();
   delete process.env.WEBHOOK_SECRET_ARN;
   delete process.env.STATE_MACHINE_ARN;
   delete process.env.POWERTOOLS_LOG_LEVEL;
