@@ -11,6 +11,11 @@ export class ValidationError extends Error {
   }
 }
 
+/** One bad field of a run's input, e.g. found by an adapter checking it against what exists. */
+export function runInputError(path: string, message: string): ValidationError {
+  return new ValidationError('run input', [{ path, message }]);
+}
+
 /** The same issues as part of a larger document `what`, whose field `prefix` holds the part (e.g. `canaryConfig`). */
 export function nestedIn(error: ValidationError, what: string, prefix: string): ValidationError {
   return new ValidationError(

@@ -26,7 +26,7 @@ import {
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsLaunch } from '../config/run-config';
-import { ValidationError } from '../config/validation';
+import { runInputError } from '../config/validation';
 import { isAwsError } from '../aws/errors';
 import { runTags, tagValue, type Tag } from '../aws/tags';
 import { RUN_ID_TAG } from '../run/resource-tags';
@@ -67,10 +67,6 @@ function unusedDetail(health: TargetHealth): string {
   return health.Description ? `${code}: ${health.Description}` : code;
 }
 
-function inputError(path: string, message: string): ValidationError {
-  return new ValidationError('run input', [{ path, message }]);
-}
-
 interface RunTargetGroup {
   arn: string;
   runId?: string;
@@ -94,7 +90,7 @@ export class Ec2Fleet implements Fleet {
 
   async launch(request: LaunchRequest): Promise<VersionResources> {
     const spec = request.spec.aws;
-    if (!spec) throw inputError(`${request.role}.aws`, 'an aws launch spec is required for target "aws"');
+    if (!spec) throw runInputError(`${request.role}.aws`, 'an aws launch spec is required for target "aws"');
     const production = await this.productionTargetGroup(request.productionTargetGroupArn);
     const placement = await this.placement(request.role, spec, production);
     const tags = runTags(request.runId, { service: request.service, role: request.role });
@@ -197,9 +193,9 @@ export class Ec2Fleet implements Fleet {
     } catch (error) {
       if (!isAwsError(error, 'TargetGroupNotFoundException', 'ValidationError')) throw error;
     }
-    if (!group) throw inputError('traffic.productionTargetGroupArn', `target group ${arn} not found`);
+    if (!group) throw runInputError('traffic.productionTargetGroupArn', `target group ${arn} not found`);
     if (group.TargetType !== 'instance') {
-      throw inputError(
+      throw runInputError(
         'traffic.productionTargetGroupArn',
         `target group ${arn} has target type ${group.TargetType}; canary-judge launches instances`,
       );
@@ -235,12 +231,12 @@ export class Ec2Fleet implements Fleet {
       }
     }
     if (!subnetIds) {
-      throw inputError(`${role}.aws.subnetIds`, 'no subnets found from production; give the subnets to launch into');
+      throw runInputError(`${role}.aws.subnetIds`, 'no subnets found from production; give the subnets to launch into');
     }
     const subnets = await this.ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }));
     for (const subnet of subnets.Subnets ?? []) {
       if (subnet.VpcId !== production.VpcId) {
-        throw inputError(
+        throw runInputError(
           `${role}.aws.subnetIds`,
           `subnet ${subnet.SubnetId} is in ${subnet.VpcId}, but the production target group is in ${production.VpcId}`,
         );

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { createHash } from 'node:crypto';
 import type { PromoteConfig } from '../config/run-config';
-import { ValidationError } from '../config/validation';
+import { runInputError } from '../config/validation';
 import { isAwsError } from '../aws/errors';
 import type { RunState } from '../run/run-state';
 import type { Promoter } from './promoter';
@@ -25,10 +25,6 @@ export type AutoScalingPromoteConfig = Extract<PromoteConfig, { strategy: 'autoS
 export interface AutoScalingPromoterDeps {
   autoScaling?: AutoScalingClient;
   ec2?: EC2Client;
-}
-
-function inputError(path: string, message: string): ValidationError {
-  return new ValidationError('run input', [{ path, message }]);
 }
 
 /**
@@ -74,7 +70,7 @@ export class AutoScalingPromoter implements Promoter {
     const name = this.config.autoScalingGroupName;
     const out = await this.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
     const group = out.AutoScalingGroups?.[0];
-    if (!group) throw inputError('promote.autoScalingGroupName', `auto scaling group ${name} not found`);
+    if (!group) throw runInputError('promote.autoScalingGroupName', `auto scaling group ${name} not found`);
     return group;
   }
 
@@ -85,7 +81,7 @@ export class AutoScalingPromoter implements Promoter {
   private async canaryTemplate(state: RunState): Promise<{ id: string; version: string; created: boolean }> {
     const canary = state.input.canary.aws;
     if (!canary)
-      throw inputError('canary.aws', "promoting through an auto scaling group needs the canary's aws launch spec");
+      throw runInputError('canary.aws', "promoting through an auto scaling group needs the canary's aws launch spec");
     const { launchTemplateId, launchTemplateName } = canary.launchTemplate;
     const version = this.config.launchTemplateVersion ?? canary.launchTemplate.version;
     const described = await this.ec2.send(
@@ -96,7 +92,7 @@ export class AutoScalingPromoter implements Promoter {
     );
     const found = described.LaunchTemplateVersions?.[0];
     if (!found?.LaunchTemplateId || found.VersionNumber === undefined) {
-      throw inputError('canary.aws.launchTemplate', `launch template version ${version} not found`);
+      throw runInputError('canary.aws.launchTemplate', `launch template version ${version} not found`);
     }
     const overrides =
       this.config.launchTemplateVersion === undefined && (canary.imageId || canary.instanceType || canary.userData);

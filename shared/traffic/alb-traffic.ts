@@ -13,7 +13,7 @@ import {
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { TrafficConfig } from '../config/run-config';
-import { ValidationError } from '../config/validation';
+import { runInputError, ValidationError } from '../config/validation';
 import { isAwsError } from '../aws/errors';
 import { runTags, tagValue } from '../aws/tags';
 import { ROLE_TAG, RUN_ID_TAG } from '../run/resource-tags';
@@ -31,10 +31,6 @@ interface ListenerRule {
 }
 
 const TAGS_PER_CALL = 20;
-
-function inputError(path: string, message: string): ValidationError {
-  return new ValidationError('run input', [{ path, message }]);
-}
 
 /** Traffic on AWS: one listener rule per run whose weighted forward splits production / baseline / canary. */
 export class AlbTraffic implements Traffic {
@@ -56,7 +52,7 @@ export class AlbTraffic implements Traffic {
     if (traffic.rulePriority !== undefined) {
       const holder = rules.find((r) => r.rule.Priority === String(traffic.rulePriority) && r.runId !== runId);
       if (holder) {
-        throw inputError(
+        throw runInputError(
           'traffic.rulePriority',
           `priority ${traffic.rulePriority} is already used by rule ${holder.rule.RuleArn} on the listener`,
         );
@@ -116,7 +112,7 @@ export class AlbTraffic implements Traffic {
       return this.toTrafficRule(rule, request);
     } catch (error) {
       if (isAwsError(error, 'PriorityInUseException')) {
-        throw inputError(
+        throw runInputError(
           'traffic.rulePriority',
           `priority ${priority} is already used on listener ${traffic.listenerArn}`,
         );
@@ -192,16 +188,16 @@ export class AlbTraffic implements Traffic {
       listener = out.Listeners?.[0];
     } catch (error) {
       if (isAwsError(error, 'ListenerNotFoundException', 'ValidationError')) {
-        throw inputError(
+        throw runInputError(
           'traffic.listenerArn',
           `listener ${traffic.listenerArn} not found (${(error as Error).message})`,
         );
       }
       throw error;
     }
-    if (!listener) throw inputError('traffic.listenerArn', `listener ${traffic.listenerArn} not found`);
+    if (!listener) throw runInputError('traffic.listenerArn', `listener ${traffic.listenerArn} not found`);
     if (listener.Protocol !== 'HTTP' && listener.Protocol !== 'HTTPS') {
-      throw inputError(
+      throw runInputError(
         'traffic.listenerArn',
         `listener ${traffic.listenerArn} uses ${listener.Protocol}; weighted rules need an Application Load Balancer listener (HTTP or HTTPS)`,
       );
@@ -254,13 +250,13 @@ export class AlbTraffic implements Traffic {
     } catch (error) {
       if (!isAwsError(error, 'TargetGroupNotFoundException', 'ValidationError')) throw error;
     }
-    if (!group) throw inputError(what, `target group ${arn} not found`);
+    if (!group) throw runInputError(what, `target group ${arn} not found`);
     return group;
   }
 
   private assertSameVpc(group: TargetGroup, vpcId: string | undefined, what: string): void {
     if (vpcId && group.VpcId !== vpcId) {
-      throw inputError(
+      throw runInputError(
         what,
         `target group ${group.TargetGroupArn} is in ${group.VpcId}, but the listener's load balancer is in ${vpcId}`,
       );
@@ -273,7 +269,7 @@ export class AlbTraffic implements Traffic {
     if (targets.length !== 1 || targets[0] !== traffic.productionTargetGroupArn) {
       const actual =
         targets.length > 0 ? `forwards to ${targets.join(', ')}` : `is ${listener.DefaultActions?.[0]?.Type}`;
-      throw inputError(
+      throw runInputError(
         'traffic.conditions',
         `without conditions the rule replaces the listener's default action, which ${actual} instead of ` +
           `traffic.productionTargetGroupArn ${traffic.productionTargetGroupArn}; give conditions for the canary rule`,

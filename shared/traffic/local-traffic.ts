@@ -3,7 +3,7 @@ import { RouterAdminClient, RouterApiError } from '../../local/router/admin-clie
 import type { Condition, ForwardActionInput } from '../../local/router/schemas';
 import type { ListenerView, RuleView } from '../../local/router/views';
 import type { RuleConditions, TrafficConfig } from '../config/run-config';
-import { ValidationError } from '../config/validation';
+import { runInputError } from '../config/validation';
 import { ROLE_TAG, RUN_ID_TAG } from '../run/resource-tags';
 import { choosePriority, conditionsOf, forwardAction, hasConditions, ruleConditions } from './alb-rule';
 import { TrafficLockedError } from './errors';
@@ -22,10 +22,6 @@ export interface LocalTrafficOptions {
 interface ListenerRule {
   rule: RuleView;
   runId?: string;
-}
-
-function inputError(path: string, message: string): ValidationError {
-  return new ValidationError('run input', [{ path, message }]);
 }
 
 /** ELBv2's condition shape (from alb-rule) in the router's shape. */
@@ -102,7 +98,7 @@ export class LocalTraffic implements Traffic {
     if (traffic.rulePriority !== undefined) {
       const holder = rules.find((r) => r.rule.priority === traffic.rulePriority && r.runId !== runId);
       if (holder) {
-        throw inputError(
+        throw runInputError(
           'traffic.rulePriority',
           `priority ${traffic.rulePriority} is already used by rule ${holder.rule.ruleArn} on the listener`,
         );
@@ -152,7 +148,7 @@ export class LocalTraffic implements Traffic {
       return this.toTrafficRule(rule, request);
     } catch (error) {
       if (error instanceof RouterApiError && error.code === 'PriorityInUse') {
-        throw inputError(
+        throw runInputError(
           'traffic.rulePriority',
           `priority ${priority} is already used on listener ${traffic.listenerArn}`,
         );
@@ -225,7 +221,7 @@ export class LocalTraffic implements Traffic {
     const listeners = await this.router.describeListeners();
     const listener = listeners.find((l) => l.listenerArn === traffic.listenerArn);
     if (!listener) {
-      throw inputError(
+      throw runInputError(
         'traffic.listenerArn',
         `listener ${traffic.listenerArn} not found in the local router at ${this.router.baseUrl} (it has ${listeners.map((l) => l.listenerArn).join(', ')})`,
       );
@@ -254,7 +250,7 @@ export class LocalTraffic implements Traffic {
       await this.router.describeTargetGroups({ arns: [arn] });
     } catch (error) {
       if (error instanceof RouterApiError && error.code === 'TargetGroupNotFound')
-        throw inputError(what, `target group ${arn} not found in the local router`);
+        throw runInputError(what, `target group ${arn} not found in the local router`);
       throw error;
     }
   }
@@ -263,7 +259,7 @@ export class LocalTraffic implements Traffic {
   private assertDefaultForwardsToProduction(listener: ListenerView, traffic: TrafficConfig): void {
     const targets = listener.defaultActions[0].targetGroups.map((t) => t.targetGroupArn);
     if (targets.length !== 1 || targets[0] !== traffic.productionTargetGroupArn) {
-      throw inputError(
+      throw runInputError(
         'traffic.conditions',
         `without conditions the rule replaces the listener's default action, which forwards to ${targets.join(', ')} instead of ` +
           `traffic.productionTargetGroupArn ${traffic.productionTargetGroupArn}; give conditions for the canary rule`,
