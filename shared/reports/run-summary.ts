@@ -1,4 +1,5 @@
 import type { JudgeThresholds, MetricResult, Verdict } from '../judge/types';
+import { toMetricBrief } from '../run/metric-brief';
 import type { JudgmentSummary, MetricBrief, RunState } from '../run/run-state';
 import { percentChange } from './format';
 
@@ -76,18 +77,9 @@ export interface MetricRow {
   reason: string | null;
 }
 
+/** A row from the full judge result: the same facts the run state keeps of it. */
 export function metricRowFromResult(metric: MetricResult): MetricRow {
-  const baselineMedian = metric.baseline.count > 0 ? metric.baseline.median : null;
-  const canaryMedian = metric.canary.count > 0 ? metric.canary.median : null;
-  return {
-    name: metric.name,
-    classification: metric.classification,
-    critical: metric.critical,
-    baselineMedian,
-    canaryMedian,
-    changePercent: percentChange(baselineMedian, canaryMedian),
-    reason: metric.reason,
-  };
+  return metricRowFromBrief(toMetricBrief(metric));
 }
 
 export function metricRowFromBrief(metric: MetricBrief): MetricRow {
