@@ -66,27 +66,24 @@ export class PairwiseDifferences {
 
   /** Number of differences <= t. */
   countAtMost(t: number): number {
-    const { x, y } = this;
-    const m = y.length;
-    let count = 0;
-    let j = 0;
-    for (let i = 0; i < x.length; i++) {
-      const xi = x[i];
-      while (j < m && xi - y[j] > t) j++;
-      count += m - j;
-    }
-    return count;
+    return this.countUpTo(t, true);
   }
 
   /** Number of differences < t. */
   countBelow(t: number): number {
+    return this.countUpTo(t, false);
+  }
+
+  /** Per row, skip the leading columns beyond t (rows are non-increasing) and count the rest. */
+  private countUpTo(t: number, inclusive: boolean): number {
     const { x, y } = this;
     const m = y.length;
     let count = 0;
     let j = 0;
     for (let i = 0; i < x.length; i++) {
       const xi = x[i];
-      while (j < m && xi - y[j] >= t) j++;
+      if (inclusive) while (j < m && xi - y[j] > t) j++;
+      else while (j < m && xi - y[j] >= t) j++;
       count += m - j;
     }
     return count;
