@@ -25,7 +25,11 @@ const KAYENTA_EFFECT_SIZE = { allowedIncrease: 1, criticalIncrease: 1 };
 /** Floors: the presets' (`true`), Kayenta's none (`false`), or the presets' with another mean-latency floor. */
 type Floors = boolean | { latency: number };
 
-function canaryConfig(floors: Floors) {
+/**
+ * Points per side below which a metric is not judged yet: the presets' 5 (`undefined`), or 1 for Kayenta, which has
+ * no minimum (and for the presets as they were before they had one).
+ */
+function canaryConfig(floors: Floors, minDataPoints?: number) {
   const input: CanaryConfigInput = {
     name: 'bench-stats',
     metrics: METRICS.map((m) => ({
@@ -34,6 +38,7 @@ function canaryConfig(floors: Floors) {
       analysisConfigurations: {
         canary: {
           ...(m.critical ? { critical: true } : {}),
+          ...(minDataPoints !== undefined ? { minDataPoints } : {}),
           ...(floors === false ? { effectSize: KAYENTA_EFFECT_SIZE } : {}),
           ...(typeof floors === 'object' && m.name === 'latency'
             ? { effectSize: { allowedIncrease: floors.latency } }
@@ -46,11 +51,17 @@ function canaryConfig(floors: Floors) {
   return canaryConfigSchema.parse(input);
 }
 
-export function policy(id: string, label: string, floors: Floors, errorControl: Partial<ErrorControlConfig>): Policy {
+export function policy(
+  id: string,
+  label: string,
+  floors: Floors,
+  errorControl: Partial<ErrorControlConfig>,
+  minDataPoints?: number,
+): Policy {
   return {
     id,
     label,
-    canaryConfig: canaryConfig(floors),
+    canaryConfig: canaryConfig(floors, minDataPoints),
     thresholds: THRESHOLDS,
     errorControl: errorControlSchema.parse(errorControl),
     confidenceLevel: 0.98,
@@ -61,13 +72,14 @@ export function policy(id: string, label: string, floors: Floors, errorControl: 
 export function buildPolicies(): Policy[] {
   return [
     policy('default', 'canary-judge defaults (Pocock-like 2 % + preset floors)', true, {}),
-    policy('kayenta', 'Kayenta: 98 % per judgment, no floors', false, { method: 'none' }),
+    policy('kayenta', 'Kayenta: 98 % per judgment, no floors, no minimum sample', false, { method: 'none' }, 1),
     policy('fixed98', '98 % per judgment + floors', true, { method: 'none' }),
     policy('no-floors', 'default error control, no floors', false, {}),
     policy('pocock-1pct', 'Pocock-like 1 % + floors', true, { runFalseRollbackRate: 0.01 }),
     policy('obf', "O'Brien-Fleming-like 2 % + floors", true, { spending: 'obrien-fleming' }),
     policy('bonferroni', 'Bonferroni 2 % + floors', true, { method: 'bonferroni' }),
     policy('latency-floor-1.10', 'default, mean-latency floor ×1.10 (the preset before)', { latency: 1.1 }, {}),
+    policy('min-points-1', 'default without the minimum sample (minDataPoints 1: the presets before)', true, {}, 1),
   ];
 }
 

@@ -68,6 +68,15 @@ export const PROFILES: RunProfile[] = [
     everyNth: 2,
   },
   {
+    // the minimum sample at work: 3, 6, 9, 12 points per side at the four judgments
+    id: 'cw-short',
+    label: 'CloudWatch 1 min, 4 × 3 min at 5 % (3 points at the first judgment)',
+    steps: [5, 5, 5, 5].map((weight) => ({ weight, durationSeconds: 180 })),
+    periodSeconds: 60,
+    instancesPerVersion: 1,
+    everyNth: 1,
+  },
+  {
     id: 'prom-ramp',
     label: 'Prometheus 10 s, 4 × 10 min at 5/10/25/50 %',
     steps: [5, 10, 25, 50].map((weight) => ({ weight, durationSeconds: TEN_MINUTES })),

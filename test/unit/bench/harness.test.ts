@@ -49,3 +49,35 @@ describe('bench:stats harness (smoke)', () => {
     expect(json).not.toHaveProperty('detectionRateLatency10pctByStep2');
   });
 });
+
+// The minimum sample on short steps: 3, 6, 9, 12 points per side at the four judgments of cw-short.
+describe('bench:stats harness: minimum sample (cw-short)', () => {
+  const repetitions = 200;
+  const setup = buildSetup({
+    profiles: ['cw-short'],
+    scenarios: ['aa', 'latency-25pct'],
+    policies: ['default', 'min-points-1'],
+  });
+  let cells: ReturnType<typeof runRepetitions> = [];
+  beforeAll(() => {
+    cells = runRepetitions(setup, 1, 0, repetitions);
+  }, 120_000);
+  const tally = (scenario: string, policy: string) => {
+    const cell = cells.find((c) => c.scenario === scenario && c.policy === policy);
+    if (!cell) throw new Error(`no cell ${scenario}/${policy}`);
+    return cell.tally;
+  };
+
+  it('never rolls back on the first judgment (3 points per side: not judged yet), even a +25 % regression', () => {
+    expect(tally('aa', 'default').rollbacksAtStep[0]).toBe(0);
+    expect(tally('latency-25pct', 'default').rollbacksAtStep[0]).toBe(0);
+    // judged from the second step on (6 points): the regression is caught there
+    expect(rollbackRateByStep(tally('latency-25pct', 'default'), 2)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('without the minimum the same A/A series are rolled back on 3 points, more often than with it', () => {
+    const without = tally('aa', 'min-points-1');
+    expect(without.rollbacksAtStep[0]).toBeGreaterThan(0);
+    expect(rollbackRate(without)).toBeGreaterThan(rollbackRate(tally('aa', 'default')));
+  });
+});
