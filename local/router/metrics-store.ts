@@ -124,34 +124,39 @@ export class MetricsStore {
   }
 
   private bucket(seriesKey: string, atMs: number): SecondBucket | undefined {
-    const second = Math.floor(atMs / 1000);
-    const buckets = this.buffer(seriesKey).buckets;
-    const index = mod(second, this.retentionSeconds);
-    const existing = buckets[index];
-    if (existing && existing.second === second) return existing;
-    // An older second than the slot holds has already aged out: drop the write.
-    if (existing && existing.second > second) return undefined;
-    const fresh: SecondBucket = {
-      second,
-      counts: new Map(),
-      gauges: new Map(),
-      latency: { count: 0, sum: 0, min: Infinity, max: -Infinity },
-    };
-    buckets[index] = fresh;
-    return fresh;
+    return claimSlot(this.buffer(seriesKey).buckets, Math.floor(atMs / 1000), emptySecond);
   }
 
   private sampleBucket(seriesKey: string, atMs: number): SampleBucket | undefined {
-    const second = Math.floor(atMs / 1000);
-    const samples = this.buffer(seriesKey).samples;
-    const index = mod(second, this.rawRetentionSeconds);
-    const existing = samples[index];
-    if (existing && existing.second === second) return existing;
-    if (existing && existing.second > second) return undefined;
-    const fresh: SampleBucket = { second, values: [], seen: 0 };
-    samples[index] = fresh;
-    return fresh;
+    return claimSlot(this.buffer(seriesKey).samples, Math.floor(atMs / 1000), emptySamples);
   }
+}
+
+const emptySecond = (second: number): SecondBucket => ({
+  second,
+  counts: new Map(),
+  gauges: new Map(),
+  latency: { count: 0, sum: 0, min: Infinity, max: -Infinity },
+});
+
+const emptySamples = (second: number): SampleBucket => ({ second, values: [], seen: 0 });
+
+/**
+ * The ring's bucket for `second`: the one its slot holds, or a fresh one replacing an older second's. An
+ * older second than the slot holds has already aged out: undefined, and the write is dropped.
+ */
+function claimSlot<T extends { second: number }>(
+  ring: (T | undefined)[],
+  second: number,
+  fresh: (second: number) => T,
+): T | undefined {
+  const index = mod(second, ring.length);
+  const existing = ring[index];
+  if (existing && existing.second === second) return existing;
+  if (existing && existing.second > second) return undefined;
+  const bucket = fresh(second);
+  ring[index] = bucket;
+  return bucket;
 }
 
 const mod = (n: number, m: number): number => ((n % m) + m) % m;
