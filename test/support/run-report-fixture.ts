@@ -1,4 +1,5 @@
 import { mean, median, sampleStandardDeviation } from 'simple-statistics';
+import { createRng } from '../../local/common/random';
 import { runInputSchema, type RunInputRaw } from '../../shared/config/run-config';
 import type { Classification, MetricResult, SampleStats, Verdict } from '../../shared/judge/types';
 import type { MetricSeries } from '../../shared/metrics/metric-source';
@@ -11,17 +12,6 @@ import { toMetricBrief } from '../../shared/run/metric-brief';
  * latency ~20% higher, so step 1 passes (little data) and step 2 fails on the critical latency metric.
  * Deterministic (seeded), so rendered pages are identical run to run.
  */
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -129,7 +119,7 @@ export interface FixtureOptions {
 export function buildRunReportFixture(options: FixtureOptions = {}): RunReportData {
   const specs = options.metrics ?? DEFAULT_METRICS;
   const lastPoints = options.points ?? 120;
-  const random = rng(42);
+  const random = createRng(42).next;
   const raw: RunInputRaw = {
     runId: 'checkout-api-20261122-1400',
     target: 'local',
