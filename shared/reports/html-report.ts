@@ -109,9 +109,21 @@ function facts(state: RunState, headline: RunHeadline): string {
     ['Duration', duration],
     ['Target', esc(state.input.target) + (state.input.dryRun ? ' (dry run)' : '')],
     ['Metrics source', esc(state.input.metricsSource.type)],
-    ['Confidence level', `${Math.round(state.input.analysis.confidenceLevel * 1000) / 10}%`],
+    ['Confidence', confidenceFact(state)],
   ];
   return `<section><dl class="facts">${items.map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`).join('')}</dl></section>`;
+}
+
+/** How each judgment's confidence level was chosen: the run's error control, or one fixed level. */
+function confidenceFact(state: RunState): string {
+  const { errorControl, confidenceLevel } = state.input.analysis;
+  const percent = (level: number) => `${Math.round(level * 10000) / 100}%`;
+  if (errorControl.method === 'none') return `${percent(confidenceLevel)} at every judgment`;
+  const method = errorControl.method === 'alpha-spending' ? `${errorControl.spending} alpha spending` : 'Bonferroni';
+  const used = state.judgments.map((j) => percent(j.confidenceLevel)).join(', ');
+  return esc(
+    `${method}, ${percent(errorControl.runFalseRollbackRate)} false-rollback budget${used ? `; used ${used}` : ''}`,
+  );
 }
 
 /** "14:03:05" of an ISO time; the date is in the facts above. */

@@ -45,6 +45,16 @@ describe('renderRunReport', () => {
     expect(html).toContain('style="--verdict:#b91c1c"');
   });
 
+  it("says how each judgment's confidence level was chosen", () => {
+    const used = data.state.judgments.map((j) => `${Math.round(j.confidenceLevel * 10000) / 100}%`);
+    expect(used.length).toBeGreaterThan(0);
+    expect(html).toContain(`pocock alpha spending, 2% false-rollback budget; used ${used.join(', ')}`);
+    const fixed = structuredClone(data);
+    fixed.state.input.analysis.errorControl.method = 'none';
+    fixed.state.input.analysis.confidenceLevel = 0.95;
+    expect(renderRunReport(fixed)).toContain('95% at every judgment');
+  });
+
   it('lists every metric with classification, medians, change and interval', () => {
     for (const metric of last.result.metrics) {
       const row = new RegExp(`<tr data-metric="${metric.name}">([\\s\\S]*?)</tr>`).exec(html)?.[1];
