@@ -3,23 +3,26 @@ import { buildSetup } from '../../../bench/stats/setup';
 import { renderReport, summaryJson } from '../../../bench/stats/report';
 import { rollbackRate, rollbackRateByStep } from '../../../bench/stats/tally';
 
-// A small-repetition run of the real harness (real judge, error control and decision rule).
-describe('bench:stats harness (smoke)', () => {
-  const repetitions = 200;
-  const setup = buildSetup({
-    profiles: ['cw-5pct'],
-    scenarios: ['aa', 'latency-25pct'],
-    policies: ['default', 'kayenta'],
-  });
-  let cells: ReturnType<typeof runRepetitions> = [];
+const repetitions = 200;
+
+/** Runs the real harness once per describe block (seed 1) and looks its cells up by scenario and policy. */
+function harnessRun(profile: string, policies: string[]) {
+  const setup = buildSetup({ profiles: [profile], scenarios: ['aa', 'latency-25pct'], policies });
+  const run = { setup, cells: [] as ReturnType<typeof runRepetitions> };
   beforeAll(() => {
-    cells = runRepetitions(setup, 1, 0, repetitions);
+    run.cells = runRepetitions(setup, 1, 0, repetitions);
   }, 120_000);
   const tally = (scenario: string, policy: string) => {
-    const cell = cells.find((c) => c.scenario === scenario && c.policy === policy);
+    const cell = run.cells.find((c) => c.scenario === scenario && c.policy === policy);
     if (!cell) throw new Error(`no cell ${scenario}/${policy}`);
     return cell.tally;
   };
+  return { run, tally };
+}
+
+// A small-repetition run of the real harness (real judge, error control and decision rule).
+describe('bench:stats harness (smoke)', () => {
+  const { run, tally } = harnessRun('cw-5pct', ['default', 'kayenta']);
 
   it('keeps the A/A false-rollback estimate of the defaults within a binomial bound of the 1 % target', () => {
     const t = tally('aa', 'default');
@@ -39,7 +42,7 @@ describe('bench:stats harness (smoke)', () => {
   });
 
   it('reports the table and a JSON summary with the headline figures', () => {
-    const input = { cells, setup, repetitions, seed: 1 };
+    const input = { cells: run.cells, setup: run.setup, repetitions, seed: 1 };
     const text = renderReport(input);
     expect(text).toContain('A/A (no difference)');
     const json = summaryJson(input);
@@ -52,21 +55,7 @@ describe('bench:stats harness (smoke)', () => {
 
 // The minimum sample on short steps: 3, 6, 9, 12 points per side at the four judgments of cw-short.
 describe('bench:stats harness: minimum sample (cw-short)', () => {
-  const repetitions = 200;
-  const setup = buildSetup({
-    profiles: ['cw-short'],
-    scenarios: ['aa', 'latency-25pct'],
-    policies: ['default', 'min-points-1'],
-  });
-  let cells: ReturnType<typeof runRepetitions> = [];
-  beforeAll(() => {
-    cells = runRepetitions(setup, 1, 0, repetitions);
-  }, 120_000);
-  const tally = (scenario: string, policy: string) => {
-    const cell = cells.find((c) => c.scenario === scenario && c.policy === policy);
-    if (!cell) throw new Error(`no cell ${scenario}/${policy}`);
-    return cell.tally;
-  };
+  const { tally } = harnessRun('cw-short', ['default', 'min-points-1']);
 
   it('never rolls back on the first judgment (3 points per side: not judged yet), even a +25 % regression', () => {
     expect(tally('aa', 'default').rollbacksAtStep[0]).toBe(0);
