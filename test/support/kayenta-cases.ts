@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /**
- * Kayenta's own test cases (../shared/reference/kayenta-cases.json, read in place, not vendored).
+ * Kayenta's own test cases (test/fixtures/reference/kayenta-cases.json; origin in its README).
  * The file writes NaN as the string "NaN"; it is turned back into NaN here.
  */
 
@@ -16,7 +16,7 @@ export interface KayentaCase<I = Record<string, unknown>, E = Record<string, unk
   notes?: string;
 }
 
-const CASES_PATH = resolve(__dirname, '../../../shared/reference/kayenta-cases.json');
+const CASES_PATH = resolve(__dirname, '../fixtures/reference/kayenta-cases.json');
 
 let cache: KayentaCase[] | undefined;
 

@@ -216,7 +216,7 @@ describe('canary-judge mann-whitney', () => {
     expected: { estimate: number; lower: number; upper: number; pValue: number };
   }
   const reference = JSON.parse(
-    readFileSync(join(ROOT, '../shared/reference/mann-whitney.json'), 'utf8'),
+    readFileSync(join(ROOT, 'test/fixtures/reference/mann-whitney.json'), 'utf8'),
   ) as ReferenceCase[];
 
   test('--json matches the exact reference values (lognormal-20x31-c0.95)', () => {

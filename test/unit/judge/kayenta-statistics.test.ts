@@ -9,7 +9,7 @@ import { kayentaCases } from '../../support/kayenta-cases';
 import { bruteForceMannWhitney } from '../../support/mann-whitney-brute-force';
 
 /**
- * Kayenta's own statistics tests (../shared/reference/kayenta-cases.json: MannWhitneySuite, StatisticSuite,
+ * Kayenta's own statistics tests (test/fixtures/reference/kayenta-cases.json: MannWhitneySuite, StatisticSuite,
  * DetectorSuite, TransformSuite). Where judge-spec.md makes canary-judge deliberately differ, the test asserts
  * canary-judge's value and says which deviation applies and why.
  */

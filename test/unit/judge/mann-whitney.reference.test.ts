@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { mannWhitney } from '../../../shared/judge/mann-whitney';
 
 /**
- * judge-spec.md "Where canary-judge deliberately differs", points 1-3: ../shared/reference/mann-whitney.json holds
+ * judge-spec.md "Where canary-judge deliberately differs", points 1-3: test/fixtures/reference/mann-whitney.json holds
  * 120 cases whose expected values were found by brute force over all pairwise differences. Interval ends and the
  * Hodges-Lehmann estimate must match bit for bit, the p-value to 1e-9 relative.
  */
@@ -16,10 +16,10 @@ interface ReferenceCase {
   expected: { estimate: number; lower: number; upper: number; pValue: number };
 }
 
-const REFERENCE_PATH = resolve(__dirname, '../../../../shared/reference/mann-whitney.json');
+const REFERENCE_PATH = resolve(__dirname, '../../fixtures/reference/mann-whitney.json');
 const cases = JSON.parse(readFileSync(REFERENCE_PATH, 'utf8')) as ReferenceCase[];
 
-describe('mannWhitney against the brute-force reference (../shared/reference/mann-whitney.json)', () => {
+describe('mannWhitney against the brute-force reference (test/fixtures/reference/mann-whitney.json)', () => {
   it('has all 120 cases', () => {
     expect(cases).toHaveLength(120);
   });
