@@ -15,7 +15,7 @@ import { DEFAULT_REPORTS_DIR, DEFAULT_STATE_DIR, type Adapters } from '../../sha
 import { runInputSchema, type RunInput, type RunInputRaw } from '../../shared/config/run-config';
 import { parseOrThrow } from '../../shared/config/validation';
 import type { Verdict } from '../../shared/judge/types';
-import type { ApprovalResult, JudgmentSummary, RunState } from '../../shared/run/run-state';
+import type { ApprovalResult, JudgmentSummary, OutcomeVerdict, RunState } from '../../shared/run/run-state';
 import { assertMetricsResolvable } from '../../shared/run/start';
 import { buildDefinition, localFunctionArns, TASK_STATES, type TaskStateName } from '../../state-machines/definition';
 import { executeDefinition, type ApprovalRequest, type ExecutionStatus, type TaskFunction } from './execute';
@@ -73,7 +73,7 @@ export interface RunSummary {
   error?: string;
   cause?: string;
   decision: 'promote' | 'rollback';
-  verdict?: Verdict;
+  verdict?: OutcomeVerdict;
   score?: number;
   reason?: string;
   steps: StepResult[];

@@ -18,6 +18,8 @@ export interface MetricPreset {
   cloudwatch: CloudWatchQuery | CloudWatchRatioQuery;
   prometheus: PrometheusQuery;
   groups: string[];
+  /** What the values measure (see the canary metric's `unit`). */
+  unit: string;
   analysis: Partial<MetricAnalysisConfig>;
 }
 
@@ -70,6 +72,7 @@ export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = {
     cloudwatch: alb('TargetResponseTime', 'p50'),
     prometheus: promQuantile(0.5),
     groups: ['latency'],
+    unit: 'seconds',
     analysis: latency(1.1),
   },
   'latency-p90': {
@@ -77,6 +80,7 @@ export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = {
     cloudwatch: alb('TargetResponseTime', 'p90'),
     prometheus: promQuantile(0.9),
     groups: ['latency'],
+    unit: 'seconds',
     analysis: latency(1.1),
   },
   'latency-p99': {
@@ -84,6 +88,7 @@ export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = {
     cloudwatch: alb('TargetResponseTime', 'p99'),
     prometheus: promQuantile(0.99),
     groups: ['latency'],
+    unit: 'seconds',
     analysis: latency(1.2),
   },
   'latency-average': {
@@ -96,6 +101,7 @@ export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = {
         ' / sum(rate(http_request_duration_seconds_count{${scope}}[${step}]))',
     },
     groups: ['latency'],
+    unit: 'seconds',
     // 5 %: above the instance-to-instance spread of a mean (A/A runs stay below 1 % rolled back) and low enough
     // to catch a +10 % mean by the second step at 5 % traffic (npm run bench:stats, readme "Statistical quality")
     analysis: latency(1.05),
@@ -109,6 +115,7 @@ export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = {
     },
     prometheus: promErrorRate('5..'),
     groups: ['errors'],
+    unit: 'ratio',
     analysis: {
       direction: 'increase',
       nanStrategy: 'remove',
@@ -126,6 +133,7 @@ export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = {
     },
     prometheus: promErrorRate('4..'),
     groups: ['errors'],
+    unit: 'ratio',
     analysis: {
       direction: 'increase',
       nanStrategy: 'remove',
@@ -138,6 +146,7 @@ export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = {
     cloudwatch: alb('RequestCount', 'Sum'),
     prometheus: { type: 'prometheus', query: 'sum(increase(http_requests_total{${scope}}[${step}]))' },
     groups: ['traffic'],
+    unit: 'count',
     analysis: {
       direction: 'either',
       nanStrategy: 'remove',
@@ -158,6 +167,7 @@ export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = {
     },
     prometheus: { type: 'prometheus', query: 'sum(rate(process_cpu_seconds_total{${scope}}[${step}])) * 100' },
     groups: ['saturation'],
+    unit: 'percent',
     analysis: {
       direction: 'increase',
       nanStrategy: 'remove',
@@ -212,6 +222,7 @@ export function withPresetDefaults<T>(metric: T): T {
   return {
     ...metric,
     groups: metric.groups ?? preset.groups,
+    unit: metric.unit ?? preset.unit,
     analysisConfigurations: {
       ...configs,
       canary: mergeFields(preset.analysis as Raw, isObject(configs.canary) ? configs.canary : undefined),

@@ -101,6 +101,11 @@ const canaryMetricFieldsSchema = z
     preset: z.string().min(1).optional(),
     query: queryFieldSchema.optional(),
     groups: z.array(z.string().min(1)).default([]),
+    /**
+     * What the metric's values measure, for people reading results: `seconds` (shown in ms), `ratio` (a share,
+     * shown in %), `percent`, `count`, or any short label of your own (shown as is). Presets set it.
+     */
+    unit: z.string().min(1).max(16).optional(),
     scopeName: z.string().optional(),
     analysisConfigurations: z
       .object({ canary: metricAnalysisSchema.default(metricAnalysisSchema.parse({})) })

@@ -1,14 +1,15 @@
 import { formatScore } from '../reports/format';
 import { runHeadline } from '../reports/run-summary';
-import type { Verdict } from '../judge/types';
+import type { OutcomeVerdict } from '../run/run-state';
 import type { Notifier, RunEvent } from './notifier';
 
 /** The local run's notifier: one readable line per event on a stream (the terminal, or a log file). */
 
-const COLORS: Record<Verdict | 'none', string> = {
+const COLORS: Record<OutcomeVerdict | 'none', string> = {
   pass: '\x1b[32m',
   marginal: '\x1b[33m',
   fail: '\x1b[31m',
+  inconclusive: '\x1b[35m',
   none: '\x1b[90m',
 };
 const RESET = '\x1b[0m';
@@ -17,7 +18,7 @@ const RESET = '\x1b[0m';
 export function formatConsoleLine(event: RunEvent, color = false): string {
   const { state } = event;
   const h = runHeadline(state);
-  const paint = (text: string, verdict: Verdict | undefined) =>
+  const paint = (text: string, verdict: OutcomeVerdict | undefined) =>
     color ? `${COLORS[verdict ?? 'none']}${text}${RESET}` : text;
   const prefix = `[canary-judge] ${state.runId}`;
   const score = h.score === undefined ? '' : ` score ${formatScore(h.score)}/100`;

@@ -24,7 +24,7 @@ export interface VerdictEventDetail {
   canaryVersion: string;
   target: 'aws' | 'local';
   dryRun: boolean;
-  verdict: 'pass' | 'marginal' | 'fail' | null;
+  verdict: 'pass' | 'marginal' | 'fail' | 'inconclusive' | null;
   score: number | null;
   decision: 'promote' | 'rollback' | null;
   status: string;

@@ -1,4 +1,4 @@
-import type { Verdict } from '../judge/types';
+import type { OutcomeVerdict } from '../run/run-state';
 import { formatPercent, formatScore, formatTime, formatValue } from '../reports/format';
 import { isFailingClassification, metricRowFromBrief, runHeadline, type MetricRow } from '../reports/run-summary';
 import type { RunState } from '../run/run-state';
@@ -47,7 +47,7 @@ export interface SlackMessage {
   blocks: SlackBlock[];
 }
 
-const VERDICT_EMOJI: Record<Verdict, string> = { pass: '🟢', marginal: '🟡', fail: '🔴' };
+const VERDICT_EMOJI: Record<OutcomeVerdict, string> = { pass: '🟢', marginal: '🟡', fail: '🔴', inconclusive: '🟣' };
 
 /** Slack's mrkdwn control characters: &, <, > must be entities, or `<...>` turns into a link or mention. */
 export function escapeSlack(text: string): string {

@@ -1,6 +1,6 @@
-import type { JudgeResult, Verdict } from '../judge/types';
+import type { JudgeResult } from '../judge/types';
 import type { MetricSeries } from '../metrics/metric-source';
-import type { JudgmentSummary, RunState } from '../run/run-state';
+import type { JudgmentSummary, OutcomeVerdict, RunState } from '../run/run-state';
 import { escapeHtml as esc } from './escape';
 import { formatDuration, formatScore, formatTime } from './format';
 import { metricCard, metricTable } from './report-metrics';
@@ -35,7 +35,7 @@ export function judgmentReportName(step: number): string {
 
 const NO_VERDICT_COLOR = '#4b5563';
 
-function verdictColor(verdict: Verdict | undefined): string {
+function verdictColor(verdict: OutcomeVerdict | undefined): string {
   return verdict ? VERDICT_COLORS[verdict] : NO_VERDICT_COLOR;
 }
 

@@ -1,6 +1,6 @@
-import type { JudgeThresholds, MetricResult, Verdict } from '../judge/types';
+import type { JudgeThresholds, MetricResult } from '../judge/types';
 import { toMetricBrief } from '../run/metric-brief';
-import type { JudgmentSummary, MetricBrief, RunState } from '../run/run-state';
+import type { JudgmentSummary, MetricBrief, OutcomeVerdict, RunState } from '../run/run-state';
 import { percentChange } from './format';
 
 /** What a person wants first about a run, derived once for the HTML report and the notifiers alike. */
@@ -9,7 +9,7 @@ export type RunStatus = 'promoted' | 'would promote (dry run)' | 'rolled back' |
 
 export interface RunHeadline {
   status: RunStatus;
-  verdict?: Verdict;
+  verdict?: OutcomeVerdict;
   score?: number;
   decision?: 'promote' | 'rollback';
   /** Why: the outcome's reason, the error, or the last judgment's reason. */

@@ -13,6 +13,11 @@ import { runInputSchema } from '../config/run-config';
 
 const isoTime = z.string().min(1);
 const verdictSchema = z.enum(['pass', 'marginal', 'fail']);
+/**
+ * A run's verdict: the judge's, or `inconclusive` when the run could not judge the canary at all (a dead baseline,
+ * an unreachable metrics source): traffic goes back to production, but the canary is not blamed.
+ */
+export const outcomeVerdictSchema = z.enum(['pass', 'marginal', 'fail', 'inconclusive']);
 
 export const roleSchema = z.enum(['baseline', 'canary']);
 
@@ -84,7 +89,7 @@ export const stepProgressSchema = z.object({
 
 export const runOutcomeSchema = z.object({
   decision: z.enum(['promote', 'rollback']),
-  verdict: verdictSchema,
+  verdict: outcomeVerdictSchema,
   score: z.number(),
   reason: z.string(),
   reportKey: z.string().optional(),

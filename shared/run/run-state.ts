@@ -6,6 +6,7 @@ import type {
   healthStatusSchema,
   judgmentSummarySchema,
   metricBriefSchema,
+  outcomeVerdictSchema,
   roleSchema,
   runErrorSchema,
   runOutcomeSchema,
@@ -31,6 +32,8 @@ export type MetricBrief = z.output<typeof metricBriefSchema>;
 export type JudgmentSummary = z.output<typeof judgmentSummarySchema>;
 export type StepProgress = z.output<typeof stepProgressSchema>;
 export type RunOutcome = z.output<typeof runOutcomeSchema>;
+/** The judge's verdict, or `inconclusive` when the run could not judge the canary. */
+export type OutcomeVerdict = z.output<typeof outcomeVerdictSchema>;
 export type RunError = z.output<typeof runErrorSchema>;
 export type ApprovalResult = z.output<typeof approvalResultSchema>;
 export type TeardownSummary = z.output<typeof teardownSummarySchema>;

@@ -2,7 +2,7 @@ import type { DescribeExecutionCommandOutput, HistoryEvent } from '@aws-sdk/clie
 import { APPROVAL_STATE, RUN_ERRORS } from '../../state-machines/definition';
 import type { Verdict } from '../judge/types';
 import { currentState, latestRunState } from './execution-history';
-import type { Action } from './run-state';
+import type { Action, OutcomeVerdict } from './run-state';
 
 /**
  * What `GET /runs/{id}` answers: a run's progress and result as a CI job needs it, derived from the
@@ -29,7 +29,7 @@ export interface RunStatus {
   step?: { number: number; of: number; weight: number };
   /** Score and verdict of the latest judgment, or of the outcome once decided. */
   score?: number;
-  verdict?: Verdict;
+  verdict?: OutcomeVerdict;
   decision?: 'promote' | 'rollback';
   reason?: string;
   judgments: { step: number; weight: number; score: number; verdict: Verdict; action: Action }[];

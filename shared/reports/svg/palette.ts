@@ -1,14 +1,16 @@
-import type { Classification, Verdict } from '../../judge/types';
+import type { Classification } from '../../judge/types';
+import type { OutcomeVerdict } from '../../run/run-state';
 
 /** Colours: blue/orange for baseline/canary (distinguishable with the common colour-vision deficiencies). */
 
 export const BASELINE_COLOR = '#2563eb';
 export const CANARY_COLOR = '#ea580c';
 
-export const VERDICT_COLORS: Record<Verdict, string> = {
+export const VERDICT_COLORS: Record<OutcomeVerdict, string> = {
   pass: '#15803d',
   marginal: '#b45309',
   fail: '#b91c1c',
+  inconclusive: '#7c3aed',
 };
 
 export const CLASSIFICATION_COLORS: Record<Classification, string> = {
