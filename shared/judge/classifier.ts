@@ -2,7 +2,7 @@ import type { Direction, EffectSizeConfig, NanStrategy } from './canary-config';
 import { formatNumber, formatPercent, formatSigned } from './format';
 import { clesOfSorted, meanRatio } from './effect-size';
 import { percentileOfSorted } from './descriptive';
-import { mannWhitneySamples } from './mann-whitney';
+import { levelAttainable, mannWhitneySamples } from './mann-whitney';
 import { sampleOf, type Sample } from './sample';
 import type { Classification, MannWhitneyResult } from './types';
 
@@ -42,6 +42,13 @@ export interface ClassifierSettings {
   tolerance: number;
   confidenceLevel: number;
   effectSize: EffectSizeThresholds;
+  /**
+   * Sides on which a failure beyond the critical effect size fails the canary although the metric is not critical
+   * (criticalEffectSize `any-metric`); absent: Kayenta's rule, only critical metrics.
+   */
+  criticalAnyway?: { increase: boolean; decrease: boolean };
+  /** A confidence level the sample sizes cannot reach is "not judged yet" (absent: Kayenta, classify anyway). */
+  requireAttainableLevel?: boolean;
 }
 
 export interface Classified {
@@ -73,6 +80,8 @@ export function effectSizeThresholds(config: EffectSizeConfig | undefined): Effe
 }
 
 const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+/** 0.98 → "98%", 0.98571 → "98.57%". */
+const formatConfidence = (level: number) => `${Number((level * 100).toFixed(2))}%`;
 const points = (n: number) => `${n} point${n === 1 ? '' : 's'}`;
 
 /** Nodata, or NodataFailMetric with mustHaveData on a non-critical metric (Kayenta's rule for missing data). */
@@ -206,6 +215,13 @@ export function classifySamples(
     );
   }
 
+  if (s.requireAttainableLevel && !levelAttainable(baselineSample, canarySample, s.confidenceLevel)) {
+    return tooFewPoints(
+      `canary has ${points(canary.length)}, baseline ${baseline.length}: too few to reach the ` +
+        `${formatConfidence(s.confidenceLevel)} confidence level of ${name} (not judged yet)`,
+    );
+  }
+
   // 4. compare
   const test = mannWhitneySamples(baselineSample, canarySample, { confidenceLevel: s.confidenceLevel });
   const ratio = meanRatio(baseline, canary);
@@ -224,8 +240,11 @@ export function classifySamples(
     const classification = side === 'increase' ? 'High' : 'Low';
     const allowed = side === 'increase' ? s.effectSize.allowedIncrease : s.effectSize.allowedDecrease;
     const critical = side === 'increase' ? s.effectSize.criticalIncrease : s.effectSize.criticalDecrease;
-    // 5. critical escalation: only beyond the critical effect size (default: every failure of a critical metric)
-    if (s.critical && gateOpen(critical, side)) {
+    // 5. critical escalation: only beyond the critical effect size (default: every failure of a critical metric);
+    // with criticalAnyway also for a metric that is not critical but sets a critical floor on this side (and only on a
+    // measured effect: an undefined one opens Kayenta's gate for critical metrics, it proves nothing here)
+    const anyway = s.criticalAnyway?.[side] === true && !Number.isNaN(effect);
+    if ((s.critical || anyway) && gateOpen(critical, side)) {
       const why = describeGate(effect, m, critical, 'critical', side);
       return { ...result, classification, critical: true, reason: `critical: ${shift}; ${why}` };
     }

@@ -9,11 +9,21 @@ import {
 } from './canary-config';
 import { classifySamples, effectSizeThresholds, JUDGE_TOLERANCE, noData, type Classified } from './classifier';
 import { sampleStats } from './descriptive';
-import { metricDataSchema, type MetricDataInput } from './metric-data';
+import { classifyCounts } from './count-classifier';
+import { isCountData, metricDataSchema, type MetricDataInput } from './metric-data';
 import { sampleOf, type Sample } from './sample';
 import { scoreResults, verdictFor } from './scorer';
 import { cleanSample } from './transforms';
-import type { JudgeOptions, JudgeResult, JudgeThresholds, MetricResult } from './types';
+import type {
+  CountMetricData,
+  CountSamples,
+  CountSummary,
+  JudgeOptions,
+  JudgeResult,
+  JudgeThresholds,
+  MetricResult,
+  SeriesMetricData,
+} from './types';
 
 /**
  * The judge (judge-spec §1): every metric of the config is cleaned, classified and scored, in config order.
@@ -26,12 +36,42 @@ export const DEFAULT_THRESHOLDS: JudgeThresholds = { marginal: 50, pass: 75 };
 /** Kayenta's judge confidence level. */
 export const DEFAULT_CONFIDENCE_LEVEL = 0.98;
 
-function checkedConfidenceLevel(level: number | undefined): number {
-  if (level === undefined) return DEFAULT_CONFIDENCE_LEVEL;
+function checkedLevel(level: unknown, path: string): number {
   if (typeof level === 'number' && level > 0 && level < 1) return level;
   throw new ValidationError('judge options', [
-    { path: 'confidenceLevel', message: `must be a number strictly between 0 and 1 (got ${String(level)})` },
+    { path, message: `must be a number strictly between 0 and 1 (got ${String(level)})` },
   ]);
+}
+
+/** The options with their defaults, checked once per call. */
+interface JudgeSettings {
+  confidenceLevel: number;
+  metricConfidence: Record<string, number>;
+  countConfidenceLevel?: number;
+  counts: 'test' | 'ratio-series';
+  criticalEffectSize: 'critical-metrics' | 'any-metric';
+  requireAttainableLevel: boolean;
+  countIntervals: boolean;
+}
+
+function judgeSettings(options: JudgeOptions): JudgeSettings {
+  const metricConfidence = options.metricConfidence ?? {};
+  for (const [name, level] of Object.entries(metricConfidence)) checkedLevel(level, `metricConfidence.${name}`);
+  return {
+    confidenceLevel:
+      options.confidenceLevel === undefined
+        ? DEFAULT_CONFIDENCE_LEVEL
+        : checkedLevel(options.confidenceLevel, 'confidenceLevel'),
+    metricConfidence,
+    countConfidenceLevel:
+      options.countConfidenceLevel === undefined
+        ? undefined
+        : checkedLevel(options.countConfidenceLevel, 'countConfidenceLevel'),
+    counts: options.counts ?? 'test',
+    criticalEffectSize: options.criticalEffectSize ?? 'critical-metrics',
+    requireAttainableLevel: options.requireAttainableLevel ?? false,
+    countIntervals: options.countIntervals ?? true,
+  };
 }
 
 /** Kayenta's order: NaN handling first, then outliers, on each sample on its own. */
@@ -44,14 +84,16 @@ function clean(values: number[], analysis: MetricAnalysisConfig): Sample {
 
 function metricResult(
   metric: CanaryMetricConfig,
-  classified: Classified,
+  classified: Classified & { counts?: CountSummary },
   samples: { baseline: Sample; canary: Sample },
   confidenceLevel: number,
 ): MetricResult {
   const analysis = metric.analysisConfigurations.canary;
   const test = classified.test;
+  const counts = classified.counts ?? null;
   return {
     name: metric.name,
+    kind: counts ? 'counts' : 'continuous',
     classification: classified.classification,
     reason: classified.reason,
     critical: classified.critical,
@@ -59,25 +101,51 @@ function metricResult(
     muted: analysis.muted,
     groups: metric.groups,
     direction: analysis.direction,
-    estimate: test?.estimate ?? null,
-    lower: test?.lower ?? null,
-    upper: test?.upper ?? null,
-    pValue: test?.pValue ?? null,
+    estimate: counts ? counts.rateRatio : (test?.estimate ?? null),
+    lower: counts ? counts.lower : (test?.lower ?? null),
+    upper: counts ? counts.upper : (test?.upper ?? null),
+    pValue: counts ? countPValue(counts, analysis.direction) : (test?.pValue ?? null),
     confidenceLevel,
     ratio: classified.ratio,
-    effectSize: { measure: analysis.effectSize?.measure ?? 'meanRatio', value: classified.effectSize },
+    effectSize: {
+      measure: counts ? 'rateRatio' : (analysis.effectSize?.measure ?? 'meanRatio'),
+      value: classified.effectSize,
+    },
+    counts,
     baseline: sampleStats(samples.baseline),
     canary: sampleStats(samples.canary),
   };
 }
 
+/** The count test's anytime-valid p-value, 1/E, of the side(s) the metric fails on. */
+function countPValue(counts: CountSummary, direction: MetricAnalysisConfig['direction']): number {
+  const logE =
+    direction === 'increase'
+      ? counts.logEIncrease
+      : direction === 'decrease'
+        ? counts.logEDecrease
+        : Math.max(counts.logEIncrease, counts.logEDecrease);
+  return Math.min(1, Math.exp(-logE));
+}
+
+/** Per-period rates events/exposures (NaN for a period without exposures): Kayenta's view of a count metric. */
+function ratioSeries(side: CountSamples): number[] {
+  return side.events.map((events, t) => (side.totals[t] > 0 ? events / side.totals[t] : NaN));
+}
+
 function judgeMetric(
   metric: CanaryMetricConfig,
-  samples: { baseline: number[]; canary: number[] } | undefined,
-  confidenceLevel: number,
+  samples: SeriesMetricData | CountMetricData | undefined,
+  settings: JudgeSettings,
 ): MetricResult {
   const analysis = metric.analysisConfigurations.canary;
-  const settings = {
+  const confidenceLevel = settings.metricConfidence[metric.name] ?? settings.confidenceLevel;
+  const configured = analysis.effectSize;
+  const criticalAnyway = {
+    increase: settings.criticalEffectSize === 'any-metric' && configured?.criticalIncrease !== undefined,
+    decrease: settings.criticalEffectSize === 'any-metric' && configured?.criticalDecrease !== undefined,
+  };
+  const classifier = {
     direction: analysis.direction,
     nanStrategy: analysis.nanStrategy,
     critical: analysis.critical,
@@ -86,29 +154,59 @@ function judgeMetric(
     tolerance: JUDGE_TOLERANCE,
     confidenceLevel,
     effectSize: effectSizeThresholds(analysis.effectSize),
+    criticalAnyway,
+    requireAttainableLevel: settings.requireAttainableLevel,
   };
   if (!samples) {
     // the source returned no series at all: nanStrategy does not apply, mustHaveData and critical do
     const empty = { baseline: sampleOf([]), canary: sampleOf([]) };
-    return metricResult(metric, noData(`no data returned for ${metric.name}`, settings), empty, confidenceLevel);
+    return metricResult(metric, noData(`no data returned for ${metric.name}`, classifier), empty, confidenceLevel);
   }
-  const cleaned = { baseline: clean(samples.baseline, analysis), canary: clean(samples.canary, analysis) };
+  if (isCountData(samples) && settings.counts === 'test') {
+    const countLevel = settings.countConfidenceLevel ?? confidenceLevel;
+    const rates = {
+      baseline: clean(ratioSeries(samples.baseline), { ...analysis, outliers: undefined, nanStrategy: 'remove' }),
+      canary: clean(ratioSeries(samples.canary), { ...analysis, outliers: undefined, nanStrategy: 'remove' }),
+    };
+    if (classifier.effectSize.measure === 'cles') {
+      return metricResult(
+        metric,
+        errorResult('a count metric is judged on its rate ratio: use measure "meanRatio"'),
+        rates,
+        countLevel,
+      );
+    }
+    const classified = classifyCounts(metric.name, samples, {
+      ...classifier,
+      alpha: (1 - countLevel) / 2,
+      interval: settings.countIntervals,
+    });
+    return metricResult(metric, classified, rates, countLevel);
+  }
+  const series = isCountData(samples)
+    ? { baseline: ratioSeries(samples.baseline), canary: ratioSeries(samples.canary) }
+    : samples;
+  const cleaned = { baseline: clean(series.baseline, analysis), canary: clean(series.canary, analysis) };
   let classified: Classified;
   try {
-    classified = classifySamples(metric.name, cleaned.baseline, cleaned.canary, settings);
+    classified = classifySamples(metric.name, cleaned.baseline, cleaned.canary, classifier);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    classified = {
-      classification: 'Error',
-      reason: `Metric Classification Failed: ${message}`,
-      critical: false,
-      insufficientData: false,
-      test: null,
-      ratio: null,
-      effectSize: null,
-    };
+    classified = errorResult(error instanceof Error ? error.message : String(error));
   }
   return metricResult(metric, classified, cleaned, confidenceLevel);
+}
+
+/** Kayenta's "Error": the metric could not be classified; it fails nothing by itself. */
+function errorResult(message: string): Classified {
+  return {
+    classification: 'Error',
+    reason: `Metric Classification Failed: ${message}`,
+    critical: false,
+    insufficientData: false,
+    test: null,
+    ratio: null,
+    effectSize: null,
+  };
 }
 
 /** Non-muted metrics not judged yet for too few points, and those of them a run must judge before it promotes. */
@@ -132,7 +230,7 @@ export function judge(
   const canaryConfig = parseOrThrow(canaryConfigSchema, config, 'canary config');
   const samples = parseOrThrow(metricDataSchema, data, 'metric data');
   const checkedThresholds = parseOrThrow(scoreThresholdsSchema, thresholds, 'score thresholds');
-  const confidenceLevel = checkedConfidenceLevel(options.confidenceLevel);
+  const settings = judgeSettings(options);
 
   const known = new Set(canaryConfig.metrics.map((m) => m.name));
   const unknown = Object.keys(samples).filter((name) => !known.has(name));
@@ -147,7 +245,7 @@ export function judge(
   }
 
   const metrics = canaryConfig.metrics.map((m) =>
-    judgeMetric(m, Object.hasOwn(samples, m.name) ? samples[m.name] : undefined, confidenceLevel),
+    judgeMetric(m, Object.hasOwn(samples, m.name) ? samples[m.name] : undefined, settings),
   );
   const scored = scoreResults(metrics, canaryConfig.classifier.groupWeights);
   return {
@@ -155,7 +253,7 @@ export function judge(
     verdict: verdictFor(scored.score, checkedThresholds),
     reason: scored.reason,
     thresholds: checkedThresholds,
-    confidenceLevel,
+    confidenceLevel: settings.confidenceLevel,
     groups: scored.groups,
     metrics,
     ...insufficientDataOf(canaryConfig.metrics, metrics),

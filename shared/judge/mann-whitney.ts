@@ -157,6 +157,24 @@ function nextOrderStatistic(differences: PairwiseDifferences, kth: number, k: nu
   return differences.countAtMost(kth) > k ? kth : differences.smallestAbove(kth);
 }
 
+/**
+ * Whether the interval at this confidence level is narrower than the whole range of pairwise differences: with few
+ * points the rank statistic cannot reach the level's quantile, the lower end is then the smallest difference and the
+ * upper the largest, and an interval that excludes 0 means only "every canary point above (below) every baseline
+ * point", not the level asked for (1 against 5 points, or 2 against 3, at 98 %).
+ */
+export function levelAttainable(baseline: Sample, canary: Sample, confidenceLevel: number): boolean {
+  const pairs = baseline.sorted.length * canary.sorted.length;
+  const sigma = rankSigma(
+    canary.sorted.length,
+    baseline.sorted.length,
+    tieSum(canary.sorted) + tieSum(baseline.sorted),
+  );
+  if (pairs < 2 || sigma === 0) return false;
+  // the statistic just above the smallest difference (one difference at or below it) must still exceed the quantile
+  return corrected(pairs - 1 - pairs / 2, sigma, -normalQuantile((1 - confidenceLevel) / 2)) > 0;
+}
+
 /** Mean of two neighbouring order statistics, without overflowing for values near the float64 limit. */
 function midpoint(a: number, b: number): number {
   const mid = (a + b) / 2;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MetricData } from './types';
+import type { CountMetricData, MetricData, SeriesMetricData } from './types';
 
 /**
  * The samples `judge` takes: `{ "<metric name>": { baseline: [...], canary: [...] } }`. A missing point is
@@ -38,6 +38,63 @@ const pointsSchema = z.custom<(number | null)[]>().transform((value, ctx): numbe
 
 export const metricSamplesSchema = z.object({ baseline: pointsSchema, canary: pointsSchema }).strict();
 
-export const metricDataSchema = z.record(z.string().min(1), metricSamplesSchema) satisfies z.ZodType<MetricData>;
+const countSchema = z.number().int('must be a whole number of events or requests').nonnegative();
+
+/** One version's counts per period; each period's events must not exceed its exposures. */
+export const countSamplesSchema = z
+  .object({ events: z.array(countSchema), totals: z.array(countSchema) })
+  .strict()
+  .superRefine((side, ctx) => {
+    if (side.events.length !== side.totals.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['events'],
+        message: `events has ${side.events.length} periods, totals ${side.totals.length}: give one of each per period`,
+      });
+      return;
+    }
+    side.events.forEach((events, t) => {
+      if (events > side.totals[t]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['events', t],
+          message: `${events} events of ${side.totals[t]} requests`,
+        });
+      }
+    });
+  });
+
+/** Count data: the versions' periods are aligned by index (period t is the same span of time on both). */
+export const countDataSchema = z
+  .object({ baseline: countSamplesSchema, canary: countSamplesSchema })
+  .strict()
+  .superRefine((data, ctx) => {
+    if (data.baseline.totals.length !== data.canary.totals.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['canary', 'totals'],
+        message: `the canary has ${data.canary.totals.length} periods and the baseline ${data.baseline.totals.length}: periods must be aligned`,
+      });
+    }
+  });
+
+/** Series data has arrays on each side, count data objects: the shape tells which schema names the errors. */
+const anyMetricDataSchema = z.custom<unknown>().transform((value, ctx): SeriesMetricData | CountMetricData => {
+  const counts =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray((value as { baseline?: unknown }).baseline) &&
+    typeof (value as { baseline?: unknown }).baseline === 'object';
+  const parsed = (counts ? countDataSchema : metricSamplesSchema).safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
+  return z.NEVER;
+});
+
+export const metricDataSchema = z.record(z.string().min(1), anyMetricDataSchema) satisfies z.ZodType<MetricData>;
+
+export function isCountData(data: SeriesMetricData | CountMetricData): data is CountMetricData {
+  return !Array.isArray(data.baseline);
+}
 
 export type MetricDataInput = z.input<typeof metricDataSchema>;

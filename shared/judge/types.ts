@@ -34,8 +34,31 @@ export interface SampleStats {
   std: number;
 }
 
+/** What a count metric's test saw and concluded (MetricResult.counts). */
+export interface CountSummary {
+  baseline: { events: number; total: number; rate: number | null };
+  canary: { events: number; total: number; rate: number | null };
+  /** Canary rate / baseline rate; null when undefined (no baseline events, or no exposures). */
+  rateRatio: number | null;
+  /** The rate ratio's confidence-sequence ends at this metric's level (null: unbounded or not computed). */
+  lower: number | null;
+  upper: number | null;
+  /** The error per side the test was run at (anytime-valid: over all looks of the run). */
+  alpha: number;
+  /** log e-values against "rate ratio ≤ allowed increase" and "≥ allowed decrease"; proven when ≥ log(1/alpha). */
+  logEIncrease: number;
+  logEDecrease: number;
+  /** Periods in which both versions had requests and at least one event happened. */
+  informativePeriods: number;
+}
+
 export interface MetricResult {
   name: string;
+  /**
+   * `continuous`: per-period values compared by Mann-Whitney (Kayenta's judge); `counts`: events of exposures
+   * (5xx of requests, slow requests of requests) compared by the anytime-valid count test (CountSummary).
+   */
+  kind: 'continuous' | 'counts';
   classification: Classification;
   /** Human reason, e.g. "canary p99 +18.4% [CI +9.1%, +27.0%] above allowed +10%"; null for a plain Pass. */
   reason: string | null;
@@ -61,8 +84,10 @@ export interface MetricResult {
   confidenceLevel: number;
   /** Kayenta's deviation: mean(canary) / mean(baseline); null when either mean is 0 or there is no data. */
   ratio: number | null;
-  effectSize: { measure: 'meanRatio' | 'cles'; value: number | null };
-  /** Stats of the samples after NaN and outlier handling. */
+  effectSize: { measure: 'meanRatio' | 'cles' | 'rateRatio'; value: number | null };
+  /** Count metrics only: the counts, the rate ratio, its interval and the e-values; null for continuous metrics. */
+  counts: CountSummary | null;
+  /** Stats of the samples after NaN and outlier handling (count metrics: of the per-period rates). */
   baseline: SampleStats;
   canary: SampleStats;
 }
@@ -86,6 +111,34 @@ export interface JudgeThresholds {
 export interface JudgeOptions {
   /** Confidence level for every metric's interval (default 0.98). */
   confidenceLevel?: number;
+  /**
+   * Per metric name, a confidence level that replaces `confidenceLevel` for that metric (a run's error control
+   * spends its budget metric by metric). Count metrics use it too when `countConfidenceLevel` is not given.
+   */
+  metricConfidence?: Record<string, number>;
+  /**
+   * Confidence level of the count test (each side at (1 − level)/2). The count test is anytime-valid, so a run gives
+   * it its whole error budget at every look rather than a share per look. Default: the metric's confidence level.
+   */
+  countConfidenceLevel?: number;
+  /**
+   * How count data (events of exposures) is judged: `test` (default), the count test; `ratio-series`, Kayenta's way:
+   * the per-period ratios events/exposures compared by Mann-Whitney like any other series.
+   */
+  counts?: 'test' | 'ratio-series';
+  /**
+   * Which failures fail the whole canary: `critical-metrics` (Kayenta, default): only those of metrics marked
+   * critical; `any-metric`: also any metric's failure beyond a criticalIncrease / criticalDecrease its config sets
+   * (presets set one), whatever its groups would score.
+   */
+  criticalEffectSize?: 'critical-metrics' | 'any-metric';
+  /**
+   * Kayenta classifies at any confidence level; true: a level the sample sizes cannot reach (the interval is then
+   * the whole range of differences) makes the metric "not judged yet" instead of High or Low.
+   */
+  requireAttainableLevel?: boolean;
+  /** false: count metrics skip their confidence sequence (lower/upper null): decisions only, for benchmarks. */
+  countIntervals?: boolean;
 }
 
 export interface JudgeResult {
@@ -107,5 +160,26 @@ export interface JudgeResult {
   insufficientDataRequired: string[];
 }
 
-/** `{ "<metric name>": { baseline: [...], canary: [...] } }` — what `judge` and the CLI take. */
-export type MetricData = Record<string, { baseline: number[]; canary: number[] }>;
+/** One version's counts per period: `events[t]` of `totals[t]` (e.g. 5xx responses of requests). */
+export interface CountSamples {
+  events: number[];
+  totals: number[];
+}
+
+/** A count metric's data: per period, aligned by index between the versions (period t is the same minute on both). */
+export interface CountMetricData {
+  baseline: CountSamples;
+  canary: CountSamples;
+}
+
+/** A continuous metric's data: one value per period and version. */
+export interface SeriesMetricData {
+  baseline: number[];
+  canary: number[];
+}
+
+/**
+ * `{ "<metric name>": { baseline: [...], canary: [...] } }` — what `judge` and the CLI take; a count metric gives
+ * `{ baseline: { events, totals }, canary: { events, totals } }` instead.
+ */
+export type MetricData = Record<string, SeriesMetricData | CountMetricData>;

@@ -1,8 +1,8 @@
 import type { Dimension, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { loadBalancerDimension, targetGroupDimension } from '../aws/arn';
 import type { Role } from '../run/run-state';
-import type { CloudWatchQuery } from './metric-query';
-import type { MetricRequest, MetricSeries, Scope, Series } from './metric-source';
+import type { CloudWatchQuery, MetricQuery } from './metric-query';
+import type { CountSeries, MetricRequest, MetricSeries, Scope, Series } from './metric-source';
 import { emptySeries, meanPerTimestamp, ratioPerTimestamp } from './series';
 
 /**
@@ -10,13 +10,15 @@ import { emptySeries, meanPerTimestamp, ratioPerTimestamp } from './series';
  * results become one series per metric and version.
  */
 
-export type QueryPart = 'value' | 'numerator' | 'denominator';
+export type QueryPart = 'value' | 'numerator' | 'denominator' | 'events' | 'total' | 'rank';
 
 export interface PlannedQuery {
   /** Index into request.metrics. */
   metric: number;
   role: Role;
   part: QueryPart;
+  /** Which of the version's dimension sets (one per instance for InstanceId scopes): pairs a rank with its count. */
+  set: number;
   query: MetricDataQuery;
 }
 
@@ -29,7 +31,7 @@ export interface QueryPlan {
 const ROLES: Role[] = ['baseline', 'canary'];
 
 /** One set of dimensions per series CloudWatch must return for this version (several for InstanceId). */
-function dimensionSets(query: CloudWatchQuery, scope: Scope): Dimension[][] {
+function dimensionSets(query: Omit<CloudWatchQuery, 'type' | 'stat'>, scope: Scope): Dimension[][] {
   const base = Object.entries(query.dimensions).map(([Name, Value]) => ({ Name, Value }));
   // Sorted by name: CloudWatch ignores the order, and a stable one keeps requests comparable.
   const withScope = (extra: Dimension[]) =>
@@ -53,33 +55,54 @@ function dimensionSets(query: CloudWatchQuery, scope: Scope): Dimension[][] {
   return [withScope([{ Name: scopeDimension.dimension, Value: scope.version }])];
 }
 
+/** The CloudWatch statistics one metric needs, each with its part: what assembleSeries combines them into. */
+function partsOf(
+  query: Exclude<MetricQuery, { type: 'prometheus' | 'prometheus-counts' }>,
+): [QueryPart, CloudWatchQuery][] {
+  switch (query.type) {
+    case 'cloudwatch':
+      return [['value', query]];
+    case 'cloudwatch-ratio':
+      return [
+        ['numerator', query.numerator],
+        ['denominator', query.denominator],
+      ];
+    case 'cloudwatch-counts':
+      return [...query.events.map((q): [QueryPart, CloudWatchQuery] => ['events', q]), ['total', query.total]];
+    case 'cloudwatch-exceedance': {
+      const metric = { ...query, type: 'cloudwatch' as const };
+      const bound = String(query.above);
+      return [
+        query.statistic === 'TC'
+          ? ['events', { ...metric, stat: `TC(${bound}:)` }]
+          : ['rank', { ...metric, stat: `PR(:${bound})` }],
+        ['total', { ...metric, stat: 'SampleCount' }],
+      ];
+    }
+  }
+}
+
 export function planQueries(request: MetricRequest, periodSeconds: number): QueryPlan {
   const queries: PlannedQuery[] = [];
   const errors = new Map<number, string>();
   request.metrics.forEach(({ query }, metric) => {
-    if (query.type === 'prometheus') {
+    if (query.type === 'prometheus' || query.type === 'prometheus-counts') {
       errors.set(
         metric,
-        'a prometheus query cannot be answered by CloudWatch (use a cloudwatch or cloudwatch-ratio query)',
+        `a ${query.type} query cannot be answered by CloudWatch (use a cloudwatch, cloudwatch-ratio, cloudwatch-counts or cloudwatch-exceedance query)`,
       );
       return;
     }
-    const parts: [QueryPart, CloudWatchQuery][] =
-      query.type === 'cloudwatch'
-        ? [['value', query]]
-        : [
-            ['numerator', query.numerator],
-            ['denominator', query.denominator],
-          ];
     const planned: PlannedQuery[] = [];
     try {
       for (const role of ROLES) {
-        for (const [part, q] of parts) {
-          for (const dimensions of dimensionSets(q, request.scopes[role])) {
+        for (const [part, q] of partsOf(query)) {
+          dimensionSets(q, request.scopes[role]).forEach((dimensions, set) => {
             planned.push({
               metric,
               role,
               part,
+              set,
               query: {
                 Id: '',
                 MetricStat: {
@@ -90,7 +113,7 @@ export function planQueries(request: MetricRequest, periodSeconds: number): Quer
                 ReturnData: true,
               },
             });
-          }
+          });
         }
       }
     } catch (error) {
@@ -106,7 +129,49 @@ export function planQueries(request: MetricRequest, periodSeconds: number): Quer
 
 /** Count-like statistics: a period without a point had nothing to count. */
 function countsAbsenceAsZero(query: CloudWatchQuery): boolean {
-  return query.stat === 'Sum' || query.stat === 'SampleCount';
+  return query.stat === 'Sum' || query.stat === 'SampleCount' || query.stat.startsWith('TC(');
+}
+
+/**
+ * Events and totals per period of one version. Totals are the sum of the total queries (one per instance for
+ * InstanceId scopes); events the sum of the event queries, a missing point counting 0 where the period has a total
+ * (CloudWatch publishes no HTTPCode_Target_5XX_Count point for a minute without errors). With a percentile rank,
+ * events = round(total × (100 − rank) / 100) per dimension set. Periods without a total carry no requests: dropped.
+ */
+function countSeries(queries: PlannedQuery[], results: Map<string, Series>): CountSeries {
+  const valueAt = (q: PlannedQuery) => {
+    const series = results.get(q.query.Id ?? '') ?? emptySeries();
+    return new Map(series.timestamps.map((t, i) => [t, series.values[i]]));
+  };
+  const totals = new Map<number, number>();
+  const events = new Map<number, number>();
+  const add = (map: Map<number, number>, t: number, v: number) => map.set(t, (map.get(t) ?? 0) + v);
+  for (const total of queries.filter((q) => q.part === 'total')) {
+    const counts = valueAt(total);
+    for (const [t, v] of counts) add(totals, t, Math.round(v));
+    const rank = queries.find((q) => q.part === 'rank' && q.set === total.set);
+    if (rank) {
+      const ranks = valueAt(rank);
+      // no rank for a period with requests: CloudWatch had nothing to rank, which only happens without requests
+      for (const [t, n] of counts) add(events, t, Math.round((Math.round(n) * (100 - (ranks.get(t) ?? 100))) / 100));
+    }
+  }
+  for (const event of queries.filter((q) => q.part === 'events')) {
+    for (const [t, v] of valueAt(event)) if (totals.has(t)) add(events, t, Math.round(v));
+  }
+  const timestamps = [...totals.keys()].filter((t) => (totals.get(t) as number) > 0).sort((a, b) => a - b);
+  return {
+    events: { timestamps, values: timestamps.map((t) => Math.min(events.get(t) ?? 0, totals.get(t) as number)) },
+    totals: { timestamps, values: timestamps.map((t) => totals.get(t) as number) },
+  };
+}
+
+/** Per-period rates of a version's counts: what plots and Kayenta's per-period view show. */
+export function rateSeries(counts: CountSeries): Series {
+  return {
+    timestamps: counts.totals.timestamps,
+    values: counts.totals.values.map((n, i) => counts.events.values[i] / n),
+  };
 }
 
 /** Series per metric and version from the results (by query id); a metric with an error gets empty series. */
@@ -119,18 +184,23 @@ export function assembleSeries(
   return request.metrics.map(({ name, query }, metric) => {
     const error = plan.errors.get(metric) ?? errors.get(metric);
     if (error !== undefined) return { name, baseline: emptySeries(), canary: emptySeries(), error };
+    const planned = (role: Role) => plan.queries.filter((q) => q.metric === metric && q.role === role);
     const seriesOf = (role: Role, part: QueryPart) =>
       meanPerTimestamp(
-        plan.queries
-          .filter((q) => q.metric === metric && q.role === role && q.part === part)
+        planned(role)
+          .filter((q) => q.part === part)
           .map((q) => results.get(q.query.Id ?? '') ?? emptySeries()),
       );
+    if (query.type === 'cloudwatch-counts' || query.type === 'cloudwatch-exceedance') {
+      const counts = {
+        baseline: countSeries(planned('baseline'), results),
+        canary: countSeries(planned('canary'), results),
+      };
+      return { name, baseline: rateSeries(counts.baseline), canary: rateSeries(counts.canary), counts };
+    }
     const forRole = (role: Role): Series => {
-      if (query.type !== 'cloudwatch-ratio') {
-        const parts = plan.queries.filter((q) => q.metric === metric && q.role === role);
-        return parts.length === 0 ? emptySeries() : seriesOf(role, 'value');
-      }
-      if (!plan.queries.some((q) => q.metric === metric && q.role === role)) return emptySeries();
+      if (planned(role).length === 0) return emptySeries();
+      if (query.type !== 'cloudwatch-ratio') return seriesOf(role, 'value');
       return ratioPerTimestamp(
         seriesOf(role, 'numerator'),
         seriesOf(role, 'denominator'),

@@ -2,7 +2,7 @@ import { RouterAdminClient, RouterApiError } from '../../local/router/admin-clie
 import type { MetricDataResult } from '../../local/router/get-metric-data';
 import { errorMessage } from '../aws/errors';
 import { assembleSeries, planQueries, type PlannedQuery } from './cloudwatch-queries';
-import type { CloudWatchQuery } from './metric-query';
+import type { CloudWatchQuery, MetricQuery } from './metric-query';
 import type { MetricRequest, MetricSeries, MetricSource, Series } from './metric-source';
 import { RetriesExhaustedError, withRetry, type RetryOptions } from './retry';
 import { alignWindow, toSeries } from './series';
@@ -44,13 +44,7 @@ export class LocalMetricSource implements MetricSource {
   async fetch(request: MetricRequest): Promise<MetricSeries[]> {
     const unsupported = new Map<number, string>();
     request.metrics.forEach(({ query }, i) => {
-      const reason = this.unsupported(
-        query.type === 'prometheus'
-          ? undefined
-          : query.type === 'cloudwatch'
-            ? [query]
-            : [query.numerator, query.denominator],
-      );
+      const reason = this.unsupported(cloudWatchQueriesOf(query));
       if (reason) unsupported.set(i, reason);
     });
     const planned = planQueries(request, this.periodSeconds);
@@ -80,9 +74,11 @@ export class LocalMetricSource implements MetricSource {
     return assembleSeries(request, plan, results, errors);
   }
 
-  private unsupported(queries: CloudWatchQuery[] | undefined): string | undefined {
+  private unsupported(
+    queries: Pick<CloudWatchQuery, 'namespace' | 'metricName' | 'scopeDimension'>[] | undefined,
+  ): string | undefined {
     if (!queries) {
-      return `${this.description} answers cloudwatch and cloudwatch-ratio queries only; use metricsSource.type "prometheus" for PromQL`;
+      return `${this.description} answers CloudWatch-shaped queries only; use metricsSource.type "prometheus" for PromQL`;
     }
     for (const q of queries) {
       if (q.namespace !== NAMESPACE)
@@ -115,6 +111,24 @@ export class LocalMetricSource implements MetricSource {
         },
       })),
     };
+  }
+}
+
+/** The CloudWatch metrics a query reads; undefined for PromQL, which the router cannot answer. */
+function cloudWatchQueriesOf(
+  query: MetricQuery,
+): Pick<CloudWatchQuery, 'namespace' | 'metricName' | 'scopeDimension'>[] | undefined {
+  switch (query.type) {
+    case 'prometheus':
+    case 'prometheus-counts':
+      return undefined;
+    case 'cloudwatch':
+    case 'cloudwatch-exceedance':
+      return [query];
+    case 'cloudwatch-ratio':
+      return [query.numerator, query.denominator];
+    case 'cloudwatch-counts':
+      return [...query.events, query.total];
   }
 }
 

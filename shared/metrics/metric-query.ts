@@ -5,13 +5,17 @@ import { z } from 'zod';
  * and by the local router's per-target-group stats locally, so presets work unchanged in both places.
  */
 
-/** CloudWatch statistic: the basic ones or a percentile such as `p99` / `p99.9`. */
+/** CloudWatch statistic: the basic ones, a percentile such as `p99` / `p99.9`, or a percentile rank / trimmed count
+ * with absolute bounds such as `PR(:0.5)` (percent of values ≤ 0.5) or `TC(0.5:)` (count of values > 0.5). */
 export const cloudWatchStatSchema = z
   .string()
   .regex(
-    /^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?)$/,
-    'expected Average, Sum, Minimum, Maximum, SampleCount or pNN',
+    /^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?|(PR|TC)\((\d+(\.\d+)?)?:(\d+(\.\d+)?)?\))$/,
+    'expected Average, Sum, Minimum, Maximum, SampleCount, pNN, PR(lo:hi) or TC(lo:hi)',
   );
+
+/** Statistics that count (a period without a point counted nothing). */
+const COUNT_STAT = /^(Sum|SampleCount|TC\(.*\))$/;
 
 /**
  * Which dimension tells baseline from canary:
@@ -45,25 +49,80 @@ export const cloudWatchRatioQuerySchema = z
   })
   .strict();
 
-/** PromQL range query; `${scope}` is replaced by the version's label selector, as in Kayenta's Prometheus store. */
-export const prometheusQuerySchema = z
+const countQuerySchema = cloudWatchQuerySchema.refine((q) => COUNT_STAT.test(q.stat), {
+  message: 'a count needs a counting statistic: Sum, SampleCount or TC(lo:hi)',
+  path: ['stat'],
+});
+
+/**
+ * A count metric from CloudWatch: per period, events (the sum of one or more count queries, e.g. 5xx answered by the
+ * targets + connections that failed) of a total (requests). Judged by the count test, not as a per-period ratio.
+ */
+export const cloudWatchCountsQuerySchema = z
   .object({
-    type: z.literal('prometheus'),
-    query: z
-      .string()
-      .min(1)
-      .refine((q) => q.includes('${scope}'), 'the query must contain ${scope}'),
+    type: z.literal('cloudwatch-counts'),
+    events: z.array(countQuerySchema).min(1).max(5),
+    total: countQuerySchema,
   })
   .strict();
+
+/**
+ * Requests slower than a bound, as a count metric: per period, the metric's SampleCount (all requests) and its
+ * percentile rank `PR(:above)` (percent at or below the bound), so slow = SampleCount × (100 − PR)/100; with
+ * `statistic: "TC"` the trimmed count `TC(above:)` counts them directly.
+ */
+export const cloudWatchExceedanceQuerySchema = z
+  .object({
+    type: z.literal('cloudwatch-exceedance'),
+    namespace: z.string().min(1),
+    metricName: z.string().min(1),
+    dimensions: z.record(z.string(), z.string()).default({}),
+    scopeDimension: scopeDimensionSchema.default('TargetGroup'),
+    /** The bound, in the metric's unit (seconds for TargetResponseTime). */
+    above: z.number().positive().max(1e6),
+    statistic: z.enum(['PR', 'TC']).default('PR'),
+  })
+  .strict();
+
+const promQlSchema = z
+  .string()
+  .min(1)
+  .refine((q) => q.includes('${scope}'), 'the query must contain ${scope}');
+
+/**
+ * A count metric from Prometheus: two PromQL queries per version, each giving one number per step (typically
+ * `sum(increase(...[${step}]))`): events and total. Values are rounded to whole counts.
+ */
+export const prometheusCountsQuerySchema = z
+  .object({ type: z.literal('prometheus-counts'), events: promQlSchema, total: promQlSchema })
+  .strict();
+
+/** PromQL range query; `${scope}` is replaced by the version's label selector, as in Kayenta's Prometheus store. */
+export const prometheusQuerySchema = z.object({ type: z.literal('prometheus'), query: promQlSchema }).strict();
 
 export const metricQuerySchema = z.discriminatedUnion('type', [
   cloudWatchQuerySchema,
   cloudWatchRatioQuerySchema,
+  cloudWatchCountsQuerySchema,
+  cloudWatchExceedanceQuerySchema,
   prometheusQuerySchema,
+  prometheusCountsQuerySchema,
 ]);
+
+/** Query types whose metric is counts (events of exposures), judged by the count test. */
+export const COUNT_QUERY_TYPES = ['cloudwatch-counts', 'cloudwatch-exceedance', 'prometheus-counts'] as const;
+
+export function isCountQuery(
+  query: MetricQuery,
+): query is CloudWatchCountsQuery | CloudWatchExceedanceQuery | PrometheusCountsQuery {
+  return (COUNT_QUERY_TYPES as readonly string[]).includes(query.type);
+}
 
 export type CloudWatchQuery = z.infer<typeof cloudWatchQuerySchema>;
 export type CloudWatchRatioQuery = z.infer<typeof cloudWatchRatioQuerySchema>;
 export type PrometheusQuery = z.infer<typeof prometheusQuerySchema>;
+export type CloudWatchCountsQuery = z.infer<typeof cloudWatchCountsQuerySchema>;
+export type CloudWatchExceedanceQuery = z.infer<typeof cloudWatchExceedanceQuerySchema>;
+export type PrometheusCountsQuery = z.infer<typeof prometheusCountsQuerySchema>;
 export type MetricQuery = z.infer<typeof metricQuerySchema>;
 export type ScopeDimension = z.infer<typeof scopeDimensionSchema>;

@@ -25,10 +25,19 @@ export interface Series {
   values: number[];
 }
 
+/** One version's count metric per period: events and exposures, aligned with `Series.timestamps` of either. */
+export interface CountSeries {
+  events: Series;
+  totals: Series;
+}
+
 export interface MetricSeries {
   name: string;
+  /** Per-period values; for a count metric the per-period rates events/totals (what plots and Kayenta's mode use). */
   baseline: Series;
   canary: Series;
+  /** Count metrics only: the events and exposures per period of each version. */
+  counts?: { baseline: CountSeries; canary: CountSeries };
   /** Set when the source failed for this metric after retries: which source and how. */
   error?: string;
 }

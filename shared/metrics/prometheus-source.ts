@@ -3,7 +3,9 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { errorMessage } from '../aws/errors';
-import type { MetricRequest, MetricSeries, MetricSource, Scope, Series } from './metric-source';
+import { rateSeries } from './cloudwatch-queries';
+import type { PrometheusCountsQuery } from './metric-query';
+import type { CountSeries, MetricRequest, MetricSeries, MetricSource, Scope, Series } from './metric-source';
 import { evaluationRange, parseSampleValue, renderQuery, scopeSelector } from './prometheus-query';
 import { HttpStatusError, RetriesExhaustedError, withRetry, type RetryOptions } from './retry';
 import { emptySeries, toSeries } from './series';
@@ -51,12 +53,12 @@ export class PrometheusSource implements MetricSource {
     const range = evaluationRange(request.window, this.options.stepSeconds);
     const out: MetricSeries[] = [];
     for (const { name, query } of request.metrics) {
-      if (query.type !== 'prometheus') {
+      if (query.type !== 'prometheus' && query.type !== 'prometheus-counts') {
         out.push({
           name,
           baseline: emptySeries(),
           canary: emptySeries(),
-          error: `a ${query.type} query cannot be answered by Prometheus (use a prometheus query)`,
+          error: `a ${query.type} query cannot be answered by Prometheus (use a prometheus or prometheus-counts query)`,
         });
         continue;
       }
@@ -64,15 +66,18 @@ export class PrometheusSource implements MetricSource {
         out.push({ name, baseline: emptySeries(), canary: emptySeries() });
         continue;
       }
-      // Both versions are queried at once; when both fail, the baseline's error is reported so the message
-      // does not depend on which answer came first.
-      const [baseline, canary] = await Promise.allSettled(
-        [request.scopes.baseline, request.scopes.canary].map((scope) => this.series(query.query, scope, range)),
-      );
-      if (baseline.status === 'fulfilled' && canary.status === 'fulfilled') {
-        out.push({ name, baseline: baseline.value, canary: canary.value });
-      } else {
-        const error = baseline.status === 'rejected' ? baseline.reason : (canary as PromiseRejectedResult).reason;
+      try {
+        out.push(
+          query.type === 'prometheus'
+            ? {
+                name,
+                ...withInfinityAsLargest(
+                  await this.bothVersions(request, (scope) => this.series(query.query, scope, range)),
+                ),
+              }
+            : { name, ...countsResult(await this.bothVersions(request, (scope) => this.counts(query, scope, range))) },
+        );
+      } catch (error) {
         const detail = error instanceof RetriesExhaustedError ? error.message : errorMessage(error);
         out.push({ name, baseline: emptySeries(), canary: emptySeries(), error: `${this.description}: ${detail}` });
       }
@@ -80,6 +85,45 @@ export class PrometheusSource implements MetricSource {
     return out;
   }
 
+  /**
+   * Both versions are queried at once; when both fail, the baseline's error is thrown so the message does not depend
+   * on which answer came first.
+   */
+  private async bothVersions<T>(
+    request: MetricRequest,
+    read: (scope: Scope) => Promise<T>,
+  ): Promise<{ baseline: T; canary: T }> {
+    const [baseline, canary] = await Promise.allSettled([read(request.scopes.baseline), read(request.scopes.canary)]);
+    if (baseline.status === 'rejected') throw baseline.reason;
+    if (canary.status === 'rejected') throw canary.reason;
+    return { baseline: baseline.value, canary: canary.value };
+  }
+
+  /** Events and totals per step of one version: whole counts, periods without requests dropped. */
+  private async counts(
+    query: PrometheusCountsQuery,
+    scope: Scope,
+    range: { start: number; end: number },
+  ): Promise<CountSeries> {
+    const [events, totals] = await Promise.all([
+      this.series(query.events, scope, range),
+      this.series(query.total, scope, range),
+    ]);
+    const eventsAt = new Map(events.timestamps.map((t, i) => [t, events.values[i]]));
+    const points = totals.timestamps
+      .map((t, i) => ({ t, n: Math.round(totals.values[i]), x: Math.round(eventsAt.get(t) ?? 0) }))
+      .filter((p) => Number.isFinite(p.n) && p.n > 0);
+    return {
+      // increase() extrapolates, so a step's events can exceed its rounded requests by a fraction: cap them
+      events: {
+        timestamps: points.map((p) => p.t),
+        values: points.map((p) => Math.min(Number.isFinite(p.x) ? Math.max(p.x, 0) : 0, p.n)),
+      },
+      totals: { timestamps: points.map((p) => p.t), values: points.map((p) => p.n) },
+    };
+  }
+
+  /** One PromQL template for one version, as one series. */
   private async series(template: string, scope: Scope, range: { start: number; end: number }): Promise<Series> {
     const query = renderQuery(template, scopeSelector(this.options.scopeSelector, scope), this.options.stepSeconds);
     const body = new URLSearchParams({
@@ -155,4 +199,29 @@ export class PrometheusSource implements MetricSource {
     const { host: _host, ...rest } = signed.headers;
     return rest;
   }
+}
+
+function countsResult(counts: { baseline: CountSeries; canary: CountSeries }): Omit<MetricSeries, 'name'> {
+  return { baseline: rateSeries(counts.baseline), canary: rateSeries(counts.canary), counts };
+}
+
+/**
+ * `histogram_quantile` answers +Inf when the quantile lies beyond the highest finite bucket: the value is larger than
+ * anything the histogram can tell apart, not missing. Such points become the largest finite value seen on either
+ * side (a lower bound of the truth, ranked at the top), so a canary whose p99 is often past the top bucket reads as
+ * higher instead of losing those points to the NaN strategy. Without any finite point they stay +Inf (missing).
+ */
+export function withInfinityAsLargest(series: { baseline: Series; canary: Series }): {
+  baseline: Series;
+  canary: Series;
+} {
+  let largest = -Infinity;
+  for (const v of [...series.baseline.values, ...series.canary.values])
+    if (Number.isFinite(v) && v > largest) largest = v;
+  if (largest === -Infinity) return series;
+  const replace = (s: Series): Series => ({
+    timestamps: s.timestamps,
+    values: s.values.map((v) => (v === Infinity ? largest : v)),
+  });
+  return { baseline: replace(series.baseline), canary: replace(series.canary) };
 }

@@ -91,6 +91,7 @@ function metricResult(spec: MetricSpec, series: MetricSeries, classification: Cl
   const failed = classification === 'High' || classification === 'Low';
   return {
     name: spec.name,
+    kind: 'continuous',
     classification,
     reason: failed ? `${spec.name} was classified as ${classification}` : null,
     critical: failed && Boolean(spec.critical),
@@ -105,6 +106,7 @@ function metricResult(spec: MetricSpec, series: MetricSeries, classification: Cl
     confidenceLevel: 0.98,
     ratio: mean(c) / mean(b),
     effectSize: { measure: 'meanRatio', value: mean(c) / mean(b) },
+    counts: null,
     baseline: stats(b),
     canary: stats(c),
   };

@@ -256,7 +256,7 @@ describe('CloudWatchSource requests', () => {
       req,
     );
     expect(prom.error).toBe(
-      'a prometheus query cannot be answered by CloudWatch (use a cloudwatch or cloudwatch-ratio query)',
+      'a prometheus query cannot be answered by CloudWatch (use a cloudwatch, cloudwatch-ratio, cloudwatch-counts or cloudwatch-exceedance query)',
     );
     expect(latency.error).toBe('the canary has no load balancer ARN, needed for the LoadBalancer dimension');
     expect(cw.commandCalls(GetMetricDataCommand)).toHaveLength(0);

@@ -1,0 +1,123 @@
+import type { Direction } from './canary-config';
+import { noData, type Classified, type EffectSizeThresholds } from './classifier';
+import { countTest, type CountTestResult } from './count-test';
+import type { CountMetricData, CountSummary } from './types';
+
+/**
+ * A count metric (events of exposures: 5xx of requests, slow requests of requests) classified by the count test
+ * (count-test.ts). The effect-size floors are the test's null boundaries: `allowedIncrease` ×1.1 means "fail only when
+ * the data prove the canary's rate is more than 1.1 times the baseline's", a statement with a guarantee, not
+ * "significant and the estimate above the floor". A proven failure is critical when the metric is critical (or, with
+ * criticalEffectSize `any-metric`, when its config sets a critical floor) and the rate ratio's estimate reaches the
+ * critical floor. There is no minimum sample: the test holds at any size, a small sample just proves little.
+ */
+
+export interface CountClassifierSettings {
+  direction: Direction;
+  critical: boolean;
+  mustHaveData: boolean;
+  /** Error per side over the whole run. */
+  alpha: number;
+  effectSize: EffectSizeThresholds;
+  /** Sides on which a failure beyond the critical floor fails the canary even when the metric is not critical. */
+  criticalAnyway: { increase: boolean; decrease: boolean };
+  /** Compute the confidence sequence (false: decisions only). */
+  interval: boolean;
+}
+
+export interface CountClassified extends Classified {
+  counts: CountSummary;
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+const thousands = (n: number) => n.toLocaleString('en-US');
+
+/** A rate as a percent with two significant digits (0.41%, 0.0021%, 12%), "0%" for none. */
+export function formatRate(rate: number | null): string {
+  if (rate === null) return '-';
+  if (rate === 0) return '0%';
+  return `${Number((rate * 100).toPrecision(2))}%`;
+}
+
+/** A ratio as ×2.05 (three significant digits), ×∞ when unbounded. */
+export function formatRatio(ratio: number | null): string {
+  if (ratio === null || Number.isNaN(ratio)) return '×-';
+  if (!Number.isFinite(ratio)) return '×∞';
+  return `×${Number(ratio.toPrecision(3))}`;
+}
+
+function summaryOf(result: CountTestResult, alpha: number): CountSummary {
+  const finite = (x: number) => (Number.isFinite(x) ? x : null);
+  return {
+    baseline: result.baseline,
+    canary: result.canary,
+    rateRatio: result.rateRatio,
+    lower: finite(result.lower),
+    upper: finite(result.upper),
+    alpha,
+    logEIncrease: result.logEIncrease,
+    logEDecrease: result.logEDecrease,
+    informativePeriods: result.informativePeriods,
+  };
+}
+
+/** "canary 0.41% (49 of 11,920) vs baseline 0.2% (24 of 12,010); rate ×2.05 [CI ×1.3, ×3.3]" */
+export function describeCounts(name: string, r: CountTestResult): string {
+  const side = (t: CountTestResult['canary']) =>
+    `${formatRate(t.rate)} (${thousands(t.events)} of ${thousands(t.total)})`;
+  const interval = Number.isNaN(r.lower) ? '' : ` [CI ${formatRatio(r.lower)}, ${formatRatio(r.upper)}]`;
+  const ratio =
+    r.rateRatio === null && r.canary.events > 0 ? '×∞ (the baseline had none)' : `${formatRatio(r.rateRatio)}`;
+  return `canary ${name} ${side(r.canary)} vs baseline ${side(r.baseline)}; rate ${ratio}${interval}`;
+}
+
+export function classifyCounts(name: string, data: CountMetricData, s: CountClassifierSettings): CountClassified {
+  const totals = { baseline: sum(data.baseline.totals), canary: sum(data.canary.totals) };
+  const base = { insufficientData: false, test: null };
+  if (totals.baseline === 0 || totals.canary === 0) {
+    const missing = noData(
+      `Missing data for ${name} (canary ${thousands(totals.canary)} requests, baseline ${thousands(totals.baseline)})`,
+      s,
+    );
+    const empty = countTest(data.baseline, data.canary, { alpha: s.alpha, allowedIncrease: 1, allowedDecrease: 1 });
+    return { ...missing, counts: summaryOf(empty, s.alpha) };
+  }
+  const result = countTest(data.baseline, data.canary, {
+    alpha: s.alpha,
+    allowedIncrease: s.effectSize.allowedIncrease,
+    allowedDecrease: s.effectSize.allowedDecrease,
+    interval: s.interval,
+  });
+  const counts = summaryOf(result, s.alpha);
+  const described = describeCounts(name, result);
+  const ratio = result.rateRatio ?? (result.canary.events > 0 ? Infinity : NaN);
+  const common = { ...base, counts, ratio: result.rateRatio, effectSize: result.rateRatio };
+  if (result.baseline.events === 0 && result.canary.events === 0) {
+    return { ...common, classification: 'Pass', critical: false, reason: `${described}: no events on either side` };
+  }
+
+  const upOk = s.direction !== 'decrease';
+  const downOk = s.direction !== 'increase';
+  const fail = (side: 'increase' | 'decrease'): CountClassified => {
+    const allowed = side === 'increase' ? s.effectSize.allowedIncrease : s.effectSize.allowedDecrease;
+    const criticalFloor = side === 'increase' ? s.effectSize.criticalIncrease : s.effectSize.criticalDecrease;
+    const beyondCritical = side === 'increase' ? ratio >= criticalFloor : ratio <= criticalFloor;
+    const critical = (s.critical || s.criticalAnyway[side]) && beyondCritical;
+    const proven = `${side === 'increase' ? 'above' : 'below'} allowed ${formatRatio(allowed)}`;
+    const why = critical ? `; at or beyond the critical ${formatRatio(criticalFloor)}` : '';
+    return {
+      ...common,
+      classification: side === 'increase' ? 'High' : 'Low',
+      critical,
+      reason: `${critical ? 'critical: ' : ''}${described}, proven ${proven}${why}`,
+    };
+  };
+  if (result.increase && upOk) return fail('increase');
+  if (result.decrease && downOk) return fail('decrease');
+  const notFailing = result.increase
+    ? `; higher, but an increase is not a failure (direction ${s.direction})`
+    : result.decrease
+      ? `; lower, but a decrease is not a failure (direction ${s.direction})`
+      : '';
+  return { ...common, classification: 'Pass', critical: false, reason: `${described}${notFailing}` };
+}
