@@ -3,7 +3,7 @@
  * aws-local-stepfunctions, supports neither JSONata nor variables). CDK deploys it with real Lambda ARNs;
  * the local runner executes the very same JSON with each Task mapped to the same handler in-process.
  *
- *   Validate → Provision → CheckHealth ⇄ WaitForHealth → [ShiftWeight → Bake → Judge → Decide]* →
+ *   Validate → Provision → CheckHealth ⇄ WaitForHealth → [ShiftWeight → (Bake → Judge → Decide)+]* →
  *   (NeedsApproval → AwaitApproval →) Promote | Rollback → Teardown → Notify → Finished → Promoted | RolledBack | RunFailed
  *
  * Outcome as execution status, so CI can tell them apart without reading the output:
@@ -192,6 +192,8 @@ export function buildDefinition(
       Decide: {
         Type: 'Choice',
         Choices: [
+          // another look at the same step (sequential judging): wait until it is due, judge again
+          { Variable: '$.decision.action', StringEquals: 'wait', Next: 'Bake' },
           { Variable: '$.decision.action', StringEquals: 'continue', Next: 'ShiftWeight' },
           { Variable: '$.decision.action', StringEquals: 'promote', Next: 'NeedsApproval' },
         ],

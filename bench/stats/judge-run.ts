@@ -1,80 +1,129 @@
-import { judge } from '../../shared/judge/judge';
-import { confidenceForJudgment, type ErrorControlConfig } from '../../shared/judge/error-control';
+import type { AnalysisConfig, JudgmentConfig } from '../../shared/config/run-config';
 import type { CanaryConfig } from '../../shared/judge/canary-config';
 import type { JudgeThresholds, MetricData } from '../../shared/judge/types';
-import { decideInterval, judgmentWindow } from '../../shared/run/decision';
+import {
+  isLastLookOfRun,
+  isLastLookOfStep,
+  judgeLook,
+  lookDueSeconds,
+  looksInStep,
+  type LookInput,
+  type SpentBudget,
+} from '../../shared/run/looks';
 import type { RunProfile } from './world';
-import { SIMULATED_METRICS, type RunSeries } from './series';
+import { CONTINUOUS_METRICS, COUNT_METRICS, type RunSeries } from './series';
 
-/** How a run is judged: the canary config, the thresholds and the run-level error control. */
+/** How a run is judged: the canary config, the thresholds, the run-level error control and the judgment mode. */
 export interface Policy {
   id: string;
   label: string;
   canaryConfig: CanaryConfig;
   thresholds: JudgeThresholds;
-  errorControl: ErrorControlConfig;
-  /** Every judgment's confidence when errorControl.method is 'none'. */
-  confidenceLevel: number;
+  analysis: AnalysisConfig;
+  mode: JudgmentConfig['mode'];
+  /**
+   * Sequential looks every profile check interval (the profile says how often its source is worth a look, like its
+   * metric period), or only at each step's end.
+   */
+  looks: 'every-check' | 'step-end';
 }
 
 export interface RunVerdict {
   action: 'promote' | 'rollback';
-  /** 0-based step of the deciding judgment. */
+  /** 0-based step of the deciding look. */
   stepIndex: number;
-  /** Metrics that were not Pass at the deciding judgment (the reasons of a rollback). */
+  /** Minutes from the first shift to the deciding look (the metric delay included: a look sees only complete data). */
+  minutes: number;
+  /** Metrics that were not Pass at the deciding look (the reasons of a rollback). */
   failing: string[];
 }
 
-// Any fixed instant: windows are computed with the real judgmentWindow and only their offsets matter.
-const TRAFFIC_START_MS = Date.UTC(2025, 0, 1);
+const inputs = new Map<string, LookInput>();
 
 /**
- * Judges a simulated run the way the workflow does: after each step, the cumulative window's series go to the
- * real judge at the confidence error control gives this judgment, and the real decision rule says continue,
- * roll back or (after the last step) promote.
+ * The run input the looks read: the policy's judging with the profile's steps and check interval. One object per
+ * (policy, profile), so the boundaries worked out for one run serve all others (shared/run/looks.ts caches them per
+ * input).
+ */
+export function lookInput(policy: Policy, profile: RunProfile): LookInput {
+  const key = `${policy.id}/${profile.id}`;
+  const known = inputs.get(key);
+  if (known) return known;
+  const longestStep = Math.max(...profile.steps.map((s) => s.durationSeconds));
+  const input: LookInput = {
+    canaryConfig: policy.canaryConfig,
+    thresholds: policy.thresholds,
+    analysis: policy.analysis,
+    judgment: {
+      mode: policy.mode,
+      checkIntervalSeconds: policy.looks === 'every-check' ? profile.checkIntervalSeconds : longestStep,
+    },
+    steps: profile.steps,
+  };
+  inputs.set(key, input);
+  return input;
+}
+
+/** The judged metrics' data over the periods that ended by `endSeconds` (cumulative from the first shift). */
+function windowData(
+  series: RunSeries,
+  canaryConfig: CanaryConfig,
+  periodSeconds: number,
+  endSeconds: number,
+): MetricData | undefined {
+  const count = series.periods.filter((p) => p.startSeconds + periodSeconds <= endSeconds).length;
+  if (count === 0) return undefined;
+  const judged = new Set(canaryConfig.metrics.map((m) => m.name));
+  const data: MetricData = {};
+  for (const name of CONTINUOUS_METRICS) {
+    if (!judged.has(name)) continue;
+    data[name] = {
+      baseline: series.baseline.values[name].slice(0, count),
+      canary: series.canary.values[name].slice(0, count),
+    };
+  }
+  for (const name of COUNT_METRICS) {
+    if (!judged.has(name)) continue;
+    const side = (v: RunSeries['baseline']) => ({
+      events: v.events[name].slice(0, count),
+      totals: v.requests.slice(0, count),
+    });
+    data[name] = { baseline: side(series.baseline), canary: side(series.canary) };
+  }
+  return data;
+}
+
+/**
+ * Judges a simulated run the way the workflow does: at every look the window's data (only periods complete at the
+ * source, i.e. ended at least the profile's delay before the look) go to the real judge through the real
+ * judgeLook (error control, count tests, decision rule), which says roll back, wait, go on, or promote.
  */
 export function judgeRun(series: RunSeries, profile: RunProfile, policy: Policy): RunVerdict {
-  const stepDurations = profile.steps.map((s) => s.durationSeconds);
-  const dtMs = profile.periodSeconds * 1000;
-  let stepStartMs = TRAFFIC_START_MS;
+  const input = lookInput(policy, profile);
+  let spent: SpentBudget = {};
+  let stepStart = 0;
   for (let stepIndex = 0; stepIndex < profile.steps.length; stepIndex++) {
-    const stepEndMs = stepStartMs + stepDurations[stepIndex] * 1000;
-    const window = judgmentWindow({
-      trafficStartedAt: new Date(TRAFFIC_START_MS),
-      stepAppliedAt: new Date(stepStartMs),
-      judgedAt: new Date(stepEndMs),
-      warmupSeconds: 0,
-    });
-    const from = window.start.getTime();
-    const to = window.end.getTime();
-    const inWindow: number[] = [];
-    series.periods.forEach((p, i) => {
-      const start = TRAFFIC_START_MS + p.startSeconds * 1000;
-      if (start >= from && start + dtMs <= to) inWindow.push(i);
-    });
-    const data: MetricData = {};
-    for (const name of SIMULATED_METRICS) {
-      data[name] = {
-        baseline: inWindow.map((i) => series.baseline[name][i]),
-        canary: inWindow.map((i) => series.canary[name][i]),
-      };
+    const looks = looksInStep(input, stepIndex);
+    for (let look = 1; look <= looks; look++) {
+      const at = stepStart + lookDueSeconds(input, stepIndex, look);
+      const position = { stepIndex, stepCount: profile.steps.length, look, looksInStep: looks };
+      const data = windowData(series, policy.canaryConfig, profile.periodSeconds, at - profile.delaySeconds);
+      if (!data) {
+        if (isLastLookOfRun(position)) return { action: 'rollback', stepIndex, minutes: at / 60, failing: [] };
+        continue;
+      }
+      const judged = judgeLook(input, data, position, spent, { countIntervals: false });
+      spent = judged.spent;
+      const { action } = judged.decision;
+      if (action === 'rollback' || action === 'promote') {
+        const failing = judged.result.metrics.filter((m) => m.classification !== 'Pass').map((m) => m.name);
+        return { action, stepIndex, minutes: at / 60, failing };
+      }
+      if (action === 'continue' && !isLastLookOfStep(position)) {
+        throw new Error(`look ${look} of step ${stepIndex + 1} decided to move on before the step's end`);
+      }
     }
-    const confidenceLevel = confidenceForJudgment({
-      ...policy.errorControl,
-      stepDurations,
-      stepIndex,
-      fixedConfidence: policy.confidenceLevel,
-    });
-    const result = judge(policy.canaryConfig, data, policy.thresholds, { confidenceLevel });
-    const decision = decideInterval(result, { stepIndex, stepCount: profile.steps.length }, policy.thresholds);
-    if (decision.action !== 'continue') {
-      return {
-        action: decision.action,
-        stepIndex,
-        failing: result.metrics.filter((m) => m.classification !== 'Pass').map((m) => m.name),
-      };
-    }
-    stepStartMs = stepEndMs;
+    stepStart += profile.steps[stepIndex].durationSeconds;
   }
-  throw new Error('the decision rule did not decide after the last step');
+  throw new Error('the decision rule did not decide after the last look');
 }

@@ -1,48 +1,55 @@
+import { analysisSchema } from '../../shared/config/run-config';
 import { canaryConfigSchema, type CanaryConfigInput } from '../../shared/judge/canary-config';
-import { errorControlSchema, type ErrorControlConfig } from '../../shared/judge/error-control';
+import type { ErrorControlConfig } from '../../shared/judge/error-control';
 import type { Policy } from './judge-run';
-import type { SimulatedMetric } from './series';
+import type { ContinuousMetric, CountMetric } from './series';
 
 /**
- * The canary config the harness judges with: the built-in presets for the four simulated metrics, as a user
- * would name them. The user-level choices: mean latency is critical (a real mean-latency regression should stop
- * the run at once), and group weights such that one failing metric in `latency` (p99) or `errors` (5xx below its
- * critical increase) pulls the score under pass (rolled back at the end) while CPU alone does not.
+ * The canary configs the harness judges with: the built-in presets for the simulated metrics, as a user would name
+ * them. The user-level choices: mean latency is critical (a real mean-latency regression should stop the run at
+ * once); group weights such that one failing metric in `latency` or `errors` pulls the score under pass while CPU
+ * alone does not.
+ *
+ * `current`: what a canary-judge user names today, including the tail metric latency-slow-share; 5xx and slow
+ * requests are count metrics. `classic`: the four metrics a Kayenta user has (no slow-share metric); in Kayenta's
+ * mode the 5xx counts are judged as per-period ratios, as Kayenta does.
  */
 const GROUP_WEIGHTS = { latency: 55, errors: 30, saturation: 15 };
 const THRESHOLDS = { marginal: 50, pass: 75 };
 
-const METRICS: { name: SimulatedMetric; preset: string; critical?: boolean }[] = [
+type SimulatedMetric = ContinuousMetric | CountMetric;
+
+const CURRENT: { name: SimulatedMetric; preset: string; critical?: boolean }[] = [
   { name: 'latency', preset: 'latency-average', critical: true },
   { name: 'latency-p99', preset: 'latency-p99' },
+  { name: 'latency-slow', preset: 'latency-slow-share' },
   { name: 'error-rate', preset: 'error-rate-5xx' },
   { name: 'cpu', preset: 'cpu-utilization' },
 ];
+const CLASSIC = CURRENT.filter((m) => m.name !== 'latency-slow');
 
 /** Kayenta's effect-size defaults: no floor at all (a ratio of 1.0). */
 const KAYENTA_EFFECT_SIZE = { allowedIncrease: 1, criticalIncrease: 1 };
 
-/** Floors: the presets' (`true`), Kayenta's none (`false`), or the presets' with another mean-latency floor. */
-type Floors = boolean | { latency: number };
+interface ConfigChoice {
+  metrics: typeof CURRENT;
+  /** The presets' floors (`true`), Kayenta's none (`false`). */
+  floors: boolean;
+  /** Points per side below which a metric is not judged yet (absent: the presets' 5). */
+  minDataPoints?: number;
+}
 
-/**
- * Points per side below which a metric is not judged yet: the presets' 5 (`undefined`), or 1 for Kayenta, which has
- * no minimum (and for the presets as they were before they had one).
- */
-function canaryConfig(floors: Floors, minDataPoints?: number) {
+function canaryConfig({ metrics, floors, minDataPoints }: ConfigChoice) {
   const input: CanaryConfigInput = {
     name: 'bench-stats',
-    metrics: METRICS.map((m) => ({
+    metrics: metrics.map((m) => ({
       name: m.name,
       preset: m.preset,
       analysisConfigurations: {
         canary: {
           ...(m.critical ? { critical: true } : {}),
           ...(minDataPoints !== undefined ? { minDataPoints } : {}),
-          ...(floors === false ? { effectSize: KAYENTA_EFFECT_SIZE } : {}),
-          ...(typeof floors === 'object' && m.name === 'latency'
-            ? { effectSize: { allowedIncrease: floors.latency } }
-            : {}),
+          ...(floors ? {} : { effectSize: KAYENTA_EFFECT_SIZE }),
         },
       },
     })),
@@ -54,34 +61,75 @@ function canaryConfig(floors: Floors, minDataPoints?: number) {
 export function policy(
   id: string,
   label: string,
-  floors: Floors,
+  config: ConfigChoice,
+  judging: Pick<Policy, 'mode' | 'looks'>,
   errorControl: Partial<ErrorControlConfig>,
-  minDataPoints?: number,
 ): Policy {
   return {
     id,
     label,
-    canaryConfig: canaryConfig(floors, minDataPoints),
+    canaryConfig: canaryConfig(config),
     thresholds: THRESHOLDS,
-    errorControl: errorControlSchema.parse(errorControl),
-    confidenceLevel: 0.98,
+    analysis: analysisSchema.parse({ errorControl }),
+    ...judging,
   };
 }
 
-/** The policies the harness compares; `default` is what a run gets without setting anything. */
+const current = (extra: Partial<ConfigChoice> = {}): ConfigChoice => ({ metrics: CURRENT, floors: true, ...extra });
+const SEQUENTIAL = { mode: 'sequential', looks: 'every-check' } as const;
+const KAYENTA = { mode: 'kayenta', looks: 'step-end' } as const;
+
+/**
+ * The policies the harness compares; `default` is what a run gets without setting anything (with the profile's check
+ * interval, as a user sets judgment.checkIntervalSeconds to suit the source).
+ */
 export function buildPolicies(): Policy[] {
   return [
-    policy('default', 'canary-judge defaults (Pocock-like 2 % + preset floors)', true, {}),
-    policy('kayenta', 'Kayenta: 98 % per judgment, no floors, no minimum sample', false, { method: 'none' }, 1),
-    policy('fixed98', '98 % per judgment + floors', true, { method: 'none' }),
-    policy('no-floors', 'default error control, no floors', false, {}),
-    policy('pocock-1pct', 'Pocock-like 1 % + floors', true, { runFalseRollbackRate: 0.01 }),
-    policy('obf', "O'Brien-Fleming-like 2 % + floors", true, { spending: 'obrien-fleming' }),
-    policy('bonferroni', 'Bonferroni 2 % + floors', true, { method: 'bonferroni' }),
-    policy('latency-floor-1.10', 'default, mean-latency floor ×1.10 (the preset before)', { latency: 1.1 }, {}),
-    policy('min-points-1', 'default without the minimum sample (minDataPoints 1: the presets before)', true, {}, 1),
+    policy(
+      'default',
+      'canary-judge defaults (sequential looks, count tests, Pocock-like 2 %, preset floors)',
+      current(),
+      SEQUENTIAL,
+      {},
+    ),
+    policy(
+      'kayenta',
+      'Kayenta: one judgment per step at 98 %, no floors, no minimum sample, 5xx as per-period ratios',
+      { metrics: CLASSIC, floors: false, minDataPoints: 1 },
+      KAYENTA,
+      { method: 'none' },
+    ),
+    policy(
+      'classic',
+      'canary-judge before sequential judging: one judgment per step, Pocock-like 2 % over steps, floors, no tail metric',
+      { metrics: CLASSIC, floors: true },
+      KAYENTA,
+      {},
+    ),
+    policy(
+      'per-step',
+      'the defaults, but one look per step (at its end)',
+      current(),
+      { mode: 'sequential', looks: 'step-end' },
+      {},
+    ),
+    policy('no-floors', 'the defaults without effect-size floors', current({ floors: false }), SEQUENTIAL, {}),
+    policy('pocock-1pct', 'the defaults with 1 %', current(), SEQUENTIAL, { runFalseRollbackRate: 0.01 }),
+    policy('obf', "the defaults with O'Brien-Fleming-like spending", current(), SEQUENTIAL, {
+      spending: 'obrien-fleming',
+    }),
+    policy('bonferroni', 'the defaults with Bonferroni over the planned looks', current(), SEQUENTIAL, {
+      method: 'bonferroni',
+    }),
+    policy(
+      'min-points-1',
+      'the defaults without the minimum sample (minDataPoints 1)',
+      current({ minDataPoints: 1 }),
+      SEQUENTIAL,
+      {},
+    ),
   ];
 }
 
 /** Judged on every profile; the others only on the first (the headline) profile, to keep the run short. */
-export const CORE_POLICIES = ['default', 'kayenta', 'fixed98'];
+export const CORE_POLICIES = ['default', 'kayenta', 'classic'];

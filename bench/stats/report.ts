@@ -1,8 +1,15 @@
-import { confidenceForJudgment } from '../../shared/judge/error-control';
+import { informationFraction, lookOptions, looksInStep, type LookPosition } from '../../shared/run/looks';
 import { cellKey, type Cell, type HarnessSetup } from './harness';
 import type { SmallSampleRow } from './small-samples';
-import type { Policy } from './judge-run';
-import { binomialUpperBound, meanRollbackStep, rollbackRate, rollbackRateByStep, type Tally } from './tally';
+import { lookInput, type Policy } from './judge-run';
+import {
+  binomialUpperBound,
+  meanRollbackStep,
+  medianMinutesToRollback,
+  rollbackRate,
+  rollbackRateByStep,
+  type Tally,
+} from './tally';
 import type { RunProfile } from './world';
 
 export interface ReportInput {
@@ -14,6 +21,7 @@ export interface ReportInput {
 
 const pct = (x: number): string => (Number.isNaN(x) ? '-' : `${(100 * x).toFixed(2)}%`);
 const step = (x: number): string => (Number.isNaN(x) ? '-' : x.toFixed(2));
+const minutes = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '-');
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -28,16 +36,26 @@ function tallyOf(input: ReportInput, profile: string, scenario: string, policy: 
   return cell.tally;
 }
 
+/**
+ * The confidence level of a continuous metric at each step's last look, for a metric judged at every look (what the
+ * run's error control gives it there); Kayenta's mode: each step's one judgment.
+ */
 export function judgmentConfidences(policy: Policy, profile: RunProfile): number[] {
-  const stepDurations = profile.steps.map((s) => s.durationSeconds);
-  return stepDurations.map((_, stepIndex) =>
-    confidenceForJudgment({
-      ...policy.errorControl,
-      stepDurations,
-      stepIndex,
-      fixedConfidence: policy.confidenceLevel,
-    }),
-  );
+  const input = lookInput(policy, profile);
+  const metric = policy.canaryConfig.metrics[0].name;
+  const levels: number[] = [];
+  let spent = 0;
+  profile.steps.forEach((_, stepIndex) => {
+    const looks = looksInStep(input, stepIndex);
+    for (let look = 1; look <= looks; look++) {
+      const position: LookPosition = { stepIndex, stepCount: profile.steps.length, look, looksInStep: looks };
+      const options = lookOptions(input, position, { [metric]: spent });
+      const level = options.metricConfidence?.[metric] ?? (options.confidenceLevel as number);
+      spent = input.judgment.mode === 'sequential' ? informationFraction(input, position) : spent;
+      if (look === looks) levels.push(level);
+    }
+  });
+  return levels;
 }
 
 const confidenceText = (levels: number[]): string =>
@@ -77,20 +95,28 @@ export function renderReport(input: ReportInput): string {
     const runs = tallyOf(input, profile.id, setup.scenarios[0].id, policies[0].id).runs;
     out.push('', `== ${profile.label} — ${runs} runs per cell (seeds from ${input.seed})`, '');
     out.push(
-      'Rollback rate (A/A: false rollbacks; regressions: detection), share rolled back by step 2, mean step of the rollback:',
+      'Rollback rate (A/A: false rollbacks; regressions: detection), share rolled back by step 2, mean step of the ' +
+        'rollback, median minutes from the first shift to the rollback decision (- when fewer than half were rolled back):',
     );
     const header = ['scenario'];
-    for (const p of shown) header.push(`${p.id}: rollback`, 'by step 2', 'mean step');
+    for (const p of shown) header.push(`${p.id}: rollback`, 'by step 2', 'mean step', 'median min');
     const rows = setup.scenarios.map((s) => {
       const row = [s.label];
       for (const p of shown) {
         const t = tallyOf(input, profile.id, s.id, p.id);
-        row.push(pct(rollbackRate(t)), pct(rollbackRateByStep(t, 2)), step(meanRollbackStep(t)));
+        row.push(
+          pct(rollbackRate(t)),
+          pct(rollbackRateByStep(t, 2)),
+          step(meanRollbackStep(t)),
+          minutes(medianMinutesToRollback(t)),
+        );
       }
       return row;
     });
     out.push(table(header, rows), '');
-    out.push('Policies: confidence of each judgment (%); A/A false rollbacks; detection % overall / by step 2:');
+    out.push(
+      "Policies: a continuous metric's confidence at each step's last look (%); A/A false rollbacks; detection % overall / by step 2:",
+    );
     const policyRows = policies.map((p) => {
       const row = [p.id, confidenceText(judgmentConfidences(p, profile))];
       if (nullScenario) {
@@ -154,6 +180,8 @@ export function summaryJson(input: ReportInput): Record<string, unknown> {
   }
   summary.detectionRate = detection;
   summary.meanDetectionStep = meanStep;
+  Object.assign(summary, sequentialFigures(input, 'default', ''));
+  if (kayenta) Object.assign(summary, sequentialFigures(input, kayenta.id, 'kayenta'));
   if (has('aa')) {
     const byProfile = (policyId: string) =>
       Object.fromEntries(
@@ -180,4 +208,36 @@ export function renderSmallSamples(rows: SmallSampleRow[]): string {
     'Small samples: A/A false-High rate of one metric (direction increase, no floor) by points per side:',
     table(['data', 'confidence', 'nominal', ...sizes.map((n) => `n=${n}`)], body),
   ].join('\n');
+}
+
+const withPrefix = (prefix: string, name: string) =>
+  prefix === '' ? name : `${prefix}${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+
+/**
+ * The figures of the sequential judging issue for one policy: 5xx ×2 detection on the headline profile (whole run)
+ * and on cw-ramp, the tail caught by step 2, median minutes to the rollback of +10 % mean latency on the headline
+ * profile and on prom-ramp. Only those whose profile and scenario were simulated; Infinity (fewer than half rolled
+ * back) is written as null.
+ */
+function sequentialFigures(input: ReportInput, policyId: string, prefix: string): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  const headline = input.setup.profiles[0];
+  const tally = (profile: string, scenario: string) => {
+    const cell = input.cells.find((c) => c.profile === profile && c.scenario === scenario && c.policy === policyId);
+    return cell?.tally;
+  };
+  const put = (name: string, value: number | undefined) => {
+    if (value !== undefined) out[withPrefix(prefix, name)] = Number.isFinite(value) ? value : null;
+  };
+  const errors = tally(headline.id, 'errors-x2');
+  put('detectionRate5xx2x', errors && rollbackRate(errors));
+  const ramp = tally('cw-ramp', 'errors-x2');
+  put('detectionRate5xx2xRamp', ramp && rollbackRate(ramp));
+  const tail = tally(headline.id, 'p99-tail');
+  put('detectionRateTailByStep2', tail && rollbackRateByStep(tail, 2));
+  const latency = tally(headline.id, 'latency-10pct');
+  put('medianMinutesToRollbackLatency10pct', latency && medianMinutesToRollback(latency));
+  const prom = tally('prom-ramp', 'latency-10pct');
+  put('medianMinutesToRollbackLatency10pctProm', prom && medianMinutesToRollback(prom));
+  return out;
 }

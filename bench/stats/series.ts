@@ -8,11 +8,21 @@ import { requestCounts } from './generators/traffic';
 import type { CanaryEffect } from './scenarios';
 import type { RunProfile, ServiceModel } from './world';
 
-/** Metric names of the simulated run; they match the built-in presets the harness judges with. */
-export const SIMULATED_METRICS = ['latency', 'latency-p99', 'error-rate', 'cpu'] as const;
-export type SimulatedMetric = (typeof SIMULATED_METRICS)[number];
+/** Continuous metrics of the simulated run (one value per period); their names match the judged config's. */
+export const CONTINUOUS_METRICS = ['latency', 'latency-p99', 'cpu'] as const;
+/** Count metrics of the simulated run (events of the period's requests). */
+export const COUNT_METRICS = ['error-rate', 'latency-slow'] as const;
+export type ContinuousMetric = (typeof CONTINUOUS_METRICS)[number];
+export type CountMetric = (typeof COUNT_METRICS)[number];
 
-export type VersionSeries = Record<SimulatedMetric, number[]>;
+export interface VersionSeries {
+  /** Per period: mean latency, p99 (seconds), CPU (%). */
+  values: Record<ContinuousMetric, number[]>;
+  /** Requests per period. */
+  requests: number[];
+  /** Per period: 5xx responses, requests slower than the slow bound. */
+  events: Record<CountMetric, number[]>;
+}
 
 export interface RunSeries {
   periods: Period[];
@@ -56,6 +66,7 @@ export function simulateRunSeries(
       instances: profile.instancesPerVersion,
       slowPath: canaryEffect.slowPath,
       quantile: 0.99,
+      slowBoundSeconds: service.slowBoundSeconds,
     });
     const errorFactor = canaryEffect.errorRateFactor ?? 1;
     const errors = errorSeries(
@@ -65,7 +76,11 @@ export function simulateRunSeries(
     );
     const perInstanceLoad = requests.map((n) => n / dt / profile.instancesPerVersion);
     const cpu = cpuSeries(rng, service.cpu, dt, perInstanceLoad, profile.instancesPerVersion);
-    return { latency: latency.average, 'latency-p99': latency.quantile, 'error-rate': errors.rate, cpu };
+    return {
+      values: { latency: latency.average, 'latency-p99': latency.quantile, cpu },
+      requests,
+      events: { 'error-rate': errors.count, 'latency-slow': latency.slow },
+    };
   };
 
   return { periods, baseline: version(STREAM.baseline, {}), canary: version(STREAM.canary, effect) };

@@ -8,16 +8,19 @@ export interface Tally {
   rollbacksAtStep: number[];
   /** How often each metric was not Pass at a rollback. */
   failingMetrics: Record<string, number>;
+  /** Minutes from the first shift to each rollback decision. */
+  rollbackMinutes: number[];
 }
 
 export function emptyTally(stepCount: number): Tally {
-  return { runs: 0, rollbacksAtStep: new Array(stepCount).fill(0), failingMetrics: {} };
+  return { runs: 0, rollbacksAtStep: new Array(stepCount).fill(0), failingMetrics: {}, rollbackMinutes: [] };
 }
 
 export function addVerdict(tally: Tally, verdict: RunVerdict): void {
   tally.runs++;
   if (verdict.action !== 'rollback') return;
   tally.rollbacksAtStep[verdict.stepIndex]++;
+  tally.rollbackMinutes.push(verdict.minutes);
   for (const m of verdict.failing) tally.failingMetrics[m] = (tally.failingMetrics[m] ?? 0) + 1;
 }
 
@@ -28,7 +31,18 @@ export function mergeTallies(a: Tally, b: Tally): Tally {
     runs: a.runs + b.runs,
     rollbacksAtStep: a.rollbacksAtStep.map((n, i) => n + b.rollbacksAtStep[i]),
     failingMetrics,
+    rollbackMinutes: [...a.rollbackMinutes, ...b.rollbackMinutes],
   };
+}
+
+/**
+ * Median minutes from the first shift to the rollback over all runs of the cell, a run that was not rolled back
+ * counting as never (Infinity): the time by which half of the runs were rolled back; Infinity when fewer than half were.
+ */
+export function medianMinutesToRollback(t: Tally): number {
+  const sorted = [...t.rollbackMinutes].sort((a, b) => a - b);
+  const half = Math.ceil(t.runs / 2);
+  return half <= sorted.length ? sorted[half - 1] : Infinity;
 }
 
 /** Share of runs rolled back at all. */

@@ -13,6 +13,8 @@ export interface ServiceModel {
   latency: LatencyModel;
   /** Probability that a request ends in a 5xx. */
   errorRate: number;
+  /** Requests slower than this are counted as slow (the latency-slow-share preset's default bound). */
+  slowBoundSeconds: number;
   cpu: CpuModel;
   /** Shared by both versions (they run side by side): load level, latency drift, bursts of errors. */
   trafficLevel: Ar1Params;
@@ -24,6 +26,7 @@ export const DEFAULT_SERVICE: ServiceModel = {
   requestsPerSecond: 100,
   latency: { medianSeconds: 0.08, sigma: 0.6, instanceSd: 0.01 },
   errorRate: 0.002,
+  slowBoundSeconds: 0.5,
   cpu: { idle: 0.05, perRequestPerSecond: 0.01, instanceSd: 0.03, noise: { sd: 0.08, timeConstantSeconds: 300 } },
   trafficLevel: { sd: 0.1, timeConstantSeconds: 1800 },
   latencyDrift: { sd: 0.05, timeConstantSeconds: 1200 },
@@ -35,6 +38,10 @@ export interface RunProfile {
   label: string;
   steps: StepPlan[];
   periodSeconds: number;
+  /** How late a period's data is complete at the source (ALB metrics reach CloudWatch about a minute late). */
+  delaySeconds: number;
+  /** Seconds between looks inside a step (the run config's judgment.checkIntervalSeconds). */
+  checkIntervalSeconds: number;
   instancesPerVersion: number;
   /** Judge only every n-th repetition on this profile (its runs are costlier: many more points per window). */
   everyNth: number;
@@ -48,6 +55,8 @@ export const PROFILES: RunProfile[] = [
     label: 'CloudWatch 1 min, 4 × 10 min at 5 %',
     steps: [5, 5, 5, 5].map((weight) => ({ weight, durationSeconds: TEN_MINUTES })),
     periodSeconds: 60,
+    delaySeconds: 60,
+    checkIntervalSeconds: 60,
     instancesPerVersion: 1,
     everyNth: 1,
   },
@@ -56,6 +65,8 @@ export const PROFILES: RunProfile[] = [
     label: 'CloudWatch 1 min, 4 × 10 min at 5/10/25/50 %',
     steps: [5, 10, 25, 50].map((weight) => ({ weight, durationSeconds: TEN_MINUTES })),
     periodSeconds: 60,
+    delaySeconds: 60,
+    checkIntervalSeconds: 60,
     instancesPerVersion: 1,
     everyNth: 1,
   },
@@ -64,6 +75,8 @@ export const PROFILES: RunProfile[] = [
     label: 'CloudWatch 1 min, 8 × 5 min at 5 % (more looks, same data)',
     steps: Array.from({ length: 8 }, () => ({ weight: 5, durationSeconds: TEN_MINUTES / 2 })),
     periodSeconds: 60,
+    delaySeconds: 60,
+    checkIntervalSeconds: 60,
     instancesPerVersion: 1,
     everyNth: 2,
   },
@@ -73,6 +86,8 @@ export const PROFILES: RunProfile[] = [
     label: 'CloudWatch 1 min, 4 × 3 min at 5 % (3 points at the first judgment)',
     steps: [5, 5, 5, 5].map((weight) => ({ weight, durationSeconds: 180 })),
     periodSeconds: 60,
+    delaySeconds: 60,
+    checkIntervalSeconds: 60,
     instancesPerVersion: 1,
     everyNth: 1,
   },
@@ -81,6 +96,9 @@ export const PROFILES: RunProfile[] = [
     label: 'Prometheus 10 s, 4 × 10 min at 5/10/25/50 %',
     steps: [5, 10, 25, 50].map((weight) => ({ weight, durationSeconds: TEN_MINUTES })),
     periodSeconds: 10,
+    // a scrape every 10 s: a 10-second period is complete one period after it ends
+    delaySeconds: 10,
+    checkIntervalSeconds: 30,
     instancesPerVersion: 1,
     everyNth: 8,
   },

@@ -1,27 +1,47 @@
-import type { MetricAnalysisConfig } from '../judge/canary-config';
-import type { CloudWatchQuery, CloudWatchRatioQuery, MetricQuery, PrometheusQuery } from '../metrics/metric-query';
+import {
+  PRESET_JUDGING,
+  PRESET_MIN_DATA_POINTS,
+  unknownPreset,
+  unknownPresetMessage,
+  withPresetDefaults,
+  type PresetJudging,
+} from '../judge/metric-presets';
+import type {
+  CloudWatchCountsQuery,
+  CloudWatchExceedanceQuery,
+  CloudWatchQuery,
+  MetricQuery,
+  PrometheusCountsQuery,
+  PrometheusQuery,
+} from '../metrics/metric-query';
 import type { MetricsSourceConfig } from './run-config';
 import { ValidationError } from './validation';
 
 /**
- * Built-in metrics a canary config can name (`"preset": "latency-p99"`) instead of writing a query. Each
- * preset has a CloudWatch query (ALB per-target-group or EC2 per-instance metrics; also what the local
- * router answers) and a Prometheus query for the sample service's metrics (`http_request_duration_seconds`
- * histogram, `http_requests_total{code}`), plus analysis defaults. Fields given in the config win, field by
- * field.
+ * Built-in metrics a canary config can name (`"preset": "latency-p99"`) instead of writing a query: how each is read,
+ * a CloudWatch query (ALB per-target-group or EC2 per-instance metrics; also what the local router answers) and a
+ * Prometheus query for the sample service's metrics (`http_request_duration_seconds` histogram,
+ * `http_requests_total{code}`). How each is judged (groups, unit, analysis defaults) is the judge's:
+ * shared/judge/metric-presets.ts.
  */
+
+export { PRESET_MIN_DATA_POINTS, unknownPreset, withPresetDefaults };
 
 export type SourceType = MetricsSourceConfig['type'];
 
-export interface MetricPreset {
-  description: string;
-  cloudwatch: CloudWatchQuery | CloudWatchRatioQuery;
-  prometheus: PrometheusQuery;
-  groups: string[];
-  /** What the values measure (see the canary metric's `unit`). */
-  unit: string;
-  analysis: Partial<MetricAnalysisConfig>;
+/** What a preset's query may depend on besides the source: a metric's own `boundSeconds`. */
+export interface PresetParameters {
+  boundSeconds: number;
 }
+
+type PresetQuery<Q> = Q | ((parameters: PresetParameters) => Q);
+
+interface PresetQueries {
+  cloudwatch: PresetQuery<CloudWatchQuery | CloudWatchCountsQuery | CloudWatchExceedanceQuery>;
+  prometheus: PresetQuery<PrometheusQuery | PrometheusCountsQuery>;
+}
+
+export type MetricPreset = PresetJudging & PresetQueries;
 
 function alb(metricName: string, stat: string): CloudWatchQuery {
   return {
@@ -41,58 +61,34 @@ function promQuantile(q: number): PrometheusQuery {
   };
 }
 
-function promErrorRate(codeRegex: string): PrometheusQuery {
-  // `or vector(0)`: a counter for 5xx only exists once a 5xx was answered; no errors is a rate of 0, not a gap.
+const PROM_REQUESTS = 'sum(increase(http_requests_total{${scope}}[${step}]))';
+
+function promErrors(codeRegex: string): PrometheusCountsQuery {
+  // `or vector(0)`: a counter for 5xx only exists once a 5xx was answered; no errors is a count of 0, not a gap.
   return {
-    type: 'prometheus',
-    query:
-      `(sum(rate(http_requests_total{\${scope},code=~"${codeRegex}"}[\${step}])) or vector(0))` +
-      ` / sum(rate(http_requests_total{\${scope}}[\${step}]))`,
+    type: 'prometheus-counts',
+    events: `sum(increase(http_requests_total{\${scope},code=~"${codeRegex}"}[\${step}])) or vector(0)`,
+    total: PROM_REQUESTS,
   };
 }
 
-/**
- * Points per side below which a preset metric is not judged yet: from 5 on, an A/A comparison fails less often
- * than its confidence level promises for every data shape measured; with 2-4 it fails more often, whatever the
- * level (npm run bench:stats, small-sample table in docs/statistical-quality.md). Metrics without a preset keep
- * Kayenta's behaviour (1).
- */
-export const PRESET_MIN_DATA_POINTS = 5;
+/** Requests per period of a version, and those of them answered with a status the targets chose. */
+function albErrors(...metricNames: string[]): CloudWatchCountsQuery {
+  return {
+    type: 'cloudwatch-counts',
+    events: metricNames.map((name) => alb(name, 'Sum')),
+    total: alb('RequestCount', 'Sum'),
+  };
+}
 
-const latency = (allowedIncrease: number): Partial<MetricAnalysisConfig> => ({
-  direction: 'increase',
-  nanStrategy: 'remove',
-  minDataPoints: PRESET_MIN_DATA_POINTS,
-  effectSize: { measure: 'meanRatio', allowedIncrease },
-});
+/** The latency histogram's `le` label as Prometheus clients write a bucket bound (0.5 → "0.5", 1 → "1"). */
+const leLabel = (bound: number) => String(bound);
 
-export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = {
-  'latency-p50': {
-    description: 'Median response time of the version (seconds)',
-    cloudwatch: alb('TargetResponseTime', 'p50'),
-    prometheus: promQuantile(0.5),
-    groups: ['latency'],
-    unit: 'seconds',
-    analysis: latency(1.1),
-  },
-  'latency-p90': {
-    description: '90th percentile response time (seconds)',
-    cloudwatch: alb('TargetResponseTime', 'p90'),
-    prometheus: promQuantile(0.9),
-    groups: ['latency'],
-    unit: 'seconds',
-    analysis: latency(1.1),
-  },
-  'latency-p99': {
-    description: '99th percentile response time (seconds); tails are noisy, so a larger shift is allowed',
-    cloudwatch: alb('TargetResponseTime', 'p99'),
-    prometheus: promQuantile(0.99),
-    groups: ['latency'],
-    unit: 'seconds',
-    analysis: latency(1.2),
-  },
+const PRESET_QUERIES: Readonly<Record<string, PresetQueries>> = {
+  'latency-p50': { cloudwatch: alb('TargetResponseTime', 'p50'), prometheus: promQuantile(0.5) },
+  'latency-p90': { cloudwatch: alb('TargetResponseTime', 'p90'), prometheus: promQuantile(0.9) },
+  'latency-p99': { cloudwatch: alb('TargetResponseTime', 'p99'), prometheus: promQuantile(0.99) },
   'latency-average': {
-    description: 'Mean response time (seconds)',
     cloudwatch: alb('TargetResponseTime', 'Average'),
     prometheus: {
       type: 'prometheus',
@@ -100,63 +96,32 @@ export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = {
         'sum(rate(http_request_duration_seconds_sum{${scope}}[${step}]))' +
         ' / sum(rate(http_request_duration_seconds_count{${scope}}[${step}]))',
     },
-    groups: ['latency'],
-    unit: 'seconds',
-    // 5 %: above the instance-to-instance spread of a mean (A/A runs stay below 1 % rolled back) and low enough
-    // to catch a +10 % mean by the second step at 5 % traffic (npm run bench:stats, readme "Statistical quality")
-    analysis: latency(1.05),
+  },
+  'latency-slow-share': {
+    cloudwatch: ({ boundSeconds }) => ({
+      type: 'cloudwatch-exceedance',
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'TargetResponseTime',
+      dimensions: {},
+      scopeDimension: 'TargetGroup',
+      above: boundSeconds,
+      statistic: 'PR',
+    }),
+    prometheus: ({ boundSeconds }) => ({
+      type: 'prometheus-counts',
+      events:
+        'sum(increase(http_request_duration_seconds_count{${scope}}[${step}]))' +
+        ` - sum(increase(http_request_duration_seconds_bucket{\${scope},le="${leLabel(boundSeconds)}"}[\${step}]))`,
+      total: 'sum(increase(http_request_duration_seconds_count{${scope}}[${step}]))',
+    }),
   },
   'error-rate-5xx': {
-    description: 'Share of requests answered with 5xx by the targets; critical: doubling it rolls back at once',
-    cloudwatch: {
-      type: 'cloudwatch-ratio',
-      numerator: alb('HTTPCode_Target_5XX_Count', 'Sum'),
-      denominator: alb('RequestCount', 'Sum'),
-    },
-    prometheus: promErrorRate('5..'),
-    groups: ['errors'],
-    unit: 'ratio',
-    analysis: {
-      direction: 'increase',
-      nanStrategy: 'remove',
-      minDataPoints: PRESET_MIN_DATA_POINTS,
-      critical: true,
-      effectSize: { measure: 'meanRatio', allowedIncrease: 1.2, criticalIncrease: 2 },
-    },
+    cloudwatch: albErrors('HTTPCode_Target_5XX_Count', 'TargetConnectionErrorCount'),
+    prometheus: promErrors('5..'),
   },
-  'error-rate-4xx': {
-    description: 'Share of requests answered with 4xx by the targets',
-    cloudwatch: {
-      type: 'cloudwatch-ratio',
-      numerator: alb('HTTPCode_Target_4XX_Count', 'Sum'),
-      denominator: alb('RequestCount', 'Sum'),
-    },
-    prometheus: promErrorRate('4..'),
-    groups: ['errors'],
-    unit: 'ratio',
-    analysis: {
-      direction: 'increase',
-      nanStrategy: 'remove',
-      minDataPoints: PRESET_MIN_DATA_POINTS,
-      effectSize: { measure: 'meanRatio', allowedIncrease: 1.2 },
-    },
-  },
-  'request-count': {
-    description: 'Requests per period; baseline and canary get the same weight, so a gap means trouble either way',
-    cloudwatch: alb('RequestCount', 'Sum'),
-    prometheus: { type: 'prometheus', query: 'sum(increase(http_requests_total{${scope}}[${step}]))' },
-    groups: ['traffic'],
-    unit: 'count',
-    analysis: {
-      direction: 'either',
-      nanStrategy: 'remove',
-      minDataPoints: PRESET_MIN_DATA_POINTS,
-      effectSize: { measure: 'meanRatio', allowedIncrease: 1.2, allowedDecrease: 0.8 },
-    },
-  },
+  'error-rate-4xx': { cloudwatch: albErrors('HTTPCode_Target_4XX_Count'), prometheus: promErrors('4..') },
+  'request-count': { cloudwatch: alb('RequestCount', 'Sum'), prometheus: { type: 'prometheus', query: PROM_REQUESTS } },
   'cpu-utilization': {
-    description:
-      'CPU use: EC2 CPUUtilization (% of the instance) averaged over the instances; Prometheus: process CPU (% of one core)',
     cloudwatch: {
       type: 'cloudwatch',
       namespace: 'AWS/EC2',
@@ -166,26 +131,13 @@ export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = {
       scopeDimension: 'InstanceId',
     },
     prometheus: { type: 'prometheus', query: 'sum(rate(process_cpu_seconds_total{${scope}}[${step}])) * 100' },
-    groups: ['saturation'],
-    unit: 'percent',
-    analysis: {
-      direction: 'increase',
-      nanStrategy: 'remove',
-      minDataPoints: PRESET_MIN_DATA_POINTS,
-      effectSize: { measure: 'meanRatio', allowedIncrease: 1.2 },
-    },
   },
 };
 
-type Raw = Record<string, unknown>;
-
-function isObject(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function unknownPresetMessage(name: unknown): string {
-  return `unknown preset "${String(name)}"; known presets: ${Object.keys(METRIC_PRESETS).join(', ')}`;
-}
+/** Every built-in metric: how it is judged and how it is read. */
+export const METRIC_PRESETS: Readonly<Record<string, MetricPreset>> = Object.fromEntries(
+  Object.entries(PRESET_JUDGING).map(([name, judging]) => [name, { ...judging, ...PRESET_QUERIES[name] }]),
+);
 
 /** The preset a metric names, undefined if it names none; throws for an unknown name. */
 function presetOf(metric: { name?: unknown; preset?: unknown }, path: string): MetricPreset | undefined {
@@ -198,51 +150,13 @@ function presetOf(metric: { name?: unknown; preset?: unknown }, path: string): M
   return preset;
 }
 
-/** Fields of `given` win; nested objects (effectSize, outliers) are merged field by field too. */
-function mergeFields(preset: Raw, given: Raw | undefined): Raw {
-  const out: Raw = { ...preset };
-  for (const [key, value] of Object.entries(given ?? {})) {
-    if (value === undefined) continue;
-    out[key] = isObject(value) && isObject(preset[key]) ? mergeFields(preset[key] as Raw, value) : value;
-  }
-  return out;
-}
-
-/**
- * A metric as written in a config (before defaults are filled in) with its preset's groups and analysis
- * settings wherever the config gives none. Source-independent, so it runs when the canary config is parsed;
- * the query depends on the metrics source and is resolved by resolveMetricQuery. Returns anything that is
- * not a metric with a known preset unchanged (the schema reports what is wrong with it).
- */
-export function withPresetDefaults<T>(metric: T): T {
-  if (!isObject(metric) || typeof metric.preset !== 'string') return metric;
-  const preset = METRIC_PRESETS[metric.preset];
-  if (!preset) return metric;
-  const configs = isObject(metric.analysisConfigurations) ? metric.analysisConfigurations : {};
-  return {
-    ...metric,
-    groups: metric.groups ?? preset.groups,
-    unit: metric.unit ?? preset.unit,
-    analysisConfigurations: {
-      ...configs,
-      canary: mergeFields(preset.analysis as Raw, isObject(configs.canary) ? configs.canary : undefined),
-    },
-  } as T;
-}
-
-/** Whether a metric names a preset that does not exist (for the schema's error, at the metric's path). */
-export function unknownPreset(metric: unknown): string | undefined {
-  if (!isObject(metric) || metric.preset === undefined) return undefined;
-  return typeof metric.preset === 'string' && METRIC_PRESETS[metric.preset]
-    ? undefined
-    : unknownPresetMessage(metric.preset);
-}
-
 export interface MetricLike {
   name: string;
   preset?: string;
   query?: MetricQuery;
   foreignQuery?: { type: string };
+  /** The bound of presets that count requests above one (latency-slow-share), in seconds. */
+  boundSeconds?: number;
 }
 
 /**
@@ -254,7 +168,11 @@ export function resolveMetricQuery(metric: MetricLike, sourceType: SourceType, i
   const path = index === undefined ? `metrics[name=${metric.name}]` : `metrics[${index}]`;
   if (metric.query) return metric.query;
   const preset = presetOf(metric, path);
-  if (preset) return sourceType === 'prometheus' ? preset.prometheus : preset.cloudwatch;
+  if (preset) {
+    const query = sourceType === 'prometheus' ? preset.prometheus : preset.cloudwatch;
+    if (typeof query !== 'function') return query;
+    return query({ boundSeconds: metric.boundSeconds ?? (preset.defaultBoundSeconds as number) });
+  }
   const why = metric.foreignQuery
     ? `its query is a Kayenta "${metric.foreignQuery.type}" query, which canary-judge cannot fetch`
     : 'it has neither a preset nor a query';

@@ -101,12 +101,20 @@ export const healthCheckSchema = z
   })
   .strict();
 
+/**
+ * How long after a period ends its data is complete at the source: a look only judges periods that ended at least
+ * this long ago (ALB metrics reach CloudWatch about a minute late; the local router and a scraped Prometheus have
+ * them at once). Time to a decision includes it.
+ */
+const delaySeconds = (fallback: number) => z.number().int().min(0).max(3600).default(fallback);
+
 export const metricsSourceSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('cloudwatch'),
       region: z.string().optional(),
       periodSeconds: z.number().int().min(1).default(60),
+      delaySeconds: delaySeconds(60),
     })
     .strict(),
   z
@@ -120,6 +128,7 @@ export const metricsSourceSchema = z.discriminatedUnion('type', [
         .object({ region: z.string(), service: z.string().default('aps') })
         .strict()
         .optional(),
+      delaySeconds: delaySeconds(0),
     })
     .strict(),
   /** The local router's per-target-group stats, answering CloudWatch-shaped queries at 1-second resolution. */
@@ -127,9 +136,28 @@ export const metricsSourceSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('local'),
       periodSeconds: z.number().int().min(1).default(1),
+      delaySeconds: delaySeconds(0),
     })
     .strict(),
 ]);
+
+/**
+ * When and how the canary is judged.
+ * - `sequential` (default): a look every `checkIntervalSeconds` inside each step, with error control that stays valid
+ *   however often it looks (count metrics by the anytime-valid count test, continuous metrics by Mann-Whitney at
+ *   levels spent metric by metric over the run), so a bad canary is rolled back at the first look that proves it;
+ *   a failure beyond a metric's configured critical floor fails the run whatever its group; a run that can no
+ *   longer reach the pass score is rolled back at once.
+ * - `kayenta`: Kayenta's and Spinnaker's behaviour: one judgment at the end of each step, count metrics as per-period
+ *   ratios by Mann-Whitney, only critical metrics fail the run by themselves.
+ */
+export const judgmentSchema = z
+  .object({
+    mode: z.enum(['sequential', 'kayenta']).default('sequential'),
+    /** Seconds between looks inside a step (sequential mode); a step's last look is always at its end. */
+    checkIntervalSeconds: z.number().int().min(1).max(3600).default(60),
+  })
+  .strict();
 
 export const analysisSchema = z
   .object({
@@ -186,6 +214,7 @@ export const runInputSchema = z
     healthCheck: healthCheckSchema.default(healthCheckSchema.parse({})),
     steps: z.array(stepSchema).min(1).max(20),
     analysis: analysisSchema.default(analysisSchema.parse({})),
+    judgment: judgmentSchema.default(judgmentSchema.parse({})),
     metricsSource: metricsSourceSchema,
     canaryConfig: canaryConfigSchema,
     thresholds: scoreThresholdsSchema.default({ marginal: 50, pass: 75 }),
@@ -235,5 +264,7 @@ export type TrafficConfig = z.infer<typeof trafficSchema>;
 export type RuleConditions = z.infer<typeof ruleConditionsSchema>;
 export type HealthCheckConfig = z.infer<typeof healthCheckSchema>;
 export type MetricsSourceConfig = z.infer<typeof metricsSourceSchema>;
+export type JudgmentConfig = z.infer<typeof judgmentSchema>;
+export type AnalysisConfig = z.infer<typeof analysisSchema>;
 export type PromoteConfig = z.infer<typeof promoteSchema>;
 export type NotificationsConfig = z.infer<typeof notificationsSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { unknownPreset, withPresetDefaults } from '../config/metric-presets';
-import { metricQuerySchema, type MetricQuery } from '../metrics/metric-query';
+import { PRESET_JUDGING, unknownPreset, withPresetDefaults } from './metric-presets';
+import { isCountQuery, metricQuerySchema, type MetricQuery } from '../metrics/metric-query';
 
 /**
  * The canary (judge) config: Kayenta's canary-config JSON shape, accepted as is, plus our own fields
@@ -12,7 +12,14 @@ import { metricQuerySchema, type MetricQuery } from '../metrics/metric-query';
 export const directionSchema = z.enum(['increase', 'decrease', 'either']);
 export const nanStrategySchema = z.enum(['remove', 'replace']);
 
-const EFFECT_SIZE_FIELDS = ['allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease'] as const;
+const EFFECT_SIZE_FIELDS = [
+  'allowedIncrease',
+  'allowedDecrease',
+  'criticalIncrease',
+  'criticalDecrease',
+  'rollbackIncrease',
+  'rollbackDecrease',
+] as const;
 
 /** Thresholds on mean(canary)/mean(baseline) (default 1 each), or on CLES, a probability (default 0.5 each). */
 export const effectSizeSchema = z
@@ -22,6 +29,13 @@ export const effectSizeSchema = z
     allowedDecrease: z.number().positive().optional(),
     criticalIncrease: z.number().positive().optional(),
     criticalDecrease: z.number().positive().optional(),
+    /**
+     * Ours, beside Kayenta's: with sequential judging, a failure at or beyond this effect fails the whole canary
+     * whatever the metric's groups and critical flag (a +50 % mean latency must never be promoted because its group
+     * still scores enough). Kayenta's mode ignores it.
+     */
+    rollbackIncrease: z.number().positive().optional(),
+    rollbackDecrease: z.number().positive().optional(),
   })
   .strict()
   .superRefine((e, ctx) => {
@@ -69,15 +83,13 @@ export const foreignQuerySchema = z.looseObject({ type: z.string().min(1) });
 export type ForeignQuery = z.infer<typeof foreignQuerySchema>;
 
 /**
- * Ours: `cloudwatch`, `cloudwatch-ratio`, and `prometheus` with a `query` (PromQL). Kayenta's prometheus query has
- * no `query` field (it has `metricName`, `labelBindings`, `customInlineTemplate`, ...), so the two cannot be confused.
+ * Ours: every type of metricQuerySchema (cloudwatch, cloudwatch-ratio, cloudwatch-counts, cloudwatch-exceedance,
+ * prometheus-counts), and `prometheus` with a `query` (PromQL). Kayenta's prometheus query has no `query` field (it has
+ * `metricName`, `labelBindings`, `customInlineTemplate`, ...), so the two cannot be confused.
  */
 export function isOwnQueryShape(query: ForeignQuery): boolean {
-  return (
-    query.type === 'cloudwatch' ||
-    query.type === 'cloudwatch-ratio' ||
-    (query.type === 'prometheus' && 'query' in query)
-  );
+  if (query.type === 'prometheus') return 'query' in query;
+  return metricQuerySchema.options.some((option) => option.shape.type.value === query.type);
 }
 
 /**
@@ -106,6 +118,8 @@ const canaryMetricFieldsSchema = z
      * shown in %), `percent`, `count`, or any short label of your own (shown as is). Presets set it.
      */
     unit: z.string().min(1).max(16).optional(),
+    /** The bound of a preset that counts requests above one (latency-slow-share), in seconds. */
+    boundSeconds: z.number().positive().max(3600).optional(),
     scopeName: z.string().optional(),
     analysisConfigurations: z
       .object({ canary: metricAnalysisSchema.default(metricAnalysisSchema.parse({})) })
@@ -119,9 +133,24 @@ export const canaryMetricSchema = z
   .custom<z.input<typeof canaryMetricFieldsSchema>>()
   .transform((metric, ctx) => {
     const unknown = unknownPreset(metric);
-    if (unknown === undefined) return withPresetDefaults(metric);
-    ctx.addIssue({ code: 'custom', path: ['preset'], message: unknown });
-    return z.NEVER;
+    if (unknown !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['preset'], message: unknown });
+      return z.NEVER;
+    }
+    const bounded =
+      typeof metric?.preset === 'string' && PRESET_JUDGING[metric.preset].defaultBoundSeconds !== undefined;
+    if (metric?.boundSeconds !== undefined && !bounded) {
+      const takers = Object.keys(PRESET_JUDGING).filter(
+        (name) => PRESET_JUDGING[name].defaultBoundSeconds !== undefined,
+      );
+      ctx.addIssue({
+        code: 'custom',
+        path: ['boundSeconds'],
+        message: `only presets that count requests above a bound take boundSeconds (${takers.join(', ')})`,
+      });
+      return z.NEVER;
+    }
+    return withPresetDefaults(metric);
   })
   .pipe(canaryMetricFieldsSchema);
 
@@ -132,6 +161,12 @@ export const scoreThresholdsSchema = z
   })
   .strict()
   .refine((t) => t.marginal <= t.pass, { message: 'marginal must not exceed pass', path: ['marginal'] });
+
+/**
+ * Canary configs this process has parsed: parsing is idempotent (a parsed config parses to an equal one), so the judge
+ * skips it for them instead of re-running every preset merge and default at every look of a run.
+ */
+const parsedConfigs = new WeakSet<object>();
 
 export const canaryConfigSchema = z
   .object({
@@ -157,6 +192,13 @@ export const canaryConfigSchema = z
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
     config.metrics.forEach((m, i) => {
+      if (m.query && isCountQuery(m.query) && m.analysisConfigurations.canary.effectSize?.measure === 'cles') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['metrics', i, 'analysisConfigurations', 'canary', 'effectSize', 'measure'],
+          message: 'a count metric is judged on its rate ratio: use measure "meanRatio" (the floors are rate ratios)',
+        });
+      }
       if (seen.has(m.name)) {
         ctx.addIssue({ code: 'custom', path: ['metrics', i, 'name'], message: `duplicate metric name "${m.name}"` });
       }
@@ -189,7 +231,16 @@ export const canaryConfigSchema = z
         message: `group weights add up to ${total}; they must not exceed 100`,
       });
     }
+  })
+  .transform((config) => {
+    parsedConfigs.add(config);
+    return config;
   });
+
+/** The canary config parsed by `parse`, or the same object when this process already parsed it. */
+export function parseCanaryConfig<T extends object>(config: T, parse: (c: T) => CanaryConfig): CanaryConfig {
+  return parsedConfigs.has(config) ? (config as unknown as CanaryConfig) : parse(config);
+}
 
 export type Direction = z.infer<typeof directionSchema>;
 export type NanStrategy = z.infer<typeof nanStrategySchema>;

@@ -43,10 +43,10 @@ export interface ClassifierSettings {
   confidenceLevel: number;
   effectSize: EffectSizeThresholds;
   /**
-   * Sides on which a failure beyond the critical effect size fails the canary although the metric is not critical
-   * (criticalEffectSize `any-metric`); absent: Kayenta's rule, only critical metrics.
+   * Effects at or beyond which a failure fails the whole canary whatever `critical` says (judge option rollbackFloors;
+   * absent: Kayenta's rule, only critical metrics).
    */
-  criticalAnyway?: { increase: boolean; decrease: boolean };
+  rollbackFloors?: { increase?: number; decrease?: number };
   /** A confidence level the sample sizes cannot reach is "not judged yet" (absent: Kayenta, classify anyway). */
   requireAttainableLevel?: boolean;
 }
@@ -240,13 +240,17 @@ export function classifySamples(
     const classification = side === 'increase' ? 'High' : 'Low';
     const allowed = side === 'increase' ? s.effectSize.allowedIncrease : s.effectSize.allowedDecrease;
     const critical = side === 'increase' ? s.effectSize.criticalIncrease : s.effectSize.criticalDecrease;
-    // 5. critical escalation: only beyond the critical effect size (default: every failure of a critical metric);
-    // with criticalAnyway also for a metric that is not critical but sets a critical floor on this side (and only on a
-    // measured effect: an undefined one opens Kayenta's gate for critical metrics, it proves nothing here)
-    const anyway = s.criticalAnyway?.[side] === true && !Number.isNaN(effect);
-    if ((s.critical || anyway) && gateOpen(critical, side)) {
+    // 5. critical escalation: only beyond the critical effect size (default: every failure of a critical metric)
+    if (s.critical && gateOpen(critical, side)) {
       const why = describeGate(effect, m, critical, 'critical', side);
       return { ...result, classification, critical: true, reason: `critical: ${shift}; ${why}` };
+    }
+    // ours: beyond a rollback floor any metric fails the canary (only on a measured effect: an undefined one opens
+    // Kayenta's gate for critical metrics, it proves nothing here)
+    const floor = s.rollbackFloors?.[side];
+    if (floor !== undefined && !Number.isNaN(effect) && gateOpen(floor, side)) {
+      const beyond = `${describeEffect(effect, m)}, at or beyond the rollback floor ${describeThreshold(floor, m)}`;
+      return { ...result, classification, critical: true, reason: `critical: ${shift}; ${beyond}` };
     }
     const why = describeGate(effect, m, allowed, 'allowed', side);
     return { ...result, classification, critical: false, reason: `${shift}; ${why}` };

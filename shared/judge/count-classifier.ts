@@ -7,9 +7,9 @@ import type { CountMetricData, CountSummary } from './types';
  * A count metric (events of exposures: 5xx of requests, slow requests of requests) classified by the count test
  * (count-test.ts). The effect-size floors are the test's null boundaries: `allowedIncrease` ×1.1 means "fail only when
  * the data prove the canary's rate is more than 1.1 times the baseline's", a statement with a guarantee, not
- * "significant and the estimate above the floor". A proven failure is critical when the metric is critical (or, with
- * criticalEffectSize `any-metric`, when its config sets a critical floor) and the rate ratio's estimate reaches the
- * critical floor. There is no minimum sample: the test holds at any size, a small sample just proves little.
+ * "significant and the estimate above the floor". A proven failure is critical when the metric is critical and the rate
+ * ratio's estimate reaches its critical floor, or (judge option rollbackFloors) when the estimate reaches its rollback
+ * floor. There is no minimum sample: the test holds at any size, a small sample just proves little.
  */
 
 export interface CountClassifierSettings {
@@ -19,8 +19,8 @@ export interface CountClassifierSettings {
   /** Error per side over the whole run. */
   alpha: number;
   effectSize: EffectSizeThresholds;
-  /** Sides on which a failure beyond the critical floor fails the canary even when the metric is not critical. */
-  criticalAnyway: { increase: boolean; decrease: boolean };
+  /** Rate ratios at or beyond which a proven failure fails the canary whatever `critical` says. */
+  rollbackFloors?: { increase?: number; decrease?: number };
   /** Compute the confidence sequence (false: decisions only). */
   interval: boolean;
 }
@@ -100,11 +100,18 @@ export function classifyCounts(name: string, data: CountMetricData, s: CountClas
   const downOk = s.direction !== 'increase';
   const fail = (side: 'increase' | 'decrease'): CountClassified => {
     const allowed = side === 'increase' ? s.effectSize.allowedIncrease : s.effectSize.allowedDecrease;
+    const beyond = (floor: number | undefined) =>
+      floor !== undefined && (side === 'increase' ? ratio >= floor : ratio <= floor);
     const criticalFloor = side === 'increase' ? s.effectSize.criticalIncrease : s.effectSize.criticalDecrease;
-    const beyondCritical = side === 'increase' ? ratio >= criticalFloor : ratio <= criticalFloor;
-    const critical = (s.critical || s.criticalAnyway[side]) && beyondCritical;
+    const rollbackFloor = s.rollbackFloors?.[side];
+    const critical = (s.critical && beyond(criticalFloor)) || beyond(rollbackFloor);
     const proven = `${side === 'increase' ? 'above' : 'below'} allowed ${formatRatio(allowed)}`;
-    const why = critical ? `; at or beyond the critical ${formatRatio(criticalFloor)}` : '';
+    const why =
+      s.critical && beyond(criticalFloor)
+        ? `; at or beyond the critical ${formatRatio(criticalFloor)}`
+        : critical
+          ? `; at or beyond the rollback floor ${formatRatio(rollbackFloor as number)}`
+          : '';
     return {
       ...common,
       classification: side === 'increase' ? 'High' : 'Low',

@@ -1,6 +1,7 @@
 import { parseOrThrow, ValidationError } from '../config/validation';
 import {
   canaryConfigSchema,
+  parseCanaryConfig,
   scoreThresholdsSchema,
   type CanaryConfig,
   type CanaryConfigInput,
@@ -49,7 +50,7 @@ interface JudgeSettings {
   metricConfidence: Record<string, number>;
   countConfidenceLevel?: number;
   counts: 'test' | 'ratio-series';
-  criticalEffectSize: 'critical-metrics' | 'any-metric';
+  rollbackFloors: boolean;
   requireAttainableLevel: boolean;
   countIntervals: boolean;
 }
@@ -68,7 +69,7 @@ function judgeSettings(options: JudgeOptions): JudgeSettings {
         ? undefined
         : checkedLevel(options.countConfidenceLevel, 'countConfidenceLevel'),
     counts: options.counts ?? 'test',
-    criticalEffectSize: options.criticalEffectSize ?? 'critical-metrics',
+    rollbackFloors: options.rollbackFloors ?? false,
     requireAttainableLevel: options.requireAttainableLevel ?? false,
     countIntervals: options.countIntervals ?? true,
   };
@@ -141,10 +142,9 @@ function judgeMetric(
   const analysis = metric.analysisConfigurations.canary;
   const confidenceLevel = settings.metricConfidence[metric.name] ?? settings.confidenceLevel;
   const configured = analysis.effectSize;
-  const criticalAnyway = {
-    increase: settings.criticalEffectSize === 'any-metric' && configured?.criticalIncrease !== undefined,
-    decrease: settings.criticalEffectSize === 'any-metric' && configured?.criticalDecrease !== undefined,
-  };
+  const rollbackFloors = settings.rollbackFloors
+    ? { increase: configured?.rollbackIncrease, decrease: configured?.rollbackDecrease }
+    : {};
   const classifier = {
     direction: analysis.direction,
     nanStrategy: analysis.nanStrategy,
@@ -154,7 +154,7 @@ function judgeMetric(
     tolerance: JUDGE_TOLERANCE,
     confidenceLevel,
     effectSize: effectSizeThresholds(analysis.effectSize),
-    criticalAnyway,
+    rollbackFloors,
     requireAttainableLevel: settings.requireAttainableLevel,
   };
   if (!samples) {
@@ -227,7 +227,7 @@ export function judge(
   thresholds: JudgeThresholds = DEFAULT_THRESHOLDS,
   options: JudgeOptions = {},
 ): JudgeResult {
-  const canaryConfig = parseOrThrow(canaryConfigSchema, config, 'canary config');
+  const canaryConfig = parseCanaryConfig(config, (c) => parseOrThrow(canaryConfigSchema, c, 'canary config'));
   const samples = parseOrThrow(metricDataSchema, data, 'metric data');
   const checkedThresholds = parseOrThrow(scoreThresholdsSchema, thresholds, 'score thresholds');
   const settings = judgeSettings(options);

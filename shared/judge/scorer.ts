@@ -95,3 +95,17 @@ export function verdictFor(score: number, thresholds: JudgeThresholds): Verdict 
   if (score >= thresholds.marginal) return 'marginal';
   return 'fail';
 }
+
+const FAILING: ReadonlySet<Classification> = new Set(['High', 'Low', 'NodataFailMetric']);
+
+/**
+ * The best score the canary can still reach: every metric not failing now (passing, not judged yet, without data)
+ * counted as Pass, the failing ones as they are. A run whose reachable score is below pass cannot be promoted by any
+ * later look, so a sequential run rolls back at once instead of waiting for its last step.
+ */
+export function bestReachableScore(results: ScorableResult[], groupWeights: Record<string, number>): number {
+  const best = results.map((r) =>
+    FAILING.has(r.classification) ? r : { ...r, classification: 'Pass' as const, insufficientData: false },
+  );
+  return scoreResults(best, groupWeights).score;
+}

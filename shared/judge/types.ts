@@ -127,11 +127,10 @@ export interface JudgeOptions {
    */
   counts?: 'test' | 'ratio-series';
   /**
-   * Which failures fail the whole canary: `critical-metrics` (Kayenta, default): only those of metrics marked
-   * critical; `any-metric`: also any metric's failure beyond a criticalIncrease / criticalDecrease its config sets
-   * (presets set one), whatever its groups would score.
+   * true: a failure at or beyond a metric's effectSize.rollbackIncrease / rollbackDecrease fails the whole canary,
+   * whatever its groups would score (presets set them). Default false: Kayenta's rule, only critical metrics do.
    */
-  criticalEffectSize?: 'critical-metrics' | 'any-metric';
+  rollbackFloors?: boolean;
   /**
    * Kayenta classifies at any confidence level; true: a level the sample sizes cannot reach (the interval is then
    * the whole range of differences) makes the metric "not judged yet" instead of High or Low.

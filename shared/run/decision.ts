@@ -25,7 +25,11 @@ export interface JudgedInterval {
   insufficientData?: string[];
   /** Those of them that are critical or mustHaveData (JudgeResult.insufficientDataRequired); absent = none. */
   insufficientDataRequired?: string[];
+  /** Sequential judging: the best score later looks could still reach (bestReachableScore); absent = not used. */
+  reachableScore?: number;
 }
+
+const FAILING: ReadonlySet<Classification> = new Set(['High', 'Low', 'NodataFailMetric']);
 
 /** Spinnaker's per-interval rule: a score at or below marginal ends the canary at once. */
 export function failsFast(score: number, thresholds: DecisionThresholds): boolean {
@@ -77,13 +81,12 @@ export interface IntervalPosition {
   stepCount: number;
 }
 
-export function decideInterval(
+/** A critical failure or a score at or below marginal: the run ends at once, whatever the step. */
+function immediateRollback(
   judgment: JudgedInterval,
-  position: IntervalPosition,
+  step: string,
   thresholds: DecisionThresholds,
-): Decision {
-  const step = `step ${position.stepIndex + 1}/${position.stepCount}`;
-  const score = judgment.score;
+): Decision | undefined {
   const critical = criticalFailures(judgment);
   if (critical.length > 0) {
     const first = critical[0];
@@ -92,9 +95,21 @@ export function decideInterval(
       reason: `${step}: critical metric ${first.name} is ${first.classification}${first.reason ? ` (${first.reason})` : ''}`,
     };
   }
-  if (failsFast(score, thresholds)) {
-    return { action: 'rollback', reason: `${step}: score ${score} <= marginal ${thresholds.marginal}` };
+  if (failsFast(judgment.score, thresholds)) {
+    return { action: 'rollback', reason: `${step}: score ${judgment.score} <= marginal ${thresholds.marginal}` };
   }
+  return undefined;
+}
+
+export function decideInterval(
+  judgment: JudgedInterval,
+  position: IntervalPosition,
+  thresholds: DecisionThresholds,
+): Decision {
+  const step = `step ${position.stepIndex + 1}/${position.stepCount}`;
+  const score = judgment.score;
+  const now = immediateRollback(judgment, step, thresholds);
+  if (now) return now;
   const isLast = position.stepIndex >= position.stepCount - 1;
   if (!isLast) {
     const above =
@@ -112,6 +127,43 @@ export function decideInterval(
   }
   const why = thresholds.pass === undefined ? 'no pass threshold' : `final score ${score} >= pass ${thresholds.pass}`;
   return { action: 'promote', reason: `${step}: ${why}` };
+}
+
+export interface LookDecisionPosition extends IntervalPosition {
+  /** Whether this is the step's last look (its end): only then does the run move on or promote. */
+  lastLookOfStep: boolean;
+}
+
+/**
+ * What a look decides. A failure that ends the run ends it at the look that proves it: a critical metric, a score at
+ * or below marginal, or (sequential judging) a score that can no longer reach pass. Otherwise a look before the
+ * step's end waits for the next one, and the step's last look decides as Spinnaker's interval rule does.
+ */
+export function decideLook(
+  judgment: JudgedInterval,
+  position: LookDecisionPosition,
+  thresholds: DecisionThresholds,
+): Decision {
+  const step = `step ${position.stepIndex + 1}/${position.stepCount}`;
+  const now = immediateRollback(judgment, step, thresholds);
+  if (now) return now;
+  const reachable = judgment.reachableScore;
+  if (reachable !== undefined && thresholds.pass !== undefined && reachable < thresholds.pass) {
+    const failing = judgment.metrics.filter((m) => !m.muted && FAILING.has(m.classification));
+    const why = failing.map((m) => `${m.name} is ${m.classification}${m.reason ? ` (${m.reason})` : ''}`).join('; ');
+    return {
+      action: 'rollback',
+      reason: `${step}: the score cannot reach pass ${thresholds.pass} any more (at most ${reachable}): ${why}`,
+    };
+  }
+  if (position.lastLookOfStep) return decideInterval(judgment, position, thresholds);
+  const above =
+    thresholds.marginal === undefined
+      ? 'no marginal threshold'
+      : `score ${judgment.score} > marginal ${thresholds.marginal}`;
+  const unjudged = judgment.insufficientData ?? [];
+  const notYet = unjudged.length > 0 ? `; not judged yet: ${unjudged.join(', ')}` : '';
+  return { action: 'wait', reason: `${step}: ${above}, keep watching${notYet}` };
 }
 
 export interface WindowInput {
@@ -155,4 +207,19 @@ export function judgmentWindow(input: WindowInput): JudgmentWindow {
     ]);
   }
   return { start: new Date(start), end: new Date(end) };
+}
+
+/**
+ * The window of one look: as judgmentWindow, but ending `delaySeconds` before the look (only periods the source has
+ * complete), and undefined when that leaves nothing (early looks during a warm-up or the source's delay).
+ */
+export function lookWindow(input: WindowInput & { delaySeconds: number }): JudgmentWindow | undefined {
+  const judgedAt = new Date(input.judgedAt.getTime() - input.delaySeconds * 1000);
+  const warmupMs = input.warmupSeconds * 1000;
+  const end = judgedAt.getTime();
+  const start =
+    input.lookbackSeconds === undefined
+      ? input.trafficStartedAt.getTime() + warmupMs
+      : Math.max(end - input.lookbackSeconds * 1000, input.stepAppliedAt.getTime() + warmupMs);
+  return start < end ? { start: new Date(start), end: new Date(end) } : undefined;
 }

@@ -1,13 +1,12 @@
 import { resolveMetricQuery } from '../config/metric-presets';
-import { confidenceForRunStep } from '../judge/error-control';
-import { judge } from '../judge/judge';
-import type { JudgeResult, MetricData } from '../judge/types';
+import type { CountMetricData, JudgeResult, MetricData } from '../judge/types';
 import type { Fleet } from '../fleet/fleet';
-import type { MetricRequest, MetricSeries, MetricSource, Scope } from '../metrics/metric-source';
+import type { CountSeries, MetricRequest, MetricSeries, MetricSource, Scope, Series } from '../metrics/metric-source';
 import type { Notifier } from '../notify/notifier';
 import { judgmentReportName, type StoredJudgment } from '../reports/html-report';
 import type { ReportStore } from '../reports/report-store';
-import { decideInterval, judgmentWindow, type Decision } from './decision';
+import { lookWindow, type Decision } from './decision';
+import { isLastLookOfRun, isLastLookOfStep, judgeLook, lookDueSeconds, looksInStep, type LookPosition } from './looks';
 import { RunStateError } from './errors';
 import { toMetricBrief } from './metric-brief';
 import { announce, type RunLog } from './announce';
@@ -49,9 +48,28 @@ async function fetchSeries(source: MetricSource, request: MetricRequest): Promis
   }
 }
 
-function toMetricData(series: MetricSeries[]): MetricData {
+/** A count metric's periods aligned by timestamp across the versions (a period one side lacks had no requests there). */
+function alignedCounts(counts: NonNullable<MetricSeries['counts']>): CountMetricData {
+  const timestamps = [...new Set([...counts.baseline.totals.timestamps, ...counts.canary.totals.timestamps])].sort(
+    (a, b) => a - b,
+  );
+  const side = (c: CountSeries) => {
+    const at = (s: Series) => new Map(s.timestamps.map((t, i) => [t, s.values[i]]));
+    const events = at(c.events);
+    const totals = at(c.totals);
+    return { events: timestamps.map((t) => events.get(t) ?? 0), totals: timestamps.map((t) => totals.get(t) ?? 0) };
+  };
+  return { baseline: side(counts.baseline), canary: side(counts.canary) };
+}
+
+export function toMetricData(series: MetricSeries[]): MetricData {
   return Object.fromEntries(
-    series.filter((s) => !s.error).map((s) => [s.name, { baseline: s.baseline.values, canary: s.canary.values }]),
+    series
+      .filter((s) => !s.error)
+      .map((s) => [
+        s.name,
+        s.counts ? alignedCounts(s.counts) : { baseline: s.baseline.values, canary: s.canary.values },
+      ]),
   );
 }
 
@@ -86,18 +104,65 @@ function dryRunDecision(decision: Decision): Decision {
   return { action: 'rollback', reason: `dry run: ${decision.reason}; would promote, nothing promoted` };
 }
 
+/** One look of the step, compact: the stored judgment of a step keeps the list of its looks for the report. */
+export interface LookRecord {
+  look: number;
+  judgedAt: string;
+  score: number;
+  action: Decision['action'];
+  /** Metrics not Pass at this look (High, Low, NodataFailMetric, Error). */
+  failing: string[];
+}
+
+/** What the workflow writes per step to the report store: the step's latest look, and all its looks in brief. */
+export type StoredStepJudgment = StoredJudgment & { looks?: LookRecord[] };
+
+function positionOf(state: RunState): LookPosition {
+  const step = state.step as NonNullable<RunState['step']>;
+  return {
+    stepIndex: step.index,
+    stepCount: state.input.steps.length,
+    look: (step.look ?? 0) + 1,
+    looksInStep: step.looks ?? looksInStep(state.input, step.index),
+  };
+}
+
+/** Seconds from now until the step's next look is due (0 when it is already due). */
+function secondsToNextLook(state: RunState, position: LookPosition, now: Date): number {
+  const step = state.step as NonNullable<RunState['step']>;
+  const due = new Date(step.appliedAt).getTime() + lookDueSeconds(state.input, step.index, position.look + 1) * 1000;
+  return Math.max(0, Math.ceil((due - now.getTime()) / 1000));
+}
+
+async function earlierLooks(
+  state: RunState,
+  key: string,
+  position: LookPosition,
+  reports: ReportStore,
+): Promise<LookRecord[]> {
+  if (position.look === 1) return [];
+  const text = await reports.get(state.runId, key);
+  return text === undefined ? [] : ((JSON.parse(text) as StoredStepJudgment).looks ?? []);
+}
+
 export async function judgeStep(state: RunState, deps: JudgeStepDeps, clock = () => new Date()): Promise<RunState> {
   const { input, resources, step, runId } = state;
   if (!step || !state.trafficStartedAt || !resources.baseline || !resources.canary) {
     throw new RunStateError('judge needs a shifted step and provisioned baseline and canary');
   }
-  const window = judgmentWindow({
+  const position = positionOf(state);
+  const judgedAt = clock();
+  const stepLabel = `step ${step.index + 1}/${input.steps.length}`;
+  const window = lookWindow({
     trafficStartedAt: new Date(state.trafficStartedAt),
     stepAppliedAt: new Date(step.appliedAt),
-    judgedAt: clock(),
+    judgedAt,
     warmupSeconds: input.analysis.warmupSeconds,
     lookbackSeconds: input.analysis.lookbackSeconds,
+    delaySeconds: input.metricsSource.delaySeconds,
   });
+  if (!window) return withoutData(state, position, judgedAt, stepLabel);
+
   const series = await fetchSeries(deps.metrics, {
     metrics: input.canaryConfig.metrics.map((m, i) => ({
       name: m.name,
@@ -106,21 +171,14 @@ export async function judgeStep(state: RunState, deps: JudgeStepDeps, clock = ()
     scopes: { baseline: scopeOf(runId, resources.baseline), canary: scopeOf(runId, resources.canary) },
     window,
   });
-  // The run's false-rollback budget is spread over its planned judgments (analysis.errorControl).
-  const confidenceLevel = confidenceForRunStep(input.analysis, input.steps, step.index);
-  const result = withSourceErrors(
-    judge(input.canaryConfig, toMetricData(series), input.thresholds, { confidenceLevel }),
-    series,
-  );
-  const position = { stepIndex: step.index, stepCount: input.steps.length };
-  const interval = decideInterval(result, position, input.thresholds);
+  const look = judgeLook(input, toMetricData(series), position, state.spent ?? {});
+  const result = withSourceErrors(look.result, series);
   const dead = await deadVersion(state, deps.fleet);
-  const stepLabel = `step ${step.index + 1}/${input.steps.length}`;
   const decision: Decision = dead
     ? { action: 'rollback', reason: `${stepLabel}: ${dead}` }
     : input.dryRun
-      ? dryRunDecision(interval)
-      : interval;
+      ? dryRunDecision(look.decision)
+      : look.decision;
 
   const stepNumber = step.index + 1;
   const summary: JudgmentSummary = {
@@ -130,15 +188,73 @@ export async function judgeStep(state: RunState, deps: JudgeStepDeps, clock = ()
     score: result.score,
     verdict: result.verdict,
     confidenceLevel: result.confidenceLevel,
-    metrics: result.metrics.map(toMetricBrief),
+    metrics: result.metrics.map((m) =>
+      toMetricBrief(m, input.canaryConfig.metrics.find((c) => c.name === m.name)?.unit),
+    ),
     reportKey: judgmentReportName(stepNumber),
     action: decision.action,
     reason: decision.reason,
+    look: { number: position.look, of: position.looksInStep },
+    judgedAt: judgedAt.toISOString(),
+    informationFraction: look.informationFraction,
   };
-  const stored: StoredJudgment = { summary, result, series };
+  const looks = [
+    ...(await earlierLooks(state, summary.reportKey, position, deps.reports)),
+    {
+      look: position.look,
+      judgedAt: summary.judgedAt as string,
+      score: result.score,
+      action: decision.action,
+      failing: result.metrics
+        .filter((m) => m.classification !== 'Pass' && m.classification !== 'Nodata')
+        .map((m) => m.name),
+    },
+  ];
+  const stored: StoredStepJudgment = { summary, result, series, looks };
   const report = await deps.reports.put(runId, summary.reportKey, JSON.stringify(stored), 'application/json');
   const health = dead && state.health ? { ...state.health, status: 'unhealthy' as const, detail: dead } : state.health;
-  const next: RunState = { ...state, health, judgments: [...state.judgments, summary], decision };
-  await announce(deps.notifiers, { kind: 'judgment', state: next, links: { report: report.url } }, deps.log);
+  const next: RunState = {
+    ...state,
+    health,
+    step: {
+      ...step,
+      look: position.look,
+      looks: position.looksInStep,
+      waitSeconds: secondsToNextLook(state, position, judgedAt),
+    },
+    judgments: [...state.judgments.filter((j) => j.step !== stepNumber), summary],
+    spent: look.spent,
+    decision,
+  };
+  // every look is in the report store; people are told about a step's end and about decisions, not every minute
+  if (decision.action !== 'wait') {
+    await announce(deps.notifiers, { kind: 'judgment', state: next, links: { report: report.url } }, deps.log);
+  }
   return next;
+}
+
+/**
+ * A look whose window holds no complete period yet (warm-up, the source's delay): nothing to judge, nothing spent.
+ * The run waits for the next look; at a step's end it moves on (windows are cumulative), and at the run's last look it
+ * rolls back, since nothing was ever judged.
+ */
+function withoutData(state: RunState, position: LookPosition, now: Date, stepLabel: string): RunState {
+  const step = state.step as NonNullable<RunState['step']>;
+  const delay = state.input.metricsSource.delaySeconds;
+  const why = `no complete ${state.input.metricsSource.type} period in the window yet (warm-up ${state.input.analysis.warmupSeconds}s, source delay ${delay}s)`;
+  const decision: Decision = isLastLookOfRun(position)
+    ? { action: 'rollback', reason: `${stepLabel}: nothing to judge after the last step: ${why}` }
+    : isLastLookOfStep(position)
+      ? { action: 'continue', reason: `${stepLabel}: ${why}; continue` }
+      : { action: 'wait', reason: `${stepLabel}: ${why}` };
+  return {
+    ...state,
+    step: {
+      ...step,
+      look: position.look,
+      looks: position.looksInStep,
+      waitSeconds: secondsToNextLook(state, position, now),
+    },
+    decision,
+  };
 }

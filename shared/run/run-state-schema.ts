@@ -51,12 +51,25 @@ export const healthProgressSchema = z.object({
   waitSeconds: z.number().int().min(1).optional(),
 });
 
-export const actionSchema = z.enum(['continue', 'promote', 'rollback']);
+/** continue: go on to the next step; wait: look again later in this step; promote; rollback. */
+export const actionSchema = z.enum(['continue', 'wait', 'promote', 'rollback']);
+
+/** A count metric's counts and rate ratio, for messages that have no access to the full result. */
+export const countBriefSchema = z.object({
+  baseline: z.object({ events: z.number(), total: z.number() }),
+  canary: z.object({ events: z.number(), total: z.number() }),
+  rateRatio: z.number().nullable(),
+  lower: z.number().nullable(),
+  upper: z.number().nullable(),
+});
 
 export const metricBriefSchema = z.object({
   name: z.string(),
   classification: z.string(),
   critical: z.boolean(),
+  /** Count metrics only (absent for continuous ones and in states written before count metrics existed). */
+  counts: countBriefSchema.optional(),
+  unit: z.string().optional(),
   /** Medians after NaN/outlier handling, for notifications that have no access to the full result. */
   baselineMedian: z.number().nullable().optional(),
   canaryMedian: z.number().nullable().optional(),
@@ -75,6 +88,13 @@ export const judgmentSummarySchema = z.object({
   reportKey: z.string(),
   action: actionSchema,
   reason: z.string(),
+  /**
+   * Sequential judging: which look of the step this is (the state keeps each step's latest look), when it was made
+   * and the share of the run's planned traffic time behind it. Absent in states written before looks existed.
+   */
+  look: z.object({ number: z.number().int().min(1), of: z.number().int().min(1) }).optional(),
+  judgedAt: isoTime.optional(),
+  informationFraction: z.number().min(0).max(1).optional(),
 });
 
 export const stepProgressSchema = z.object({
@@ -83,8 +103,11 @@ export const stepProgressSchema = z.object({
   weight: z.number(),
   /** ISO time the current weight was applied. */
   appliedAt: isoTime,
-  /** Seconds the workflow's Wait state waits before judging this step. */
+  /** Seconds the workflow's Wait state waits before the next look at this step. */
   waitSeconds: z.number().int().min(0),
+  /** Looks made in this step so far (0 right after the shift), and how many it has. */
+  look: z.number().int().min(0).optional(),
+  looks: z.number().int().min(1).optional(),
 });
 
 export const runOutcomeSchema = z.object({
@@ -123,7 +146,13 @@ export const runStateSchema = z.object({
   step: stepProgressSchema.optional(),
   /** ISO time both versions first received traffic: the start of cumulative judgment windows. */
   trafficStartedAt: isoTime.optional(),
+  /** One per step judged so far: the step's latest look (every look's details are in the report store). */
   judgments: z.array(judgmentSummarySchema),
+  /**
+   * Sequential error control: per continuous metric, the information fraction up to which its error budget is spent
+   * (shared/run/looks.ts). Absent until the first look.
+   */
+  spent: z.record(z.string(), z.number().min(0).max(1)).optional(),
   /** The last decision; the workflow's Choice states read `decision.action`. */
   decision: z.object({ action: actionSchema, reason: z.string() }).optional(),
   error: runErrorSchema.optional(),

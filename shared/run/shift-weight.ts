@@ -1,6 +1,7 @@
 import type { RunInput } from '../config/run-config';
 import type { Traffic, Weights } from '../traffic/traffic';
 import { RunStateError } from './errors';
+import { lookDueSeconds, looksInStep } from './looks';
 import type { RunState } from './run-state';
 
 /** ShiftWeight's domain: move to the next step's weights. Baseline and canary always get the same share. */
@@ -40,7 +41,14 @@ export async function shiftWeight(
   return {
     ...state,
     resources: { ...resources, ruleArn: rule.ruleArn },
-    step: { index, weight, appliedAt, waitSeconds: input.steps[index].durationSeconds },
+    step: {
+      index,
+      weight,
+      appliedAt,
+      waitSeconds: lookDueSeconds(input, index, 1),
+      look: 0,
+      looks: looksInStep(input, index),
+    },
     trafficStartedAt: state.trafficStartedAt ?? appliedAt,
   };
 }

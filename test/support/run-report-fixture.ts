@@ -176,7 +176,7 @@ export function buildRunReportFixture(options: FixtureOptions = {}): RunReportDa
       score: p.score,
       verdict: p.verdict,
       confidenceLevel: 0.98,
-      metrics: metrics.map(toMetricBrief),
+      metrics: metrics.map((m) => toMetricBrief(m)),
       reportKey: judgmentReportName(p.step),
       action: p.action,
       reason: p.reason,

@@ -1,5 +1,5 @@
 import type { Rng } from '../rng';
-import { beta } from '../distributions';
+import { beta, binomial } from '../distributions';
 
 /**
  * Per-period latency statistics of one version, as an ALB's TargetResponseTime (Average, pNN) or a
@@ -35,6 +35,8 @@ export interface LatencyInput {
   slowPath?: SlowPath;
   /** Quantile reported next to the average, e.g. 0.99. */
   quantile: number;
+  /** Count the requests slower than this many seconds (CloudWatch's PR(:bound) × SampleCount, a histogram bucket). */
+  slowBoundSeconds?: number;
 }
 
 export interface LatencySeries {
@@ -42,6 +44,8 @@ export interface LatencySeries {
   average: number[];
   /** Nearest-rank quantile per period; NaN without requests. */
   quantile: number[];
+  /** Requests slower than slowBoundSeconds per period: Binomial(n, P(latency > bound)); 0 without a bound. */
+  slow: number[];
 }
 
 /** Up to this many requests a period's mean is drawn request by request; above, from its moment-matched law. */
@@ -58,17 +62,30 @@ export function latencySeries(rng: Rng, model: LatencyModel, input: LatencyInput
   const offsets = Array.from({ length: input.instances }, () => model.instanceSd * rng.normal());
   const average: number[] = [];
   const quantile: number[] = [];
+  const slow: number[] = [];
   input.requests.forEach((n, i) => {
     if (n === 0) {
       average.push(NaN);
       quantile.push(NaN);
+      slow.push(0);
       return;
     }
     const components = mixture(Math.log(model.medianSeconds) + input.logShift[i], offsets, input.slowPath);
     average.push(periodMean(rng, components, model.sigma, n));
     quantile.push(periodQuantile(rng, components, model.sigma, n, input.quantile));
+    const bound = input.slowBoundSeconds;
+    slow.push(bound === undefined ? 0 : binomial(rng, n, survival(components, model.sigma, bound)));
   });
-  return { average, quantile };
+  return { average, quantile, slow };
+}
+
+/** P(latency > bound) for one request of the period's mixture. */
+export function survival(components: Component[], sigma: number, bound: number): number {
+  let p = 0;
+  for (const c of components) {
+    p += bound <= c.delay ? c.weight : c.weight * upperTail((Math.log(bound - c.delay) - c.mu) / sigma);
+  }
+  return Math.min(1, p);
 }
 
 function mixture(baseMu: number, offsets: number[], slowPath: SlowPath | undefined): Component[] {

@@ -3,7 +3,7 @@ import { buildSetup } from '../../../bench/stats/setup';
 import { renderReport, summaryJson } from '../../../bench/stats/report';
 import { rollbackRate, rollbackRateByStep } from '../../../bench/stats/tally';
 
-const repetitions = 200;
+const repetitions = 120;
 
 /** Runs the real harness once per describe block (seed 1) and looks its cells up by scenario and policy. */
 function harnessRun(profile: string, policies: string[]) {
@@ -28,9 +28,9 @@ describe('bench:stats harness (smoke)', () => {
     const t = tally('aa', 'default');
     expect(t.runs).toBe(repetitions);
     const rolledBack = t.rollbacksAtStep.reduce((a, b) => a + b, 0);
-    // X ~ Binomial(200, 0.01): P(X >= 8) = 0.00101 (scipy binom.sf(7, 200, 0.01)), so 8 or more would mean
+    // X ~ Binomial(120, 0.01): P(X >= 6) = 0.00138 (scipy binom.sf(5, 120, 0.01)), so 6 or more would mean
     // the true rate is above 1 % at the 0.1 % level.
-    expect(rolledBack).toBeLessThanOrEqual(7);
+    expect(rolledBack).toBeLessThanOrEqual(5);
   });
 
   it("rolls back more A/A runs with Kayenta's per-interval 98 % and no floors, on the same series", () => {
@@ -50,23 +50,29 @@ describe('bench:stats harness (smoke)', () => {
     expect(json.aaFalseRollbackRate).toBe(rollbackRate(tally('aa', 'default')));
     expect(json.confidenceLevels).toHaveLength(4);
     expect(json).not.toHaveProperty('detectionRateLatency10pctByStep2');
+    // the sequential figures only for what was simulated: +25 % latency is not +10 %
+    expect(json).not.toHaveProperty('medianMinutesToRollbackLatency10pct');
+    expect(json).not.toHaveProperty('detectionRate5xx2x');
   });
 });
 
-// The minimum sample on short steps: 3, 6, 9, 12 points per side at the four judgments of cw-short.
-describe('bench:stats harness: minimum sample (cw-short)', () => {
-  const { tally } = harnessRun('cw-short', ['default', 'min-points-1']);
+// Short steps (cw-short: 3, 6, 9, 12 points per side at the end of each step, looks every minute): a Mann-Whitney
+// level the sample sizes cannot reach is "not judged yet", so the first step never rolls back on a latency metric.
+describe('bench:stats harness: small samples (cw-short)', () => {
+  const { tally } = harnessRun('cw-short', ['default', 'min-points-1', 'kayenta']);
 
-  it('never rolls back on the first judgment (3 points per side: not judged yet), even a +25 % regression', () => {
+  it('never rolls back A/A runs in the first step, with or without the minimum sample of 5 points', () => {
     expect(tally('aa', 'default').rollbacksAtStep[0]).toBe(0);
-    expect(tally('latency-25pct', 'default').rollbacksAtStep[0]).toBe(0);
-    // judged from the second step on (6 points): the regression is caught there
+    // the attainable-level rule alone keeps the first 2-3 points from failing anything
+    expect(tally('aa', 'min-points-1').rollbacksAtStep[0]).toBe(0);
+  });
+
+  it('catches +25 % latency by the second step (6 points per side)', () => {
     expect(rollbackRateByStep(tally('latency-25pct', 'default'), 2)).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('without the minimum the same A/A series are rolled back on 3 points, more often than with it', () => {
-    const without = tally('aa', 'min-points-1');
-    expect(without.rollbacksAtStep[0]).toBeGreaterThan(0);
-    expect(rollbackRate(without)).toBeGreaterThan(rollbackRate(tally('aa', 'default')));
+  it("Kayenta's rules (98 %, no minimum) roll back good releases on 2-3 points in the first step", () => {
+    expect(tally('aa', 'kayenta').rollbacksAtStep[0]).toBeGreaterThan(0);
+    expect(rollbackRate(tally('aa', 'kayenta'))).toBeGreaterThan(rollbackRate(tally('aa', 'default')));
   });
 });

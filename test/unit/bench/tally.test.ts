@@ -3,6 +3,7 @@ import {
   binomialUpperBound,
   emptyTally,
   meanRollbackStep,
+  medianMinutesToRollback,
   mergeTallies,
   rollbackRate,
   rollbackRateByStep,
@@ -11,10 +12,10 @@ import {
 describe('tally', () => {
   it('counts rollbacks per step, detection by step and the mean step', () => {
     const t = emptyTally(4);
-    addVerdict(t, { action: 'rollback', stepIndex: 0, failing: ['latency'] });
-    addVerdict(t, { action: 'rollback', stepIndex: 2, failing: ['latency', 'cpu'] });
-    addVerdict(t, { action: 'promote', stepIndex: 3, failing: [] });
-    addVerdict(t, { action: 'promote', stepIndex: 3, failing: ['cpu'] });
+    addVerdict(t, { action: 'rollback', stepIndex: 0, minutes: 7, failing: ['latency'] });
+    addVerdict(t, { action: 'rollback', stepIndex: 2, minutes: 25, failing: ['latency', 'cpu'] });
+    addVerdict(t, { action: 'promote', stepIndex: 3, minutes: 40, failing: [] });
+    addVerdict(t, { action: 'promote', stepIndex: 3, minutes: 40, failing: ['cpu'] });
     expect(t.rollbacksAtStep).toEqual([1, 0, 1, 0]);
     expect(rollbackRate(t)).toBe(0.5);
     expect(rollbackRateByStep(t, 2)).toBe(0.25);
@@ -24,11 +25,25 @@ describe('tally', () => {
     expect(merged.runs).toBe(8);
     expect(merged.rollbacksAtStep).toEqual([2, 0, 2, 0]);
     expect(merged.failingMetrics).toEqual({ latency: 4, cpu: 2 });
+    expect(merged.rollbackMinutes).toEqual([7, 25, 7, 25]);
+  });
+
+  it('median minutes to the rollback counts runs not rolled back as never', () => {
+    const t = emptyTally(4);
+    for (const minutes of [3, 9, 5]) addVerdict(t, { action: 'rollback', stepIndex: 0, minutes, failing: [] });
+    addVerdict(t, { action: 'promote', stepIndex: 3, minutes: 40, failing: [] });
+    // 4 runs: the 2nd smallest of 3, 5, 9, never
+    expect(medianMinutesToRollback(t)).toBe(5);
+    addVerdict(t, { action: 'promote', stepIndex: 3, minutes: 40, failing: [] });
+    addVerdict(t, { action: 'promote', stepIndex: 3, minutes: 40, failing: [] });
+    addVerdict(t, { action: 'promote', stepIndex: 3, minutes: 40, failing: [] });
+    // 7 runs, 3 rolled back: fewer than half
+    expect(medianMinutesToRollback(t)).toBe(Infinity);
   });
 
   it('mean step is NaN without rollbacks', () => {
     const t = emptyTally(2);
-    addVerdict(t, { action: 'promote', stepIndex: 1, failing: [] });
+    addVerdict(t, { action: 'promote', stepIndex: 1, minutes: 20, failing: [] });
     expect(meanRollbackStep(t)).toBeNaN();
   });
 

@@ -17,13 +17,14 @@ describe('metric presets in the canary config', () => {
       mustHaveData: false,
       muted: false,
       minDataPoints: 5,
-      effectSize: { measure: 'meanRatio', allowedIncrease: 1.2 },
+      effectSize: { measure: 'meanRatio', allowedIncrease: 1.2, rollbackIncrease: 2 },
     });
+    expect(p99.unit).toBe('seconds');
     expect(p99.query).toBeUndefined();
   });
 
   it('give every preset metric a minimum of 5 points per side; the config may change it; no preset: none', () => {
-    expect(Object.values(METRIC_PRESETS).map((p) => p.analysis.minDataPoints)).toEqual(Array(8).fill(5));
+    expect(Object.values(METRIC_PRESETS).map((p) => p.analysis.minDataPoints)).toEqual(Array(9).fill(5));
     const [preset, lowered, own] = parse([
       { name: 'a', preset: 'error-rate-5xx' },
       { name: 'b', preset: 'error-rate-5xx', analysisConfigurations: { canary: { minDataPoints: 1 } } },
@@ -48,7 +49,7 @@ describe('metric presets in the canary config', () => {
     expect(errors.analysisConfigurations.canary).toMatchObject({
       direction: 'increase',
       critical: false,
-      effectSize: { measure: 'meanRatio', allowedIncrease: 1.2, criticalIncrease: 3 },
+      effectSize: { measure: 'meanRatio', allowedIncrease: 1.1, criticalIncrease: 3 },
     });
   });
 
@@ -66,7 +67,7 @@ describe('metric presets in the canary config', () => {
         { name: 'b', preset: 'latency-p95' },
       ]),
     ).toThrow(
-      /metrics\[1\]\.preset: unknown preset "latency-p95"; known presets: latency-p50, latency-p90, latency-p99, latency-average, error-rate-5xx, error-rate-4xx, request-count, cpu-utilization/,
+      /metrics\[1\]\.preset: unknown preset "latency-p95"; known presets: latency-p50, latency-p90, latency-p99, latency-average, latency-slow-share, error-rate-5xx, error-rate-4xx, request-count, cpu-utilization/,
     );
     const error = (() => {
       try {
@@ -149,18 +150,91 @@ describe('resolveMetric', () => {
       groups: ['errors'],
       analysisConfigurations: { canary: { critical: true, mustHaveData: true, direction: 'increase' } },
       query: {
-        type: 'cloudwatch-ratio',
-        numerator: { metricName: 'HTTPCode_Target_5XX_Count', stat: 'Sum' },
-        denominator: { metricName: 'RequestCount', stat: 'Sum' },
+        type: 'cloudwatch-counts',
+        events: [
+          { metricName: 'HTTPCode_Target_5XX_Count', stat: 'Sum' },
+          { metricName: 'TargetConnectionErrorCount', stat: 'Sum' },
+        ],
+        total: { metricName: 'RequestCount', stat: 'Sum' },
       },
     });
   });
 });
 
+describe('count presets', () => {
+  it('judge 5xx from the counts: Prometheus increase() of the counters, events and total per version', () => {
+    expect(resolveMetricQuery({ name: 'e', preset: 'error-rate-5xx' }, 'prometheus')).toEqual({
+      type: 'prometheus-counts',
+      events: 'sum(increase(http_requests_total{${scope},code=~"5.."}[${step}])) or vector(0)',
+      total: 'sum(increase(http_requests_total{${scope}}[${step}]))',
+    });
+  });
+
+  it("latency-slow-share counts requests above 0.5 s by default, or above the metric's boundSeconds", () => {
+    expect(resolveMetricQuery({ name: 's', preset: 'latency-slow-share' }, 'cloudwatch')).toMatchObject({
+      type: 'cloudwatch-exceedance',
+      metricName: 'TargetResponseTime',
+      above: 0.5,
+      statistic: 'PR',
+    });
+    const [slow] = parse([{ name: 's', preset: 'latency-slow-share', boundSeconds: 1 }]).metrics;
+    expect(resolveMetricQuery(slow, 'local')).toMatchObject({ above: 1 });
+    expect(resolveMetricQuery(slow, 'prometheus')).toEqual({
+      type: 'prometheus-counts',
+      events:
+        'sum(increase(http_request_duration_seconds_count{${scope}}[${step}]))' +
+        ' - sum(increase(http_request_duration_seconds_bucket{${scope},le="1"}[${step}]))',
+      total: 'sum(increase(http_request_duration_seconds_count{${scope}}[${step}]))',
+    });
+    expect(slow.analysisConfigurations.canary.effectSize).toEqual({
+      measure: 'meanRatio',
+      allowedIncrease: 1.5,
+      rollbackIncrease: 3,
+    });
+  });
+
+  it('boundSeconds only with a preset that takes one; a count metric cannot use CLES', () => {
+    expect(() => parse([{ name: 'p', preset: 'latency-p99', boundSeconds: 1 }])).toThrow(
+      'invalid canary config: metrics[0].boundSeconds: only presets that count requests above a bound take boundSeconds (latency-slow-share)',
+    );
+    expect(() =>
+      parse([
+        {
+          name: 'e',
+          groups: ['errors'],
+          query: {
+            type: 'cloudwatch-counts',
+            events: [{ type: 'cloudwatch', namespace: 'N', metricName: 'E', stat: 'Sum' }],
+            total: { type: 'cloudwatch', namespace: 'N', metricName: 'T', stat: 'Sum' },
+          },
+          analysisConfigurations: { canary: { effectSize: { measure: 'cles' } } },
+        },
+      ]),
+    ).toThrow(
+      'metrics[0].analysisConfigurations.canary.effectSize.measure: a count metric is judged on its rate ratio',
+    );
+  });
+
+  it('a counts query needs counting statistics', () => {
+    expect(
+      metricQuerySchema
+        .safeParse({
+          type: 'cloudwatch-counts',
+          events: [{ type: 'cloudwatch', namespace: 'N', metricName: 'E', stat: 'Average' }],
+          total: { type: 'cloudwatch', namespace: 'N', metricName: 'T', stat: 'Sum' },
+        })
+        .error?.issues.map((i) => [i.path.join('.'), i.message]),
+    ).toEqual([['events.0.stat', 'a count needs a counting statistic: Sum, SampleCount or TC(lo:hi)']]);
+  });
+});
+
 describe('the preset table', () => {
-  it.each(Object.entries(METRIC_PRESETS))('%s has valid queries and a direction', (_, preset) => {
-    expect(metricQuerySchema.parse(preset.cloudwatch)).toEqual(preset.cloudwatch);
-    expect(metricQuerySchema.parse(preset.prometheus)).toEqual(preset.prometheus);
+  it.each(Object.keys(METRIC_PRESETS))('%s has valid queries and a direction', (name) => {
+    const preset = METRIC_PRESETS[name];
+    for (const source of ['cloudwatch', 'prometheus'] as const) {
+      const query = resolveMetricQuery({ name, preset: name }, source);
+      expect(metricQuerySchema.parse(query)).toEqual(query);
+    }
     expect(preset.groups.length).toBeGreaterThan(0);
     expect(preset.analysis.direction).toBeDefined();
   });

@@ -286,10 +286,10 @@ describe('judge', () => {
     });
   });
 
-  it("spends the run's false-rollback budget over the judgments, or uses the fixed level without error control", async () => {
+  it("Kayenta mode spends the run's false-rollback budget over the steps, or uses the fixed level without error control", async () => {
     const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
     const errorControl = { method: 'alpha-spending' as const, spending: 'pocock' as const, runFalseRollbackRate: 0.01 };
-    let state = await shiftedTo(adapters, 0, { analysis: { errorControl } });
+    let state = await shiftedTo(adapters, 0, { analysis: { errorControl }, judgment: { mode: 'kayenta' } });
     const levels: number[] = [];
     for (let i = 0; i < 3; i++) {
       state = await call(judge, adapters, state);

@@ -93,7 +93,7 @@ describe('canary config schema', () => {
     input.metrics[1].query = { type: 'cloudwatch', namespace: 'AWS/EC2', metricName: 'CPUUtilization', stat: 'avg' };
     expect(issuesOf(input)).toEqual([
       'metrics[0].query.query: the query must contain ${scope}',
-      'metrics[1].query.stat: expected Average, Sum, Minimum, Maximum, SampleCount or pNN',
+      'metrics[1].query.stat: expected Average, Sum, Minimum, Maximum, SampleCount, pNN, PR(lo:hi) or TC(lo:hi)',
     ]);
   });
 

@@ -27,7 +27,7 @@ describe('examples/local-*.json', () => {
     const { input } = prepareInput({ input: healthy });
     expect(input.steps.map((s) => s.weight)).toEqual([10, 20, 30, 50]);
     expect(input.steps.reduce((sum, s) => sum + s.durationSeconds, 0)).toBe(80);
-    expect(input.metricsSource).toEqual({ type: 'local', periodSeconds: 1 });
+    expect(input.metricsSource).toEqual({ type: 'local', periodSeconds: 1, delaySeconds: 0 });
     expect(prepareInput({ input: healthy, speed: 4 }).input.steps.map((s) => s.durationSeconds)).toEqual([5, 5, 5, 5]);
   });
 });
