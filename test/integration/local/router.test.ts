@@ -619,5 +619,76 @@ describe('LocalRouter', () => {
       }
       expect(value('SampleCount')).toBe(100);
     });
+
+    it('answers PR(lo:hi) and TC(lo:hi) of TargetResponseTime from the latencies the targets really had', async () => {
+      const a = await backend('a');
+      await admin.registerTargets(endpoints.productionTargetGroupArn, [{ id: '127.0.0.1', port: a.port }]);
+      await waitFor('production healthy', async () =>
+        (await admin.describeTargetHealth(endpoints.productionTargetGroupArn))[0].state === 'healthy'
+          ? true
+          : undefined,
+      );
+      // 12 requests of 100 ms and 4 of 800 ms, all sent early in one second: far enough from the 0.5 s bound that
+      // loopback and event-loop lag cannot move one across it.
+      await get(`${endpoints.url}/?delay=1`);
+      const second = await nextSecond(50);
+      await Promise.all([
+        ...Array.from({ length: 12 }, () => get(`${endpoints.url}/?delay=100`)),
+        ...Array.from({ length: 4 }, () => get(`${endpoints.url}/?delay=800`)),
+      ]);
+      const stats = ['PR(:0.5)', 'TC(0.5:)', 'PR(0.5:)', 'TC(:0.5)', 'TC(0.05:0.5)', 'PR(0.9:)', 'SampleCount'];
+      const results = await admin.getMetricData({
+        startTime: second,
+        endTime: second + 1000,
+        metricDataQueries: stats.map((stat, i) => ({
+          id: `s${i}`,
+          metricStat: {
+            metric: {
+              namespace: 'AWS/ApplicationELB',
+              metricName: 'TargetResponseTime',
+              dimensions: [
+                { name: 'TargetGroup', value: cloudWatchDimensionValue(endpoints.productionTargetGroupArn) },
+              ],
+            },
+            period: 1,
+            stat,
+          },
+        })),
+      });
+      expect(results.map((r) => r.timestamps)).toEqual(stats.map(() => [second]));
+      expect(Object.fromEntries(results.map((r, i) => [stats[i], r.values[0]]))).toEqual({
+        'PR(:0.5)': 75,
+        'TC(0.5:)': 4,
+        'PR(0.5:)': 25,
+        'TC(:0.5)': 12,
+        'TC(0.05:0.5)': 12,
+        'PR(0.9:)': 0,
+        SampleCount: 16,
+      });
+      // A bound CloudWatch would not take is refused with the field named, not answered.
+      const bad = await admin
+        .getMetricData({
+          startTime: second,
+          endTime: second + 1000,
+          metricDataQueries: [
+            {
+              id: 'bad',
+              metricStat: {
+                metric: { namespace: 'AWS/ApplicationELB', metricName: 'TargetResponseTime', dimensions: [] },
+                period: 1,
+                stat: 'PR(:1e-7)',
+              },
+            },
+          ],
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(bad).toBeInstanceOf(RouterApiError);
+      expect((bad as RouterApiError).message).toMatch(
+        /ValidationError: metricDataQueries\[0\]\.metricStat\.stat: expected .*PR\(lo:hi\) or TC\(lo:hi\)$/,
+      );
+    });
   });
 });
