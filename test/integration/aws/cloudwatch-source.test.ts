@@ -7,6 +7,7 @@ import {
 import { CloudWatchSource } from '../../../shared/metrics/cloudwatch-source';
 import type { MetricQuery } from '../../../shared/metrics/metric-query';
 import type { MetricRequest, Scope } from '../../../shared/metrics/metric-source';
+import { albErrorCounts, albQuery, slowerThan } from '../../support/metric-queries';
 import { startMoto, type Moto } from '../../support/moto';
 
 jest.setTimeout(60_000);
@@ -227,25 +228,16 @@ afterAll(async () => {
 describe('CloudWatchSource against moto', () => {
   it('reads ALB per-target-group Sum, Average and a client-side ratio with exact numbers', async () => {
     const source = new CloudWatchSource({ periodSeconds: 60 });
-    const alb = (metricName: string, stat: string) =>
-      ({
-        type: 'cloudwatch',
-        namespace: 'AWS/ApplicationELB',
-        metricName,
-        stat,
-        dimensions: {},
-        scopeDimension: 'TargetGroup',
-      }) as const;
     const series = await source.fetch(
       request([
-        { name: 'requests', query: alb('RequestCount', 'Sum') },
-        { name: 'latency', query: alb('TargetResponseTime', 'Average') },
+        { name: 'requests', query: albQuery('RequestCount', 'Sum') },
+        { name: 'latency', query: albQuery('TargetResponseTime', 'Average') },
         {
           name: 'errors',
           query: {
             type: 'cloudwatch-ratio',
-            numerator: alb('HTTPCode_Target_5XX_Count', 'Sum'),
-            denominator: alb('RequestCount', 'Sum'),
+            numerator: albQuery('HTTPCode_Target_5XX_Count', 'Sum'),
+            denominator: albQuery('RequestCount', 'Sum'),
           },
         },
       ]),
@@ -377,28 +369,13 @@ describe('CloudWatchSource against moto', () => {
     return { client, calls, statuses };
   }
 
-  const alb = (metricName: string, stat: string) =>
-    ({
-      type: 'cloudwatch',
-      namespace: 'AWS/ApplicationELB',
-      metricName,
-      stat,
-      dimensions: {},
-      scopeDimension: 'TargetGroup',
-    }) as const;
-  const errors5xx: MetricQuery = {
-    type: 'cloudwatch-counts',
-    events: [alb('HTTPCode_Target_5XX_Count', 'Sum'), alb('TargetConnectionErrorCount', 'Sum')],
-    total: alb('RequestCount', 'Sum'),
-  };
-
   it('reads a cloudwatch-counts metric as exact events and requests per minute, in one call with the other metrics', async () => {
     const { client, calls } = recordingClient();
     const series = await new CloudWatchSource({ periodSeconds: 60, client }).fetch(
       request([
-        { name: 'errors', query: errors5xx },
-        { name: 'requests', query: alb('RequestCount', 'Sum') },
-        { name: 'latency', query: alb('TargetResponseTime', 'Average') },
+        { name: 'errors', query: albErrorCounts() },
+        { name: 'requests', query: albQuery('RequestCount', 'Sum') },
+        { name: 'latency', query: albQuery('TargetResponseTime', 'Average') },
       ]),
     );
     // One look = one GetMetricData call for every metric: 3 queries per version for the counts, 1 for each other.
@@ -423,19 +400,8 @@ describe('CloudWatchSource against moto', () => {
     const { client, calls, statuses } = recordingClient({ maxAttempts: 1 });
     const series = await new CloudWatchSource({ periodSeconds: 60, client, retry: { attempts: 1 } }).fetch(
       request([
-        { name: 'errors', query: errors5xx },
-        {
-          name: 'slow',
-          query: {
-            type: 'cloudwatch-exceedance',
-            namespace: 'AWS/ApplicationELB',
-            metricName: 'TargetResponseTime',
-            dimensions: {},
-            scopeDimension: 'TargetGroup',
-            above: 0.5,
-            statistic: 'PR',
-          },
-        },
+        { name: 'errors', query: albErrorCounts() },
+        { name: 'slow', query: slowerThan(0.5) },
       ]),
     );
     expect(calls).toHaveLength(1);

@@ -1,10 +1,11 @@
-import { metricQuerySchema, type MetricQuery } from '../../../shared/metrics/metric-query';
+import type { MetricQuery } from '../../../shared/metrics/metric-query';
 import type { MetricSeries, Scope } from '../../../shared/metrics/metric-source';
 import { LocalMetricSource } from '../../../shared/metrics/local-source';
 import { RouterAdminClient } from '../../../local/router/admin-client';
 import { LocalRouter, type LocalRouterEndpoints } from '../../../local/router/local-router';
 import { TARGET_GROUP_HEADER, TARGET_HEADER } from '../../../local/router/proxy';
 import { countBy, getMany, waitFor, type Answer } from '../../support/local-http';
+import { albErrorCounts, albQuery, slowerThan } from '../../support/metric-queries';
 import { startListening, stopProcess, type RunningProcess } from '../../support/local-process';
 import { sampleServiceCommand } from '../../support/sample-service-binary';
 
@@ -24,27 +25,8 @@ const HEALTH = {
   healthyThresholdCount: 2,
   unhealthyThresholdCount: 2,
 };
-const q = (query: unknown): MetricQuery => metricQuerySchema.parse(query);
-const elb = (metricName: string, stat: string) => ({
-  type: 'cloudwatch',
-  namespace: 'AWS/ApplicationELB',
-  metricName,
-  stat,
-});
 /** The error preset's shape: 5xx answered by the targets + connections that failed, of all requests. */
-const ERRORS = q({
-  type: 'cloudwatch-counts',
-  events: [elb('HTTPCode_Target_5XX_Count', 'Sum'), elb('TargetConnectionErrorCount', 'Sum')],
-  total: elb('RequestCount', 'Sum'),
-});
-const slowerThan = (above: number, statistic: 'PR' | 'TC') =>
-  q({
-    type: 'cloudwatch-exceedance',
-    namespace: 'AWS/ApplicationELB',
-    metricName: 'TargetResponseTime',
-    above,
-    statistic,
-  });
+const ERRORS = albErrorCounts();
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 /** A fast, steady service: 5 ms, no spread. */
 const FAST = { BASE_LATENCY_MS: '5', LATENCY_SIGMA: '0' };
@@ -183,7 +165,7 @@ describe('count metrics through the local router and LocalMetricSource', () => {
       scopes,
       start,
       ['errors', 'connectionErrors'],
-      [ERRORS, q(elb('TargetConnectionErrorCount', 'Sum'))],
+      [ERRORS, albQuery('TargetConnectionErrorCount', 'Sum')],
     );
     expect(totalsOf(errors, 'canary')).toEqual({ events: 30, totals: 50 });
     expect(totalsOf(errors, 'baseline')).toEqual({ events: 0, totals: 50 });

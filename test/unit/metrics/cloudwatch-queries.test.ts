@@ -1,6 +1,7 @@
 import { assembleSeries, planQueries } from '../../../shared/metrics/cloudwatch-queries';
 import type { CloudWatchQuery } from '../../../shared/metrics/metric-query';
 import type { MetricRequest } from '../../../shared/metrics/metric-source';
+import { albErrorCounts, albQuery, slowerThan } from '../../support/metric-queries';
 
 const LB = 'arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/web/abc';
 const cpu: CloudWatchQuery = {
@@ -96,14 +97,6 @@ describe('count metrics: planQueries and assembleSeries', () => {
     baseline: 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/cj-b/1111',
     canary: 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/cj-c/2222',
   };
-  const alb = (metricName: string, stat: string): CloudWatchQuery => ({
-    type: 'cloudwatch',
-    namespace: 'AWS/ApplicationELB',
-    metricName,
-    stat,
-    dimensions: {},
-    scopeDimension: 'TargetGroup',
-  });
   const scopes = (baselineInstances: string[], canaryInstances: string[]): MetricRequest['scopes'] => ({
     baseline: { ...request.scopes.baseline, targetGroupArn: TG.baseline, instanceIds: baselineInstances },
     canary: { ...request.scopes.canary, targetGroupArn: TG.canary, instanceIds: canaryInstances },
@@ -124,14 +117,7 @@ describe('count metrics: planQueries and assembleSeries', () => {
       q.query.MetricStat!.Stat,
       q.query.MetricStat!.Metric!.Dimensions!.map((d) => `${d.Name}=${d.Value}`).join(','),
     ]);
-  const errors5xx: MetricRequest['metrics'][number] = {
-    name: 'errors',
-    query: {
-      type: 'cloudwatch-counts',
-      events: [alb('HTTPCode_Target_5XX_Count', 'Sum'), alb('TargetConnectionErrorCount', 'Sum')],
-      total: alb('RequestCount', 'Sum'),
-    },
-  };
+  const errors5xx: MetricRequest['metrics'][number] = { name: 'errors', query: albErrorCounts() };
 
   it('asks each event query and the total per version, with the ALB dimensions and Sum', () => {
     const plan = planQueries(countsRequest([errors5xx]), 60);
@@ -184,7 +170,7 @@ describe('count metrics: planQueries and assembleSeries', () => {
 
   it('sums counts over the instances of an InstanceId scope instead of averaging them', () => {
     const app = (metricName: string): CloudWatchQuery => ({
-      ...alb(metricName, 'Sum'),
+      ...albQuery(metricName, 'Sum'),
       namespace: 'App',
       scopeDimension: 'InstanceId',
     });
@@ -233,19 +219,10 @@ describe('count metrics: planQueries and assembleSeries', () => {
     });
   });
 
-  const slow = (above: number, statistic?: 'PR' | 'TC', scopeDimension: 'TargetGroup' | 'InstanceId' = 'TargetGroup') =>
-    ({
-      name: 'slow',
-      query: {
-        type: 'cloudwatch-exceedance',
-        namespace: 'AWS/ApplicationELB',
-        metricName: 'TargetResponseTime',
-        dimensions: {},
-        scopeDimension,
-        above,
-        statistic: statistic ?? 'PR',
-      },
-    }) as const;
+  const slow = (above: number, statistic?: 'PR' | 'TC', scopeDimension?: 'InstanceId') => ({
+    name: 'slow',
+    query: slowerThan(above, statistic, scopeDimension),
+  });
 
   it('reads requests above a bound as PR(:bound) and SampleCount of the same metric, or TC(bound:)', () => {
     expect(shape(planQueries(countsRequest([slow(0.5)]), 60))).toEqual([

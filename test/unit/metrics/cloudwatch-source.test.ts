@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchSource } from '../../../shared/metrics/cloudwatch-source';
 import type { CloudWatchQuery } from '../../../shared/metrics/metric-query';
 import type { MetricRequest } from '../../../shared/metrics/metric-source';
+import { albErrorCounts, slowerThan } from '../../support/metric-queries';
 
 /** What moto cannot serve (percentiles, NextToken paging, throttling, per-query failures), asserted on the requests. */
 
@@ -311,32 +312,13 @@ describe('CloudWatchSource requests', () => {
         StatusCode: 'Complete',
       })),
     });
-    const alb = (metricName: string, stat: string): CloudWatchQuery => ({ ...p99, metricName, stat });
     const [errors, slow, latency] = await new CloudWatchSource({
       periodSeconds: 60,
       client: new CloudWatchClient({}),
     }).fetch(
       request([
-        {
-          name: 'errors',
-          query: {
-            type: 'cloudwatch-counts',
-            events: [alb('HTTPCode_Target_5XX_Count', 'Sum'), alb('TargetConnectionErrorCount', 'Sum')],
-            total: alb('RequestCount', 'Sum'),
-          },
-        },
-        {
-          name: 'slow',
-          query: {
-            type: 'cloudwatch-exceedance',
-            namespace: 'AWS/ApplicationELB',
-            metricName: 'TargetResponseTime',
-            dimensions: {},
-            scopeDimension: 'TargetGroup',
-            above: 0.5,
-            statistic: 'PR',
-          },
-        },
+        { name: 'errors', query: albErrorCounts() },
+        { name: 'slow', query: slowerThan(0.5) },
         { name: 'latency', query: p99 },
       ]),
     );
