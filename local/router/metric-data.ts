@@ -4,9 +4,12 @@ import type { SecondData } from './metrics-store';
  * CloudWatch statistics over the router's per-second data, the way the ALB publishes its metrics:
  * - count metrics (RequestCount, HTTPCode_*, TargetConnectionErrorCount) are one sample of value 1 per
  *   request: Sum = SampleCount = the count, Average/Minimum/Maximum/pNN = 1; reported only when non-zero;
- * - TargetResponseTime is one sample per answered request (seconds); pNN uses the raw latencies;
+ * - TargetResponseTime is one sample per answered request (seconds); pNN, PR and TC use the raw latencies;
  * - gauges (HealthyHostCount, UnHealthyHostCount) are one sample per second.
  * A period with no sample has no datapoint (CloudWatch omits it rather than reporting 0).
+ * `PR(lo:hi)` (percentile rank) is the percentage of samples in (lo, hi] and `TC(lo:hi)` (trimmed count) their
+ * number, with absolute bounds as CloudWatch defines them: lower bound exclusive, upper inclusive, a missing bound
+ * open, so PR(:0.5) is the percent at or below 0.5 and TC(0.5:) the count above it.
  */
 
 export const COUNT_METRICS = [
@@ -43,8 +46,35 @@ export function percentile(sorted: readonly number[], p: number): number {
 export const percentileOf = (stat: string): number | undefined =>
   stat.startsWith('p') ? Number(stat.slice(1)) : undefined;
 
+/** `PR(lo:hi)` or `TC(lo:hi)` with absolute bounds: samples in (lo, hi]; a missing bound is open. */
+export interface RangeStat {
+  kind: 'PR' | 'TC';
+  lo: number;
+  hi: number;
+}
+
+export function rangeStatOf(stat: string): RangeStat | undefined {
+  const match = /^(PR|TC)\(([^:]*):([^)]*)\)$/.exec(stat);
+  if (!match) return undefined;
+  return {
+    kind: match[1] as RangeStat['kind'],
+    lo: match[2] === '' ? -Infinity : Number(match[2]),
+    hi: match[3] === '' ? Infinity : Number(match[3]),
+  };
+}
+
+const countInRange = (values: readonly number[], range: RangeStat): number =>
+  values.reduce((k, v) => (v > range.lo && v <= range.hi ? k + 1 : k), 0);
+
+/** The statistic from how many of `total` samples lie in the range (`inRange` may be an estimate, see latency). */
+function rangeValue(range: RangeStat, inRange: number, total: number): number {
+  return range.kind === 'TC' ? Math.round(inRange) : (100 * inRange) / total;
+}
+
 function fromSamples(values: number[], stat: string): number | undefined {
   if (values.length === 0) return undefined;
+  const range = rangeStatOf(stat);
+  if (range) return rangeValue(range, countInRange(values, range), values.length);
   const p = percentileOf(stat);
   if (p !== undefined)
     return percentile(
@@ -78,6 +108,8 @@ export function periodValue(metric: string, stat: string, seconds: readonly Seco
   if (kind === 'count') {
     const n = seconds.reduce((sum, s) => sum + (s.counts.get(metric) ?? 0), 0);
     if (n === 0) return {};
+    const range = rangeStatOf(stat);
+    if (range) return { value: rangeValue(range, countInRange([1], range) * n, n) };
     return { value: stat === 'Sum' || stat === 'SampleCount' ? n : 1 };
   }
   if (kind === 'gauge') {
@@ -106,7 +138,16 @@ export function periodValue(metric: string, stat: string, seconds: readonly Seco
         return { value: withData.reduce((m, s) => Math.max(m, s.latency.max), -Infinity) };
     }
     if (withData.some((s) => s.samples === undefined)) {
-      return { note: 'raw latencies for percentiles are kept only for the last rawRetentionSeconds' };
+      return { note: 'raw latencies (for pNN, PR and TC) are kept only for the last rawRetentionSeconds' };
+    }
+    const range = rangeStatOf(stat);
+    if (range) {
+      // Beyond maxSamplesPerSecond a second keeps a uniform sample: its share in range stands for all its latencies.
+      const inRange = withData.reduce((k, s) => {
+        const samples = s.samples as readonly number[];
+        return k + (countInRange(samples, range) * s.latency.count) / samples.length;
+      }, 0);
+      return { value: rangeValue(range, inRange, count) };
     }
     return {
       value: fromSamples(

@@ -3,21 +3,26 @@ import { loadBalancerDimension, targetGroupDimension } from '../aws/arn';
 import type { Role } from '../run/run-state';
 import type { CloudWatchQuery, MetricQuery } from './metric-query';
 import type { CountSeries, MetricRequest, MetricSeries, Scope, Series } from './metric-source';
-import { emptySeries, meanPerTimestamp, ratioPerTimestamp } from './series';
+import { emptySeries, meanPerTimestamp, rateSeries, ratioPerTimestamp } from './series';
 
 /**
  * The pure half of the CloudWatch source: which GetMetricData queries answer a request, and how their
  * results become one series per metric and version.
  */
 
-export type QueryPart = 'value' | 'numerator' | 'denominator' | 'events' | 'total' | 'rank';
+/**
+ * What a query's results become: `value` (a series), `numerator`/`denominator` (a ratio), `events`/`total` (counts),
+ * and for an exceedance, `rank` (`PR(:bound)`, percent at or below) or `exceeding` (`TC(bound:)`, the count above),
+ * each paired with the `total` (`SampleCount`) of its dimension set.
+ */
+export type QueryPart = 'value' | 'numerator' | 'denominator' | 'events' | 'total' | 'rank' | 'exceeding';
 
 export interface PlannedQuery {
   /** Index into request.metrics. */
   metric: number;
   role: Role;
   part: QueryPart;
-  /** Which of the version's dimension sets (one per instance for InstanceId scopes): pairs a rank with its count. */
+  /** Which of the version's dimension sets (one per instance for InstanceId scopes): pairs a rank with its total. */
   set: number;
   query: MetricDataQuery;
 }
@@ -70,16 +75,22 @@ function partsOf(
     case 'cloudwatch-counts':
       return [...query.events.map((q): [QueryPart, CloudWatchQuery] => ['events', q]), ['total', query.total]];
     case 'cloudwatch-exceedance': {
-      const metric = { ...query, type: 'cloudwatch' as const };
-      const bound = String(query.above);
+      const { namespace, metricName, dimensions, scopeDimension } = query;
+      const metric = { type: 'cloudwatch' as const, namespace, metricName, dimensions, scopeDimension };
+      const bound = statBound(query.above);
       return [
         query.statistic === 'TC'
-          ? ['events', { ...metric, stat: `TC(${bound}:)` }]
+          ? ['exceeding', { ...metric, stat: `TC(${bound}:)` }]
           : ['rank', { ...metric, stat: `PR(:${bound})` }],
         ['total', { ...metric, stat: 'SampleCount' }],
       ];
     }
   }
+}
+
+/** A bound as CloudWatch's statistic syntax takes it: plain decimals (at most 10 places), never `1e-7`. */
+export function statBound(value: number): string {
+  return value.toFixed(10).replace(/\.?0+$/, '');
 }
 
 export function planQueries(request: MetricRequest, periodSeconds: number): QueryPlan {
@@ -134,43 +145,45 @@ function countsAbsenceAsZero(query: CloudWatchQuery): boolean {
 
 /**
  * Events and totals per period of one version. Totals are the sum of the total queries (one per instance for
- * InstanceId scopes); events the sum of the event queries, a missing point counting 0 where the period has a total
- * (CloudWatch publishes no HTTPCode_Target_5XX_Count point for a minute without errors). With a percentile rank,
- * events = round(total × (100 − rank) / 100) per dimension set. Periods without a total carry no requests: dropped.
+ * InstanceId scopes, so counts add up over instances); events the sum of the event queries, a missing point counting
+ * 0 where the period has a total (CloudWatch publishes no HTTPCode_Target_5XX_Count point for a minute without
+ * errors). An exceedance pairs each dimension set's total (SampleCount) with its rank, events = round(total × (100 −
+ * PR) / 100), or its trimmed count TC(bound:). CloudWatch answers those for every period that has samples, so a
+ * period with samples but no rank or trimmed count could not be ranked (a statistic set, or raw latencies the local
+ * router no longer holds): how many were slow is unknown, and the period is dropped rather than counted as none.
+ * Periods without a positive total carry no requests: dropped too. Events are capped at the total.
  */
 function countSeries(queries: PlannedQuery[], results: Map<string, Series>): CountSeries {
-  const valueAt = (q: PlannedQuery) => {
+  const pointsOf = (q: PlannedQuery): Map<number, number> => {
     const series = results.get(q.query.Id ?? '') ?? emptySeries();
     return new Map(series.timestamps.map((t, i) => [t, series.values[i]]));
   };
   const totals = new Map<number, number>();
   const events = new Map<number, number>();
+  const unknown = new Set<number>();
   const add = (map: Map<number, number>, t: number, v: number) => map.set(t, (map.get(t) ?? 0) + v);
   for (const total of queries.filter((q) => q.part === 'total')) {
-    const counts = valueAt(total);
-    for (const [t, v] of counts) add(totals, t, Math.round(v));
-    const rank = queries.find((q) => q.part === 'rank' && q.set === total.set);
-    if (rank) {
-      const ranks = valueAt(rank);
-      // no rank for a period with requests: CloudWatch had nothing to rank, which only happens without requests
-      for (const [t, n] of counts) add(events, t, Math.round((Math.round(n) * (100 - (ranks.get(t) ?? 100))) / 100));
+    const paired = queries.find((q) => (q.part === 'rank' || q.part === 'exceeding') && q.set === total.set);
+    const above = paired && pointsOf(paired);
+    for (const [t, v] of pointsOf(total)) {
+      const n = Math.round(v);
+      add(totals, t, n);
+      if (!paired || !above || n <= 0) continue;
+      const x = above.get(t);
+      if (x === undefined) unknown.add(t);
+      else if (paired.part === 'exceeding') add(events, t, Math.round(x));
+      else add(events, t, Math.round((n * (100 - Math.min(Math.max(x, 0), 100))) / 100));
     }
   }
   for (const event of queries.filter((q) => q.part === 'events')) {
-    for (const [t, v] of valueAt(event)) if (totals.has(t)) add(events, t, Math.round(v));
+    for (const [t, v] of pointsOf(event)) if (totals.has(t)) add(events, t, Math.round(v));
   }
-  const timestamps = [...totals.keys()].filter((t) => (totals.get(t) as number) > 0).sort((a, b) => a - b);
+  const timestamps = [...totals.keys()]
+    .filter((t) => (totals.get(t) as number) > 0 && !unknown.has(t))
+    .sort((a, b) => a - b);
   return {
     events: { timestamps, values: timestamps.map((t) => Math.min(events.get(t) ?? 0, totals.get(t) as number)) },
     totals: { timestamps, values: timestamps.map((t) => totals.get(t) as number) },
-  };
-}
-
-/** Per-period rates of a version's counts: what plots and Kayenta's per-period view show. */
-export function rateSeries(counts: CountSeries): Series {
-  return {
-    timestamps: counts.totals.timestamps,
-    values: counts.totals.values.map((n, i) => counts.events.values[i] / n),
   };
 }
 

@@ -78,7 +78,7 @@ export class LocalMetricSource implements MetricSource {
     queries: Pick<CloudWatchQuery, 'namespace' | 'metricName' | 'scopeDimension'>[] | undefined,
   ): string | undefined {
     if (!queries) {
-      return `${this.description} answers CloudWatch-shaped queries only; use metricsSource.type "prometheus" for PromQL`;
+      return `${this.description} answers cloudwatch, cloudwatch-ratio, cloudwatch-counts and cloudwatch-exceedance queries only; use metricsSource.type "prometheus" for PromQL`;
     }
     for (const q of queries) {
       if (q.namespace !== NAMESPACE)

@@ -3,12 +3,11 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { errorMessage } from '../aws/errors';
-import { rateSeries } from './cloudwatch-queries';
 import type { PrometheusCountsQuery } from './metric-query';
 import type { CountSeries, MetricRequest, MetricSeries, MetricSource, Scope, Series } from './metric-source';
 import { evaluationRange, parseSampleValue, renderQuery, scopeSelector } from './prometheus-query';
 import { HttpStatusError, RetriesExhaustedError, withRetry, type RetryOptions } from './retry';
-import { emptySeries, toSeries } from './series';
+import { emptySeries, rateSeries, toSeries } from './series';
 
 export interface PrometheusSourceOptions {
   /** Base URL: `http://prometheus:9090`, or an Amazon Managed Prometheus workspace URL `.../workspaces/ws-...`. */

@@ -1,4 +1,4 @@
-import type { Series } from './metric-source';
+import type { CountSeries, Series } from './metric-source';
 
 /** Small pure helpers shared by the metric sources: window alignment and per-period combination. */
 
@@ -55,4 +55,12 @@ export function ratioPerTimestamp(numerator: Series, denominator: Series, missin
     if (n !== undefined) points.push([t, n / d]);
   });
   return toSeries(points);
+}
+
+/** Per-period rates of a version's counts (events / totals): what plots and Kayenta's per-period view show. */
+export function rateSeries(counts: CountSeries): Series {
+  return {
+    timestamps: counts.totals.timestamps,
+    values: counts.totals.values.map((n, i) => counts.events.values[i] / n),
+  };
 }

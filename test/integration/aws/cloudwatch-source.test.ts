@@ -1,7 +1,13 @@
-import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  PutMetricDataCommand,
+  type MetricDataQuery,
+  type MetricDatum,
+} from '@aws-sdk/client-cloudwatch';
 import { CloudWatchSource } from '../../../shared/metrics/cloudwatch-source';
 import type { MetricQuery } from '../../../shared/metrics/metric-query';
 import type { MetricRequest, Scope } from '../../../shared/metrics/metric-source';
+import { albErrorCounts, albQuery, slowerThan } from '../../support/metric-queries';
 import { startMoto, type Moto } from '../../support/moto';
 
 jest.setTimeout(60_000);
@@ -133,6 +139,33 @@ beforeAll(async () => {
       [1, 0],
       [4, 6],
     ]),
+    // Connections that failed: the baseline in minute 3 only, the canary (crashing) in minutes 4 and 5.
+    ...perMinute(
+      'TargetConnectionErrorCount',
+      albDims('baseline'),
+      [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [2, 1],
+        [0, 0],
+        [0, 0],
+      ],
+      [0, 1, 2, 4, 5],
+    ),
+    ...perMinute(
+      'TargetConnectionErrorCount',
+      albDims('canary'),
+      [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [1, 0],
+        [3, 2],
+      ],
+      [0, 1, 2, 3],
+    ),
   ]);
   const cpu = (id: string, values: [number, number][]) =>
     perMinute('CPUUtilization', [{ Name: 'InstanceId', Value: id }], values);
@@ -195,25 +228,16 @@ afterAll(async () => {
 describe('CloudWatchSource against moto', () => {
   it('reads ALB per-target-group Sum, Average and a client-side ratio with exact numbers', async () => {
     const source = new CloudWatchSource({ periodSeconds: 60 });
-    const alb = (metricName: string, stat: string) =>
-      ({
-        type: 'cloudwatch',
-        namespace: 'AWS/ApplicationELB',
-        metricName,
-        stat,
-        dimensions: {},
-        scopeDimension: 'TargetGroup',
-      }) as const;
     const series = await source.fetch(
       request([
-        { name: 'requests', query: alb('RequestCount', 'Sum') },
-        { name: 'latency', query: alb('TargetResponseTime', 'Average') },
+        { name: 'requests', query: albQuery('RequestCount', 'Sum') },
+        { name: 'latency', query: albQuery('TargetResponseTime', 'Average') },
         {
           name: 'errors',
           query: {
             type: 'cloudwatch-ratio',
-            numerator: alb('HTTPCode_Target_5XX_Count', 'Sum'),
-            denominator: alb('RequestCount', 'Sum'),
+            numerator: albQuery('HTTPCode_Target_5XX_Count', 'Sum'),
+            denominator: albQuery('RequestCount', 'Sum'),
           },
         },
       ]),
@@ -319,6 +343,95 @@ describe('CloudWatchSource against moto', () => {
     // The last metric's two queries are the whole second call.
     expect(series[250].baseline.values).toEqual([30, 60, 10, 100, 10, 100]);
     expect(series[250].canary.values).toEqual([30, 60, 10, 100, 2, 100]);
+  });
+
+  /** A client that records the queries of every GetMetricData call it sends and the HTTP status of each answer. */
+  function recordingClient(config: ConstructorParameters<typeof CloudWatchClient>[0] = {}) {
+    const client = new CloudWatchClient(config);
+    const calls: MetricDataQuery[][] = [];
+    const statuses: number[] = [];
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        calls.push((args.input as { MetricDataQueries: MetricDataQuery[] }).MetricDataQueries);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordQueries' },
+    );
+    // Innermost in the deserialize step: sees the raw HTTP answer before the SDK parses it.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        statuses.push((out.response as { statusCode: number }).statusCode);
+        return out;
+      },
+      { step: 'deserialize', name: 'recordStatus', priority: 'low' },
+    );
+    return { client, calls, statuses };
+  }
+
+  it('reads a cloudwatch-counts metric as exact events and requests per minute, in one call with the other metrics', async () => {
+    const { client, calls } = recordingClient();
+    const series = await new CloudWatchSource({ periodSeconds: 60, client }).fetch(
+      request([
+        { name: 'errors', query: albErrorCounts() },
+        { name: 'requests', query: albQuery('RequestCount', 'Sum') },
+        { name: 'latency', query: albQuery('TargetResponseTime', 'Average') },
+      ]),
+    );
+    // One look = one GetMetricData call for every metric: 3 queries per version for the counts, 1 for each other.
+    expect(calls.map((c) => c.length)).toEqual([10]);
+    expect(series.map((s) => s.error)).toEqual([undefined, undefined, undefined]);
+    const [errors] = series;
+    // Baseline: no 5xx point in minutes 0 and 3 (0 errors), 3 failed connections in minute 3.
+    expect(errors.counts).toEqual({
+      baseline: {
+        events: { timestamps: minutes(0, 6), values: [0, 3, 1, 3, 1, 5] },
+        totals: { timestamps: minutes(0, 6), values: [30, 60, 10, 100, 10, 100] },
+      },
+      canary: {
+        events: { timestamps: minutes(0, 6), values: [3, 5, 2, 10, 2, 15] },
+        totals: { timestamps: minutes(0, 6), values: [30, 60, 10, 100, 2, 100] },
+      },
+    });
+    expect(errors.canary.values).toEqual([3 / 30, 5 / 60, 2 / 10, 10 / 100, 2 / 2, 15 / 100]);
+  });
+
+  it('asks PR(:0.5) and SampleCount in the same call as the other metrics; moto 5.2.1 cannot answer a PR', async () => {
+    const { client, calls, statuses } = recordingClient({ maxAttempts: 1 });
+    const series = await new CloudWatchSource({ periodSeconds: 60, client, retry: { attempts: 1 } }).fetch(
+      request([
+        { name: 'errors', query: albErrorCounts() },
+        { name: 'slow', query: slowerThan(0.5) },
+      ]),
+    );
+    expect(calls).toHaveLength(1);
+    const tg = (role: 'baseline' | 'canary') => TG[role].slice(TG[role].indexOf('targetgroup/'));
+    expect(
+      calls[0].map((q) => [
+        q.Id,
+        q.MetricStat!.Metric!.MetricName,
+        q.MetricStat!.Stat,
+        q.MetricStat!.Metric!.Dimensions!.find((d) => d.Name === 'TargetGroup')!.Value,
+      ]),
+    ).toEqual([
+      ['q0', 'HTTPCode_Target_5XX_Count', 'Sum', tg('baseline')],
+      ['q1', 'TargetConnectionErrorCount', 'Sum', tg('baseline')],
+      ['q2', 'RequestCount', 'Sum', tg('baseline')],
+      ['q3', 'HTTPCode_Target_5XX_Count', 'Sum', tg('canary')],
+      ['q4', 'TargetConnectionErrorCount', 'Sum', tg('canary')],
+      ['q5', 'RequestCount', 'Sum', tg('canary')],
+      ['q6', 'TargetResponseTime', 'PR(:0.5)', tg('baseline')],
+      ['q7', 'TargetResponseTime', 'SampleCount', tg('baseline')],
+      ['q8', 'TargetResponseTime', 'PR(:0.5)', tg('canary')],
+      ['q9', 'TargetResponseTime', 'SampleCount', tg('canary')],
+    ]);
+    // moto computes only Sum/Average/Minimum/Maximum/SampleCount: for PR over periods with data it fails the whole
+    // call with an HTTP 500 (an HTML error page). The call's failure becomes every one of its metrics' error.
+    expect(statuses).toEqual([500]);
+    const [errors, slow] = series;
+    expect(errors.error).toMatch(/^cloudwatch GetMetricData failed: [\s\S]*<!doctype [\s\S]*\(1 attempt\)$/);
+    expect(slow.error).toBe(errors.error);
+    expect(slow.counts).toBeUndefined();
   });
 
   it('gives empty series (no data, no error) for a version without points', async () => {

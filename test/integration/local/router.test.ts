@@ -444,14 +444,40 @@ describe('LocalRouter', () => {
   });
 
   describe('metrics', () => {
-    it('counts per second exactly what was sent, with codes, and aggregates longer periods', async () => {
-      const a = await backend('a');
-      await admin.registerTargets(endpoints.productionTargetGroupArn, [{ id: '127.0.0.1', port: a.port }]);
+    /** A backend registered as production's only target, once it is healthy. */
+    const productionBackend = async (name: string, delayMs?: number): Promise<void> => {
+      const b = await backend(name, delayMs);
+      await admin.registerTargets(endpoints.productionTargetGroupArn, [{ id: '127.0.0.1', port: b.port }]);
       await waitFor('production healthy', async () =>
         (await admin.describeTargetHealth(endpoints.productionTargetGroupArn))[0].state === 'healthy'
           ? true
           : undefined,
       );
+    };
+
+    /** Production's TargetResponseTime in the given second, one result per statistic. */
+    const responseTimeIn = (second: number, stats: string[]) =>
+      admin.getMetricData({
+        startTime: second,
+        endTime: second + 1000,
+        metricDataQueries: stats.map((stat, i) => ({
+          id: `s${i}`,
+          metricStat: {
+            metric: {
+              namespace: 'AWS/ApplicationELB',
+              metricName: 'TargetResponseTime',
+              dimensions: [
+                { name: 'TargetGroup', value: cloudWatchDimensionValue(endpoints.productionTargetGroupArn) },
+              ],
+            },
+            period: 1,
+            stat,
+          },
+        })),
+      });
+
+    it('counts per second exactly what was sent, with codes, and aggregates longer periods', async () => {
+      await productionBackend('a');
       const plan = [
         { ok: 37, errors: 3 },
         { ok: 55, errors: 0 },
@@ -530,13 +556,7 @@ describe('LocalRouter', () => {
     });
 
     it('does not count a client that hangs up as an ELB error', async () => {
-      const slow = await backend('slow', 500);
-      await admin.registerTargets(endpoints.productionTargetGroupArn, [{ id: '127.0.0.1', port: slow.port }]);
-      await waitFor('production healthy', async () =>
-        (await admin.describeTargetHealth(endpoints.productionTargetGroupArn))[0].state === 'healthy'
-          ? true
-          : undefined,
-      );
+      await productionBackend('slow', 500);
       const start = Date.now();
       await expect(fetch(`${endpoints.url}/`, { signal: AbortSignal.timeout(100) })).rejects.toThrow();
       await waitFor('the target connection closed', async () =>
@@ -566,37 +586,14 @@ describe('LocalRouter', () => {
     });
 
     it('computes TargetResponseTime percentiles from the latencies the targets really had', async () => {
-      const a = await backend('a');
-      await admin.registerTargets(endpoints.productionTargetGroupArn, [{ id: '127.0.0.1', port: a.port }]);
-      await waitFor('production healthy', async () =>
-        (await admin.describeTargetHealth(endpoints.productionTargetGroupArn))[0].state === 'healthy'
-          ? true
-          : undefined,
-      );
+      await productionBackend('a');
       // 20, 40, ..., 2000 ms, all sent at once early in a second: they all arrive (and are counted) in that second.
       const delays = Array.from({ length: 100 }, (_, i) => (i + 1) * 20);
       await get(`${endpoints.url}/?delay=1`);
       const second = await nextSecond(50);
       await Promise.all(delays.map((d) => get(`${endpoints.url}/?delay=${d}`)));
       const stats = ['p50', 'p90', 'p99', 'Minimum', 'Maximum', 'Average', 'SampleCount'];
-      const results = await admin.getMetricData({
-        startTime: second,
-        endTime: second + 1000,
-        metricDataQueries: stats.map((stat, i) => ({
-          id: `s${i}`,
-          metricStat: {
-            metric: {
-              namespace: 'AWS/ApplicationELB',
-              metricName: 'TargetResponseTime',
-              dimensions: [
-                { name: 'TargetGroup', value: cloudWatchDimensionValue(endpoints.productionTargetGroupArn) },
-              ],
-            },
-            period: 1,
-            stat,
-          },
-        })),
-      });
+      const results = await responseTimeIn(second, stats);
       const value = (stat: string) => {
         const r = results[stats.indexOf(stat)];
         expect(r.timestamps).toEqual([second]);
@@ -618,6 +615,54 @@ describe('LocalRouter', () => {
         expect(value(stat)).toBeLessThan(expected + slack);
       }
       expect(value('SampleCount')).toBe(100);
+    });
+
+    it('answers PR(lo:hi) and TC(lo:hi) of TargetResponseTime from the latencies the targets really had', async () => {
+      await productionBackend('a');
+      // 12 requests of 100 ms and 4 of 800 ms, all sent early in one second: far enough from the 0.5 s bound that
+      // loopback and event-loop lag cannot move one across it.
+      await get(`${endpoints.url}/?delay=1`);
+      const second = await nextSecond(50);
+      await Promise.all([
+        ...Array.from({ length: 12 }, () => get(`${endpoints.url}/?delay=100`)),
+        ...Array.from({ length: 4 }, () => get(`${endpoints.url}/?delay=800`)),
+      ]);
+      const stats = ['PR(:0.5)', 'TC(0.5:)', 'PR(0.5:)', 'TC(:0.5)', 'TC(0.05:0.5)', 'PR(0.9:)', 'SampleCount'];
+      const results = await responseTimeIn(second, stats);
+      expect(results.map((r) => r.timestamps)).toEqual(stats.map(() => [second]));
+      expect(Object.fromEntries(results.map((r, i) => [stats[i], r.values[0]]))).toEqual({
+        'PR(:0.5)': 75,
+        'TC(0.5:)': 4,
+        'PR(0.5:)': 25,
+        'TC(:0.5)': 12,
+        'TC(0.05:0.5)': 12,
+        'PR(0.9:)': 0,
+        SampleCount: 16,
+      });
+      // A bound CloudWatch would not take is refused with the field named, not answered.
+      const bad = await admin
+        .getMetricData({
+          startTime: second,
+          endTime: second + 1000,
+          metricDataQueries: [
+            {
+              id: 'bad',
+              metricStat: {
+                metric: { namespace: 'AWS/ApplicationELB', metricName: 'TargetResponseTime', dimensions: [] },
+                period: 1,
+                stat: 'PR(:1e-7)',
+              },
+            },
+          ],
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(bad).toBeInstanceOf(RouterApiError);
+      expect((bad as RouterApiError).message).toMatch(
+        /ValidationError: metricDataQueries\[0\]\.metricStat\.stat: expected .*PR\(lo:hi\) or TC\(lo:hi\)$/,
+      );
     });
   });
 });

@@ -4,9 +4,9 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Gauge } from 'prom-client';
 import { resolveMetricQuery } from '../../../shared/config/metric-presets';
-import type { MetricRequest, Scope } from '../../../shared/metrics/metric-source';
+import type { MetricRequest, MetricSeries, Scope } from '../../../shared/metrics/metric-source';
 import { PrometheusSource } from '../../../shared/metrics/prometheus-source';
-import { createServiceMetrics } from '../../../local/sample-service/metrics';
+import { createServiceMetrics, LATENCY_BUCKETS_SECONDS } from '../../../local/sample-service/metrics';
 import { freePort } from '../../../local/common/free-port';
 import { startPrometheus, waitUntil, type PrometheusServer } from '../../support/prometheus';
 
@@ -30,6 +30,17 @@ const scope = (role: 'baseline' | 'canary'): Scope => ({
   targetGroupArn: `local:${role}`,
   instanceIds: [],
 });
+
+/**
+ * Count metrics of another run on the same Prometheus, per scrape: the baseline answers 40 requests (2 with 500),
+ * the canary 40 (4 with 500, 8 taking 2 s, past the histogram's top bucket of 1 s) until `canaryStopsAt`, then
+ * none (its traffic gone), while its counters stay.
+ */
+const COUNTS = {
+  baseline: { version: 'v1', perScrape: 40, errorsPerScrape: 2, slowPerScrape: 0 },
+  canary: { version: 'v2', perScrape: 40, errorsPerScrape: 4, slowPerScrape: 8 },
+};
+let canaryStopsAt = Infinity;
 
 let servers: Server[] = [];
 let prometheus: PrometheusServer;
@@ -69,6 +80,25 @@ async function versionEndpoint(role: 'baseline' | 'canary'): Promise<Server> {
   });
 }
 
+async function countsEndpoint(role: 'baseline' | 'canary'): Promise<Server> {
+  const v = COUNTS[role];
+  const metrics = createServiceMetrics({ role, version: v.version, run_id: 'run-counts' });
+  // 1 on the canary, 0 on the baseline: lets a query ask the canary for a quantile beyond 1 (see the +Inf test).
+  new Gauge({ name: 'canary_test_flag', help: '1 on the canary', registers: [metrics.registry] }).set(
+    role === 'canary' ? 1 : 0,
+  );
+  return serve(async () => {
+    if (Date.now() < (role === 'canary' ? canaryStopsAt : Infinity)) {
+      for (let i = 0; i < v.perScrape; i++) {
+        const error = i < v.errorsPerScrape;
+        const slow = !error && i < v.errorsPerScrape + v.slowPerScrape;
+        metrics.observe('/', error ? 500 : 200, slow ? 2 : 0.02);
+      }
+    }
+    return { status: 200, body: await metrics.registry.metrics() };
+  });
+}
+
 function listen(server: Server): string {
   return `127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
@@ -83,13 +113,20 @@ const samples = async (selector: string) => {
 };
 
 beforeAll(async () => {
-  servers = [await versionEndpoint('baseline'), await versionEndpoint('canary')];
+  servers = [
+    await versionEndpoint('baseline'),
+    await versionEndpoint('canary'),
+    await countsEndpoint('baseline'),
+    await countsEndpoint('canary'),
+  ];
   prometheus = await startPrometheus({ targets: servers.map(listen), scrapeIntervalSeconds: 1 });
   // Skip the first scrapes (a rate over a range holding fewer than two of them is half a rate), then
-  // collect about nine seconds of data.
+  // collect about twelve seconds of data; the counts' canary stops getting requests halfway.
   await waitUntil(async () => (await samples('run_id="run-7",role="canary"')) >= 3, 20_000, 'three scrapes');
   const start = new Date();
-  await waitUntil(async () => Date.now() - start.getTime() >= 9_500, 20_000, 'nine seconds of data');
+  // Halfway between two of the counts test's 2-second steps, so no scrape near a step's end decides its count.
+  canaryStopsAt = Math.ceil((start.getTime() + 5_000) / 2_000) * 2_000 + 1_000;
+  await waitUntil(async () => Date.now() - start.getTime() >= 12_500, 25_000, 'twelve seconds of data');
   window = { start, end: new Date() };
 });
 
@@ -214,6 +251,121 @@ describe('PrometheusSource against a real Prometheus', () => {
     // Two waits for each version's query (they run side by side).
     expect(delays).toHaveLength(4);
     expect(m.baseline).toEqual({ timestamps: [], values: [] });
+  });
+});
+
+describe('PrometheusSource count metrics and +Inf against a real Prometheus', () => {
+  const COUNT_STEP = 2;
+  const countsSource = () =>
+    new PrometheusSource({
+      url: prometheus.url,
+      stepSeconds: COUNT_STEP,
+      scopeSelector: 'role="${role}",run_id="${runId}"',
+    });
+  const countsRequest = (metrics: MetricRequest['metrics']): MetricRequest => ({
+    metrics,
+    scopes: {
+      baseline: { ...scope('baseline'), runId: 'run-counts' },
+      canary: { ...scope('canary'), runId: 'run-counts' },
+    },
+    window,
+  });
+
+  it('reads prometheus-counts as whole events and requests per step, dropping steps without requests', async () => {
+    // The slow-request count needs a bucket bound at 0.5 s in the sample service's histogram.
+    expect(LATENCY_BUCKETS_SECONDS).toContain(0.5);
+    const [errors, slow] = await countsSource().fetch(
+      countsRequest([
+        {
+          name: 'errors',
+          query: {
+            type: 'prometheus-counts',
+            events: 'sum(increase(http_requests_total{${scope},code=~"5.."}[${step}])) or vector(0)',
+            total: 'sum(increase(http_requests_total{${scope}}[${step}]))',
+          },
+        },
+        {
+          name: 'slow',
+          query: {
+            type: 'prometheus-counts',
+            events:
+              'sum(increase(http_request_duration_seconds_count{${scope}}[${step}]))' +
+              ' - sum(increase(http_request_duration_seconds_bucket{${scope},le="0.5"}[${step}]))',
+            total: 'sum(increase(http_request_duration_seconds_count{${scope}}[${step}]))',
+          },
+        },
+      ]),
+    );
+    expect([errors.error, slow.error]).toEqual([undefined, undefined]);
+    const step = COUNT_STEP * 1000;
+    const first = Math.ceil(window.start.getTime() / step) * step + step;
+    const last = Math.floor(window.end.getTime() / step) * step;
+    const steps = Array.from({ length: (last - first) / step + 1 }, (_, i) => first + i * step);
+    for (const metric of [errors, slow]) {
+      for (const role of ['baseline', 'canary'] as const) {
+        const { events, totals } = metric.counts![role];
+        expect(events.timestamps).toEqual(totals.timestamps);
+        // Whole counts; never more events than requests; every step that is there had requests.
+        for (const v of [...events.values, ...totals.values]) expect(Number.isInteger(v)).toBe(true);
+        events.values.forEach((e, i) => expect(e).toBeLessThanOrEqual(totals.values[i]));
+        expect(totals.values.every((n) => n > 0)).toBe(true);
+        expect(metric[role].values).toEqual(totals.values.map((n, i) => events.values[i] / n));
+      }
+    }
+    // The baseline has requests at every step. The canary has them at every step that ends before its requests
+    // stop, none at a step that starts after (increase 0: dropped, not a period of 0 of 0).
+    expect(errors.counts!.baseline.totals.timestamps).toEqual(steps);
+    const canarySteps = errors.counts!.canary.totals.timestamps;
+    expect(canarySteps).toEqual(steps.slice(0, canarySteps.length));
+    expect(canarySteps).toEqual(expect.arrayContaining(steps.filter((t) => t <= canaryStopsAt)));
+    expect(canarySteps.some((t) => t - step >= canaryStopsAt)).toBe(false);
+    expect(canarySteps.length).toBeLessThan(steps.length);
+    expect(slow.counts!.canary.totals.timestamps).toEqual(canarySteps);
+    // Known counts: 2 scrapes of 40 requests a step. increase() extrapolates from the samples in the step's range
+    // to the whole range: 80 exactly when the scrapes are on schedule, and one scrape late by 10 % of the interval
+    // on this busy machine makes that step's requests 80 / 1.1 = 73 and its events as much fewer. So each step's
+    // events are checked as their known share of its requests, and the requests within a quarter of 80.
+    const share = (metric: MetricSeries, role: 'baseline' | 'canary', perScrape: number) => {
+      const { events, totals } = metric.counts![role];
+      totals.values.forEach((n, i) => {
+        expect(n).toBeGreaterThanOrEqual(60);
+        expect(n).toBeLessThanOrEqual(100);
+        expect(Math.abs(events.values[i] - (n * perScrape) / 40)).toBeLessThanOrEqual(1);
+      });
+    };
+    share(errors, 'baseline', COUNTS.baseline.errorsPerScrape);
+    share(errors, 'canary', COUNTS.canary.errorsPerScrape);
+    share(slow, 'canary', COUNTS.canary.slowPerScrape);
+    expect(slow.counts!.baseline.events.values.every((v) => v === 0)).toBe(true);
+  });
+
+  it("answers a p99 past the histogram's top bucket with that bucket's bound, never +Inf", async () => {
+    const [p99] = await countsSource().fetch(
+      countsRequest([{ name: 'p99', query: resolveMetricQuery({ name: 'p99', preset: 'latency-p99' }, 'prometheus') }]),
+    );
+    // 20 % of the canary's requests took 2 s, beyond the top finite bucket (1 s): Prometheus answers that bound.
+    const active = p99.canary.values.filter((v) => !Number.isNaN(v));
+    expect(active.length).toBeGreaterThanOrEqual(2);
+    expect(active.every((v) => v === 1)).toBe(true);
+    p99.baseline.values.forEach((v) => expect(v).toBeCloseTo(0.015 + 0.005 * 0.99, 9));
+  });
+
+  it('keeps +Inf points from the server as the largest finite value of both versions', async () => {
+    // Prometheus 2.42 answers +Inf from histogram_quantile only for a quantile above 1: provoke it on the canary
+    // (its flag gauge is 1) while the baseline asks the 0.99 quantile of the same histogram.
+    const query =
+      'histogram_quantile(scalar(0.99 + 0.02 * max(canary_test_flag{${scope}})),' +
+      ' sum by (le) (rate(http_request_duration_seconds_bucket{${scope}}[${step}])))';
+    const raw = await prometheus.query(
+      query.replaceAll('${scope}', 'role="canary",run_id="run-counts"').replaceAll('${step}', '2s'),
+    );
+    expect(raw.map((r) => r.value[1])).toEqual(['+Inf']);
+    const [q] = await countsSource().fetch(countsRequest([{ name: 'q', query: { type: 'prometheus', query } }]));
+    expect(q.error).toBeUndefined();
+    const largest = Math.max(...q.baseline.values);
+    expect(largest).toBeCloseTo(0.015 + 0.005 * 0.99, 9);
+    expect(q.canary.timestamps.length).toBeGreaterThanOrEqual(2);
+    expect(q.canary.values).toEqual(q.canary.timestamps.map(() => largest));
   });
 });
 

@@ -195,7 +195,7 @@ describe('metrics store and CloudWatch statistics', () => {
     expect(datapoints(read, 'TargetResponseTime', 'p50', 1, T0 + 5000, T0 + 6000)).toEqual({
       timestamps: [],
       values: [],
-      notes: ['raw latencies for percentiles are kept only for the last rawRetentionSeconds'],
+      notes: ['raw latencies (for pNN, PR and TC) are kept only for the last rawRetentionSeconds'],
     });
   });
 
@@ -208,6 +208,70 @@ describe('metrics store and CloudWatch statistics', () => {
     expect(periodValue('TargetResponseTime', 'Average', [second]).value).toBeCloseTo(0.50005, 10);
     // The sampled median of uniform 0..1 lies near 0.5 (sd of a 100-sample median ≈ 0.05).
     expect(Math.abs((periodValue('TargetResponseTime', 'p50', [second]).value ?? 0) - 0.5)).toBeLessThan(0.2);
+  });
+
+  it('serves PR(lo:hi) as the percent and TC(lo:hi) as the count of latencies in (lo, hi], as CloudWatch defines them', () => {
+    const store = new MetricsStore();
+    // 0.1 .. 1.0 s in one second, 0.5 exactly among them; two more in the next second.
+    [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1].forEach((l, i) => store.addLatency('tg', T0 + i * 50, l));
+    store.addLatency('tg', T0 + 1000, 0.5);
+    store.addLatency('tg', T0 + 1000, 2);
+    const read = (a: number, b: number) => store.read('tg', a, b);
+    const at = (stat: string, period = 1) => datapoints(read, 'TargetResponseTime', stat, period, T0, T0 + 2000);
+    // The upper bound is inclusive: 0.5 counts as "at or below 0.5".
+    expect(at('PR(:0.5)')).toEqual({ timestamps: [T0, T0 + 1000], values: [50, 50], notes: [] });
+    expect(at('TC(0.5:)').values).toEqual([5, 1]);
+    // The lower bound is exclusive: 0.3 is not in (0.3, 0.6].
+    expect(at('TC(0.3:0.6)').values).toEqual([3, 1]);
+    expect(at('PR(0.3:0.6)').values).toEqual([30, 50]);
+    expect(at('PR(:)').values).toEqual([100, 100]);
+    expect(at('TC(5:)').values).toEqual([0, 0]);
+    // Over a longer period: 12 latencies, 6 at or below 0.5, 6 above.
+    expect(at('PR(:0.5)', 60).values).toEqual([50]);
+    expect(at('TC(0.5:)', 60).values).toEqual([6]);
+    // PR x SampleCount gives back the count above the bound.
+    expect((at('SampleCount', 60).values[0] * (100 - at('PR(:0.5)', 60).values[0])) / 100).toBe(6);
+  });
+
+  it('ranks count metrics as samples of value 1 and gauges by their per-second values', () => {
+    const store = new MetricsStore();
+    store.addCount('tg', 'RequestCount', T0, 7);
+    [1, 2, 2].forEach((v, i) => store.setGauge('tg', 'HealthyHostCount', T0 + i * 1000, v));
+    const read = (a: number, b: number) => store.read('tg', a, b);
+    const at = (metric: string, stat: string) => datapoints(read, metric, stat, 60, T0, T0 + 3000).values;
+    expect(at('RequestCount', 'TC(0:)')).toEqual([7]);
+    expect(at('RequestCount', 'TC(1:)')).toEqual([0]);
+    expect(at('RequestCount', 'PR(:1)')).toEqual([100]);
+    expect(at('HealthyHostCount', 'PR(:1)')).toEqual([100 / 3]);
+    expect(at('HealthyHostCount', 'TC(1:2)')).toEqual([2]);
+  });
+
+  it('estimates PR and TC from the reservoir when a second had more latencies than it keeps', () => {
+    const store = new MetricsStore({ maxSamplesPerSecond: 200, random: createRng(5).next });
+    // 4000 latencies, 1 in 10 above 0.5 s.
+    for (let i = 0; i < 4000; i += 1) store.addLatency('tg', T0, i % 10 === 0 ? 0.9 : 0.1);
+    const [second] = store.read('tg', T0 / 1000, T0 / 1000 + 1);
+    expect(second.samples).toHaveLength(200);
+    const tc = periodValue('TargetResponseTime', 'TC(0.5:)', [second]).value ?? NaN;
+    const pr = periodValue('TargetResponseTime', 'PR(:0.5)', [second]).value ?? NaN;
+    // A sample of 200 at 10 %: sd of the count about 4000 x 0.021 = 85; the estimate is scaled to all 4000.
+    expect(Math.abs(tc - 400)).toBeLessThan(4 * 85);
+    expect(Number.isInteger(tc)).toBe(true);
+    expect(Math.abs(pr - 90)).toBeLessThan(4 * 2.1);
+    expect(tc).toBeCloseTo((4000 * (100 - pr)) / 100, 6);
+  });
+
+  it('has no PR or TC for seconds whose raw latencies aged out, and says why', () => {
+    const store = new MetricsStore({ retentionSeconds: 10, rawRetentionSeconds: 3 });
+    for (let s = 0; s < 6; s += 1) store.addLatency('tg', T0 + s * 1000, 1);
+    const read = (a: number, b: number) => store.read('tg', a, b);
+    const note = 'raw latencies (for pNN, PR and TC) are kept only for the last rawRetentionSeconds';
+    expect(datapoints(read, 'TargetResponseTime', 'TC(0.5:)', 1, T0, T0 + 6000)).toEqual({
+      timestamps: [T0 + 3000, T0 + 4000, T0 + 5000],
+      values: [1, 1, 1],
+      notes: [note],
+    });
+    expect(datapoints(read, 'TargetResponseTime', 'SampleCount', 1, T0, T0 + 6000).values).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
   it('uses the nearest-rank percentile', () => {

@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchSource } from '../../../shared/metrics/cloudwatch-source';
 import type { CloudWatchQuery } from '../../../shared/metrics/metric-query';
 import type { MetricRequest } from '../../../shared/metrics/metric-source';
+import { albErrorCounts, slowerThan } from '../../support/metric-queries';
 
 /** What moto cannot serve (percentiles, NextToken paging, throttling, per-query failures), asserted on the requests. */
 
@@ -260,6 +261,103 @@ describe('CloudWatchSource requests', () => {
     );
     expect(latency.error).toBe('the canary has no load balancer ARN, needed for the LoadBalancer dimension');
     expect(cw.commandCalls(GetMetricDataCommand)).toHaveLength(0);
+  });
+
+  it('assembles a look of count, exceedance and series metrics from one GetMetricData answer (what moto cannot serve)', async () => {
+    const m = (k: number) => new Date(T0 + k * 60_000);
+    const answer: Record<string, [number, number][]> = {
+      // errors, baseline: 5xx, connection errors, requests
+      q0: [[2, 1]],
+      q1: [],
+      q2: [
+        [1, 400],
+        [2, 380],
+      ],
+      // errors, canary
+      q3: [
+        [1, 6],
+        [2, 9],
+      ],
+      q4: [[2, 3]],
+      q5: [
+        [1, 410],
+        [2, 390],
+      ],
+      // slow, baseline: PR(:0.5) and SampleCount of TargetResponseTime
+      q6: [
+        [1, 99.75],
+        [2, 100],
+      ],
+      q7: [
+        [1, 400],
+        [2, 380],
+      ],
+      // slow, canary: 97.5 % at or below 0.5 s of 400 = 10 slow; 95 % of 390 = 19.5 -> 20
+      q8: [
+        [2, 95],
+        [1, 97.5],
+      ],
+      q9: [
+        [2, 390],
+        [1, 400],
+      ],
+      q10: [[1, 0.31]],
+      q11: [[1, 0.47]],
+    };
+    cw.on(GetMetricDataCommand).resolves({
+      MetricDataResults: Object.entries(answer).map(([Id, points]) => ({
+        Id,
+        Timestamps: points.map(([k]) => m(k)),
+        Values: points.map(([, v]) => v),
+        StatusCode: 'Complete',
+      })),
+    });
+    const [errors, slow, latency] = await new CloudWatchSource({
+      periodSeconds: 60,
+      client: new CloudWatchClient({}),
+    }).fetch(
+      request([
+        { name: 'errors', query: albErrorCounts() },
+        { name: 'slow', query: slowerThan(0.5) },
+        { name: 'latency', query: p99 },
+      ]),
+    );
+    const calls = cw.commandCalls(GetMetricDataCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].args[0].input.MetricDataQueries!.map((q) => `${q.Id} ${q.MetricStat!.Stat}`)).toEqual([
+      'q0 Sum',
+      'q1 Sum',
+      'q2 Sum',
+      'q3 Sum',
+      'q4 Sum',
+      'q5 Sum',
+      'q6 PR(:0.5)',
+      'q7 SampleCount',
+      'q8 PR(:0.5)',
+      'q9 SampleCount',
+      'q10 p99',
+      'q11 p99',
+    ]);
+    const minutes = [T0 + 60_000, T0 + 120_000];
+    expect(errors.counts).toEqual({
+      baseline: {
+        events: { timestamps: minutes, values: [0, 1] },
+        totals: { timestamps: minutes, values: [400, 380] },
+      },
+      canary: { events: { timestamps: minutes, values: [6, 12] }, totals: { timestamps: minutes, values: [410, 390] } },
+    });
+    expect(slow.counts).toEqual({
+      baseline: {
+        events: { timestamps: minutes, values: [1, 0] },
+        totals: { timestamps: minutes, values: [400, 380] },
+      },
+      canary: {
+        events: { timestamps: minutes, values: [10, 20] },
+        totals: { timestamps: minutes, values: [400, 390] },
+      },
+    });
+    expect(slow.canary).toEqual({ timestamps: minutes, values: [10 / 400, 20 / 390] });
+    expect(latency.canary).toEqual({ timestamps: [T0 + 60_000], values: [0.47] });
   });
 
   it('makes no call for a window shorter than one period', async () => {
