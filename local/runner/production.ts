@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { LocalLaunch } from '../../shared/config/run-config';
 import { spawnInstance, stopInstance, type SpawnedInstance } from '../../shared/fleet/local-processes';
-import { freePort } from '../common/free-port';
+import { freePort } from '../../shared/net/free-port';
 
 /**
  * The production fleet of a local run: the baseline version's command, started before the run as the

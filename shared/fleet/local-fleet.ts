@@ -1,8 +1,8 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort } from '../../local/common/free-port';
-import { RouterAdminClient, RouterApiError } from '../../local/router/admin-client';
-import type { TargetHealthView } from '../../local/router/views';
+import { freePort } from '../net/free-port';
+import { RouterAdminClient, RouterApiError } from '../router-api/client';
+import type { TargetHealthView } from '../router-api/views';
 import { ValidationError } from '../config/validation';
 import { ROLE_TAG, RUN_ID_TAG, SERVICE_TAG } from '../run/resource-tags';
 import type { Role, VersionResources } from '../run/run-state';

@@ -1,7 +1,7 @@
 import type { Action, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { RouterAdminClient, RouterApiError } from '../../local/router/admin-client';
-import type { Condition, ForwardActionInput } from '../../local/router/schemas';
-import type { ListenerView, RuleView } from '../../local/router/views';
+import { RouterAdminClient, RouterApiError } from '../router-api/client';
+import type { Condition, ForwardActionInput } from '../router-api/schemas';
+import type { ListenerView, RuleView } from '../router-api/views';
 import type { RuleConditions, TrafficConfig } from '../config/run-config';
 import { runInputError } from '../config/validation';
 import { ROLE_TAG, RUN_ID_TAG } from '../run/resource-tags';

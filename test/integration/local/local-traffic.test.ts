@@ -3,9 +3,9 @@ import { parseOrThrow } from '../../../shared/config/validation';
 import { trafficSchema, type TrafficConfig } from '../../../shared/config/run-config';
 import { TrafficLockedError } from '../../../shared/traffic/errors';
 import { LocalTraffic } from '../../../shared/traffic/local-traffic';
-import { RouterAdminClient } from '../../../local/router/admin-client';
+import { RouterAdminClient } from '../../../shared/router-api/client';
 import { LocalRouter, type LocalRouterEndpoints } from '../../../local/router/local-router';
-import type { TargetGroupView } from '../../../local/router/views';
+import type { TargetGroupView } from '../../../shared/router-api/views';
 
 /** LocalTraffic against the in-process router's admin API. */
 
