@@ -1,12 +1,4 @@
-import {
-  listenerArn,
-  loadBalancerArn,
-  newId,
-  resourceTypeOf,
-  ruleArn,
-  stableId,
-  targetGroupArn,
-} from './arn';
+import { listenerArn, loadBalancerArn, newId, resourceTypeOf, ruleArn, stableId, targetGroupArn } from './arn';
 import { RouterError } from './errors';
 import type { Condition, ForwardAction, HealthCheckSettings, Tag, TargetInput } from '../../shared/router-api/schemas';
 import type { ResourceType } from '../../shared/router-api/views';
