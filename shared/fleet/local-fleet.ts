@@ -7,6 +7,7 @@ import { ValidationError } from '../config/validation';
 import { ROLE_TAG, RUN_ID_TAG, SERVICE_TAG } from '../run/resource-tags';
 import type { Role, VersionResources } from '../run/run-state';
 import { TargetGroupInUseError } from './errors';
+import { fleetHealth, NO_INSTANCES, targetGroupGone, type InstanceObservation } from './fleet-health';
 import type { Fleet, LaunchRequest, TeardownReport, VersionHealth } from './fleet';
 import { isOurs, portAccepts, spawnInstance, stopInstance } from './local-processes';
 import { targetGroupName } from './target-group-name';
@@ -158,46 +159,32 @@ export class LocalFleet implements Fleet {
     };
   }
 
-  /**
-   * healthy when every instance's target is healthy; unhealthy only when it cannot recover (a process
-   * exited, the group is gone); pending otherwise: a target failing checks while its service boots is not final.
-   */
   async health(resources: VersionResources): Promise<VersionHealth> {
-    const total = resources.instanceIds.length;
-    if (total === 0) return { status: 'unhealthy', detail: 'no instances were launched' };
+    if (resources.instanceIds.length === 0) return NO_INSTANCES;
     let targets: TargetHealthView[];
     try {
       targets = await this.router.describeTargetHealth(resources.targetGroupArn);
     } catch (error) {
       if (error instanceof RouterApiError && error.code === 'TargetGroupNotFound') {
-        return { status: 'unhealthy', detail: `target group ${resources.targetGroupArn} no longer exists` };
+        return targetGroupGone(resources.targetGroupArn);
       }
       throw error;
     }
     const records = new Map((await this.instances(await this.runDirOf(resources))).map((r) => [r.instanceId, r]));
-    let healthy = 0;
-    let dead = false;
-    const notes: string[] = [];
-    const unregistered: InstanceRecord[] = [];
-    for (const id of resources.instanceIds) {
+    const observations = resources.instanceIds.map((id): InstanceObservation => {
       const record = records.get(id);
-      const target = record && targets.find((t) => t.target.port === record.port);
       if (!record || !isOurs(record)) {
-        dead = true;
-        notes.push(`${id}: process exited${record ? ` (see ${record.logFile})` : ''}`);
-      } else if (!target) {
-        unregistered.push(record);
-        notes.push(`${id}: starting, not listening on port ${record.port} yet`);
-      } else if (target.state === 'healthy') {
-        healthy += 1;
-      } else {
-        notes.push(`${id}: ${target.state}${target.reason ? ` ${target.reason}` : ''}`);
+        return { id, kind: 'dead', note: `process exited${record ? ` (see ${record.logFile})` : ''}` };
       }
-    }
-    if (!dead && unregistered.length > 0)
-      await this.registerListening(resources.targetGroupArn, unregistered, Date.now());
-    if (healthy === total) return { status: 'healthy', detail: `${total}/${total} healthy` };
-    return { status: dead ? 'unhealthy' : 'pending', detail: `${healthy}/${total} healthy; ${notes.join('; ')}` };
+      const target = targets.find((t) => t.target.port === record.port);
+      if (!target) return { id, kind: 'unregistered', note: `starting, not listening on port ${record.port} yet` };
+      if (target.state === 'healthy') return { id, kind: 'healthy' };
+      return { id, kind: 'pending', note: `${target.state}${target.reason ? ` ${target.reason}` : ''}` };
+    });
+    const { health, register } = fleetHealth(observations);
+    const unregistered = register.map((id) => records.get(id)).filter((r): r is InstanceRecord => r !== undefined);
+    if (unregistered.length > 0) await this.registerListening(resources.targetGroupArn, unregistered, Date.now());
+    return health;
   }
 
   /**
@@ -250,6 +237,21 @@ export class LocalFleet implements Fleet {
       if (!record.deletedAt) await writeJson(file, { ...record, deletedAt: new Date().toISOString() });
     }
     return report;
+  }
+
+  async existing(runId: string): Promise<string[]> {
+    let groups: string[];
+    try {
+      groups = (await this.router.findResources([{ key: RUN_ID_TAG, value: runId }], 'targetgroup')).map(
+        (r) => `target group ${r.resourceArn}`,
+      );
+    } catch (error) {
+      // A router that is gone took its target groups with it.
+      if (!(error instanceof RouterApiError && error.code === 'Unreachable')) throw error;
+      groups = [];
+    }
+    const live = (await this.instances(join(this.options.stateDir, runId))).filter((r) => !r.stoppedAt && isOurs(r));
+    return [...groups, ...live.map((r) => `instance ${r.instanceId}`)];
   }
 
   /**
