@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '../net/free-port';
 import { RouterAdminClient, RouterApiError } from '../router-api/client';
@@ -9,14 +9,23 @@ import type { Role, VersionResources } from '../run/run-state';
 import { TargetGroupInUseError } from './errors';
 import { fleetHealth, NO_INSTANCES, targetGroupGone, type InstanceObservation } from './fleet-health';
 import type { Fleet, LaunchRequest, TeardownReport, VersionHealth } from './fleet';
-import { isOurs, portAccepts, spawnInstance, stopInstance } from './local-processes';
+import { isOurs, portAccepts, spawnInstance, thisProcess } from './local-processes';
+import {
+  localInstanceId,
+  readRecords,
+  recordFile,
+  RECORD_PREFIX,
+  stopRecorded,
+  writeJson,
+  type ProcessRecord,
+} from './process-records';
 import { targetGroupName } from './target-group-name';
 
 /**
  * Fleet on this machine: each instance is a child process of the version's `local.command`, listening on
  * $PORT, registered as a target of the version's own target group in the local router. What launch
  * creates is written under `<stateDir>/<runId>/` as it is created, so teardown works after a launch that
- * failed halfway and from another process (e.g. `canary-judge teardown` after a crash).
+ * failed halfway and from another process (e.g. `canary-judge cleanup` after the CLI was killed).
  */
 
 export interface LocalFleetOptions {
@@ -31,18 +40,9 @@ export interface LocalFleetOptions {
 }
 
 /** One instance as recorded on disk. */
-interface InstanceRecord {
-  instanceId: string;
-  pid: number;
-  startTicks?: number;
-  port: number;
+interface InstanceRecord extends ProcessRecord {
   role: Role;
-  version: string;
   targetGroupArn: string;
-  command: string[];
-  logFile: string;
-  startedAt: string;
-  stoppedAt?: string;
 }
 
 interface GroupRecord {
@@ -51,7 +51,6 @@ interface GroupRecord {
   deletedAt?: string;
 }
 
-const instanceId = (pid: number): string => `local:${pid}`;
 /** How long launch waits for its instances to listen before leaving their registration to health(). */
 const LISTEN_WAIT_MS = 3000;
 
@@ -132,9 +131,10 @@ export class LocalFleet implements Fleet {
         },
       });
       const record: InstanceRecord = {
-        instanceId: instanceId(spawned.pid),
+        instanceId: localInstanceId(spawned.pid),
         pid: spawned.pid,
         startTicks: spawned.startTicks,
+        owner: thisProcess(),
         port,
         role: request.role,
         version: request.spec.version,
@@ -143,7 +143,7 @@ export class LocalFleet implements Fleet {
         logFile,
         startedAt: new Date().toISOString(),
       };
-      await writeJson(join(runDir, `instance-${spawned.pid}.json`), record);
+      await writeJson(recordFile(runDir, spawned.pid), record);
       instances.push(record);
     }
     // Like an EC2 instance that is still booting, an instance is registered once it listens (here, or
@@ -214,8 +214,8 @@ export class LocalFleet implements Fleet {
         report.alreadyGone.push(what);
         continue;
       }
-      report[(await stopInstance(record, this.killGraceMs)) ? 'removed' : 'alreadyGone'].push(what);
-      await writeJson(join(runDir, `instance-${record.pid}.json`), { ...record, stoppedAt: new Date().toISOString() });
+      const stopped = await stopRecorded(recordFile(runDir, record.pid), record, this.killGraceMs);
+      report[stopped ? 'removed' : 'alreadyGone'].push(what);
     }
     const recorded = new Set(records.map((r) => r.instanceId));
     for (const id of known.flatMap((k) => k.instanceIds))
@@ -334,25 +334,6 @@ export class LocalFleet implements Fleet {
   }
 
   private async instances(runDir: string): Promise<InstanceRecord[]> {
-    return (await readRecords<InstanceRecord>(runDir, 'instance-')).map((r) => r.record);
+    return (await readRecords<InstanceRecord>(runDir, RECORD_PREFIX)).map((r) => r.record);
   }
-}
-
-async function readRecords<T>(dir: string, prefix: string): Promise<{ file: string; record: T }[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return [];
-  }
-  const out: { file: string; record: T }[] = [];
-  for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith('.json')).sort()) {
-    const file = join(dir, name);
-    out.push({ file, record: JSON.parse(await readFile(file, 'utf8')) as T });
-  }
-  return out;
-}
-
-async function writeJson(file: string, value: unknown): Promise<void> {
-  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
 }
