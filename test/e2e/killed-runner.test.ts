@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stop as stopEsbuild } from 'esbuild';
 import { bundle } from '../support/bundle';
+import { writeUserService } from '../support/user-service';
 import { groupMembers, processGroupOf, running, waitGone } from '../support/process-groups';
 import { ERROR_RATE_METRIC, localRunInput } from '../support/run-inputs';
 
@@ -22,19 +23,8 @@ const stateDir = path.join(work, 'state');
 const cli = path.join(work, 'canary-judge.js');
 const service = path.join(work, 'user-service.js');
 
-// A user's service: answers every path with 200 and keeps a helper process in its own process group (as
-// `sh -c`, npx or a worker pool would), and neither of them watches its parent.
-const SERVICE = `
-const http = require('node:http');
-const { spawn } = require('node:child_process');
-spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-http
-  .createServer((req, res) => res.end('ok'))
-  .listen(Number(process.env.PORT), process.env.HOST || '127.0.0.1');
-`;
-
 beforeAll(async () => {
-  writeFileSync(service, SERVICE);
+  writeUserService(service);
   await bundle('cli/main.ts', cli);
   await stopEsbuild();
 });

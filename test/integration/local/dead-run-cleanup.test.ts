@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stop as stopEsbuild } from 'esbuild';
@@ -8,6 +8,7 @@ import { cleanupCommand } from '../../../cli/commands/cleanup';
 import { RouterAdminClient } from '../../../shared/router-api/client';
 import { LocalRouter, type LocalRouterEndpoints } from '../../../local/router/local-router';
 import { bundle } from '../../support/bundle';
+import { writeUserService } from '../../support/user-service';
 import { groupMembers, running, waitGone } from '../../support/process-groups';
 import { ERROR_RATE_METRIC, localRunInput } from '../../support/run-inputs';
 
@@ -24,18 +25,11 @@ const stateDir = path.join(work, 'state');
 const runner = path.join(work, 'dying-runner.js');
 const service = path.join(work, 'user-service.js');
 
-// A user's service that does not watch its parent, with a helper process in its group.
-const SERVICE = `
-const http = require('node:http');
-require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-http.createServer((req, res) => res.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');
-`;
-
 const routers: LocalRouter[] = [];
 const runners: ChildProcess[] = [];
 
 beforeAll(async () => {
-  writeFileSync(service, SERVICE);
+  writeUserService(service);
   await bundle('test/support/dying-runner.ts', runner);
   await stopEsbuild();
 });
