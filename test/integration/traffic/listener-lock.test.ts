@@ -128,8 +128,8 @@ describe.each([
       weights: { production: 100, baseline: 0, canary: 0 },
     });
 
-  /** Both runs create their rule at once; returns the winner's run id after checking the invariants. */
-  async function race(configs: Record<'run-a' | 'run-b', TrafficConfig>): Promise<string> {
+  /** Both runs create their rule at once: exactly one keeps the listener, read back from the load balancer. */
+  async function race(configs: Record<'run-a' | 'run-b', TrafficConfig>): Promise<void> {
     const [a, b] = await Promise.allSettled([shift('run-a', configs['run-a']), shift('run-b', configs['run-b'])]);
     const won = [a, b].filter((r) => r.status === 'fulfilled');
     const lost = [a, b].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -145,20 +145,15 @@ describe.each([
     expect(rules[0][0]).toBe((won[0] as PromiseFulfilledResult<{ ruleArn: string }>).value.ruleArn);
     expect(await backend.traffic.restore(loser, backend.config)).toEqual({ removed: false });
     expect(await backend.traffic.restore(winner, backend.config)).toEqual({ removed: true });
-    return winner;
   }
 
   it(`lets exactly one of two runs with different priorities keep the listener (${TRIES} tries)`, async () => {
-    const winners: string[] = [];
     for (let i = 0; i < TRIES; i++) {
-      winners.push(
-        await race({
-          'run-a': { ...backend.config, rulePriority: 5 },
-          'run-b': { ...backend.config, rulePriority: 6 },
-        }),
-      );
+      await race({
+        'run-a': { ...backend.config, rulePriority: 5 },
+        'run-b': { ...backend.config, rulePriority: 6 },
+      });
     }
-    expect(winners).toHaveLength(TRIES);
   });
 
   it(`maps a priority taken by the other run to TrafficLocked, never to bad input (${TRIES} tries)`, async () => {
