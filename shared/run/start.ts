@@ -56,7 +56,7 @@ export async function startRun(input: RunInput, deps: StartDeps, now = new Date(
   // A run id names one run: a second run under it would take over the first one's rule and target groups
   // (and its teardown would remove them under the first run).
   const rule = await deps.traffic.describe(runId, input.traffic);
-  const existing = [...(rule ? [`listener rule ${rule.ruleArn}`] : []), ...(await deps.fleet.existing(runId))];
+  const existing = [...(rule ? [`listener rule ${rule.ruleArn}`] : []), ...(await deps.fleet.existing(runId)).sort()];
   if (existing.length > 0) {
     throw runInputError(
       'runId',

@@ -126,11 +126,13 @@ describe.each([
 
     const refused = await startRun(input, { ...deps, notifiers: [], log }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ValidationError);
-    const instances = [...baseline!.instanceIds, ...canary!.instanceIds].map((id) => `instance ${id}`);
+    const fleet = [
+      ...[baseline!, canary!].map((v) => `target group ${v.targetGroupArn}`),
+      ...[...baseline!.instanceIds, ...canary!.instanceIds].map((id) => `instance ${id}`),
+    ].sort();
     expect((refused as Error).message).toBe(
       `invalid run input: runId: run id "${first.runId}" is already in use: listener rule ${ruleArn}, ` +
-        `target group ${baseline!.targetGroupArn}, target group ${canary!.targetGroupArn}, ${instances.join(', ')} ` +
-        `still exist; a run id names one run, so give a new one (or remove the old run's resources with ` +
+        `${fleet.join(', ')} still exist; a run id names one run, so give a new one (or remove the old run's resources with ` +
         `canary-judge cleanup)`,
     );
     expect(await backend.snapshot(first.runId)).toEqual(before);
