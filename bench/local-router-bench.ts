@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { percentile } from '../local/router/metric-data';
-import { freePort } from '../local/common/free-port';
+import { freePort } from '../shared/net/free-port';
 import { runLoad, type LoadStats } from '../local/load/load-generator';
 import { cloudWatchDimensionValue } from '../local/router/arn';
 import { LocalRouter } from '../local/router/local-router';

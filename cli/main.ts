@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { registerCleanupCommand } from './commands/cleanup';
 import { registerJudgeCommand } from './commands/judge';
 import { registerMannWhitneyCommand } from './commands/mann-whitney';
 import { registerRunCommand } from './commands/run';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerMannWhitneyCommand(program);
   registerJudgeCommand(program);
   registerRunCommand(program);
+  registerCleanupCommand(program);
   return program;
 }
 

@@ -88,6 +88,21 @@ function notifiers(input: RunInput, env: NodeJS.ProcessEnv, logger: RunLog): Not
   return list;
 }
 
+/** A run's traffic and fleet adapters; `routerUrl` is the local router's admin URL (local only). */
+export function trafficAndFleet(
+  target: RunInput['target'],
+  env: NodeJS.ProcessEnv,
+  routerUrl = '',
+): { traffic: Traffic; fleet: Fleet } {
+  if (target === 'local') {
+    return {
+      traffic: new LocalTraffic({ routerUrl }),
+      fleet: new LocalFleet({ routerUrl, stateDir: env.CANARY_JUDGE_STATE_DIR || DEFAULT_STATE_DIR }),
+    };
+  }
+  return { traffic: new AlbTraffic({}), fleet: new Ec2Fleet({}) };
+}
+
 /** `log` receives what adapters report without failing the run (undelivered notifications). */
 export function createAdapters(
   input: RunInput,
@@ -107,15 +122,13 @@ export function createAdapters(
     );
     return {
       ...shared,
-      fleet: new LocalFleet({ routerUrl, stateDir: env.CANARY_JUDGE_STATE_DIR || DEFAULT_STATE_DIR }),
-      traffic: new LocalTraffic({ routerUrl }),
+      ...trafficAndFleet('local', env, routerUrl),
       reports: new FileReportStore(env.CANARY_JUDGE_REPORTS_DIR || DEFAULT_REPORTS_DIR),
     };
   }
   return {
     ...shared,
-    fleet: new Ec2Fleet({}),
-    traffic: new AlbTraffic({}),
+    ...trafficAndFleet('aws', env),
     reports: new S3ReportStore({
       bucket: requiredEnv(env, 'REPORTS_BUCKET', 'the S3 bucket for run reports'),
       prefix: env.REPORTS_PREFIX,

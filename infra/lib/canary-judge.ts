@@ -286,7 +286,8 @@ export class CanaryJudge extends Construct {
     // Provision creates the run's rule at weight 0 (ALB health-checks only target groups a rule uses).
     grant([f.provision], listenerRuleCreate(this, props.listenerArns));
     grant([f.provision, f['shift-weight']], listenerRuleModify(this));
-    grant([f.rollback, f.teardown, f.cleanup], listenerRuleDelete(this));
+    // Provision deletes its own rule again when another run's rule took the listener first (the lock).
+    grant([f.provision, f.rollback, f.teardown, f.cleanup], listenerRuleDelete(this));
     grant([f.teardown, f.cleanup], fleetTeardown(this));
     grant([f.judge], metricsRead(props.prometheusWorkspaceArns ?? []));
     grant([f.promote], autoScalingPromote(this, autoScalingGroups));

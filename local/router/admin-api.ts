@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { formatPath } from '../../shared/config/validation';
-import type { ResourceType } from './arn';
+import type { ResourceType } from '../../shared/router-api/views';
 import type { ElbState } from './elb-state';
 import { RouterError } from './errors';
 import { getMetricData } from './get-metric-data';
@@ -15,7 +15,7 @@ import {
   modifyRuleSchema,
   removeTagsSchema,
   targetsRequestSchema,
-} from './schemas';
+} from '../../shared/router-api/schemas';
 import { listenerView, ruleView, targetGroupView, targetHealthViews } from './views';
 
 /**

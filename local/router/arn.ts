@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { ResourceType } from '../../shared/router-api/views';
 
 /**
  * ARN-like ids in ELBv2's shapes, so adapters and reports handle local and AWS resources the same way:
@@ -25,8 +26,6 @@ export const listenerArn = (lbName: string, lbId: string, id: string): string =>
 export const ruleArn = (lbName: string, lbId: string, listenerId: string, id: string): string =>
   `${PREFIX}listener-rule/app/${lbName}/${lbId}/${listenerId}/${id}`;
 export const targetGroupArn = (name: string, id: string): string => `${PREFIX}targetgroup/${name}/${id}`;
-
-export type ResourceType = 'loadbalancer' | 'listener' | 'listener-rule' | 'targetgroup';
 
 /** The resource part after the account: "targetgroup/name/id", "loadbalancer/app/name/id", ... */
 export function resourcePart(arn: string): string {

@@ -1,4 +1,4 @@
-import type { Condition } from './schemas';
+import type { Condition } from '../../shared/router-api/schemas';
 
 /**
  * ALB listener-rule condition matching: every condition must match, any value of a condition may match.

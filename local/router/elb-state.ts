@@ -1,15 +1,7 @@
-import {
-  listenerArn,
-  loadBalancerArn,
-  newId,
-  resourceTypeOf,
-  ruleArn,
-  stableId,
-  targetGroupArn,
-  type ResourceType,
-} from './arn';
+import { listenerArn, loadBalancerArn, newId, resourceTypeOf, ruleArn, stableId, targetGroupArn } from './arn';
 import { RouterError } from './errors';
-import type { Condition, ForwardAction, HealthCheckSettings, Tag, TargetInput } from './schemas';
+import type { Condition, ForwardAction, HealthCheckSettings, Tag, TargetInput } from '../../shared/router-api/schemas';
+import type { ResourceType } from '../../shared/router-api/views';
 import { drainingHealth, registeredHealth, type TargetHealth } from './target-health';
 import { SmoothWeightedPicker } from './weighted-picker';
 

@@ -2,7 +2,8 @@ import { cloudWatchDimensionValue } from './arn';
 import { RouterError } from './errors';
 import { datapoints, metricKind } from './metric-data';
 import type { MetricsStore } from './metrics-store';
-import type { GetMetricDataRequest, MetricDataQuery } from './schemas';
+import type { GetMetricDataRequest, MetricDataQuery } from '../../shared/router-api/schemas';
+import type { MetricDataResult } from '../../shared/router-api/views';
 
 /**
  * CloudWatch GetMetricData over the router's stats. Namespace AWS/ApplicationELB; the TargetGroup dimension
@@ -14,16 +15,6 @@ import type { GetMetricDataRequest, MetricDataQuery } from './schemas';
 export const NAMESPACE = 'AWS/ApplicationELB';
 /** CloudWatch's limit on datapoints per GetMetricData call. */
 const MAX_DATAPOINTS = 100_800;
-
-export interface MetricDataResult {
-  id: string;
-  label: string;
-  /** Epoch ms, in the requested scan order. */
-  timestamps: number[];
-  values: number[];
-  statusCode: 'Complete';
-  messages: { code: string; value: string }[];
-}
 
 export function getMetricData(
   store: MetricsStore,

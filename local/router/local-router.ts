@@ -8,7 +8,7 @@ import { ElbState } from './elb-state';
 import { HealthChecker } from './health-checker';
 import { MetricsStore, type MetricsStoreOptions } from './metrics-store';
 import { createProxyHandler } from './proxy';
-import { healthCheckSettingsSchema, targetGroupNameSchema, type TargetInput } from './schemas';
+import { healthCheckSettingsSchema, targetGroupNameSchema, type TargetInput } from '../../shared/router-api/schemas';
 
 /**
  * A local stand-in for an Application Load Balancer: one HTTP listener (the data plane) whose default action

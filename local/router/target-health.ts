@@ -1,16 +1,7 @@
-import type { HealthCheckSettings } from './schemas';
+import type { HealthCheckSettings } from '../../shared/router-api/schemas';
+import type { TargetReason, TargetState } from '../../shared/router-api/views';
 
 /** ELBv2 target health states and reason codes, and how one health check result moves a target between them. */
-
-export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'draining';
-
-export type TargetReason =
-  | 'Elb.RegistrationInProgress'
-  | 'Elb.InitialHealthChecking'
-  | 'Target.ResponseCodeMismatch'
-  | 'Target.Timeout'
-  | 'Target.FailedHealthChecks'
-  | 'Target.DeregistrationInProgress';
 
 export interface TargetHealth {
   state: TargetState;

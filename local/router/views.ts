@@ -1,45 +1,7 @@
+import type { ListenerView, RuleView, TargetGroupView, TargetHealthView } from '../../shared/router-api/views';
 import type { ElbState, ListenerRecord, RuleRecord, TargetGroupRecord } from './elb-state';
-import type { Condition, ForwardAction, HealthCheckSettings, TargetInput } from './schemas';
-import type { TargetReason, TargetState } from './target-health';
 
-/** The admin API's response shapes (camelCase counterparts of ELBv2's Describe* results). */
-
-export interface TargetGroupView {
-  targetGroupArn: string;
-  targetGroupName: string;
-  protocol: 'HTTP';
-  targetType: 'ip';
-  healthCheck: HealthCheckSettings;
-  deregistrationDelaySeconds: number;
-  /** ARNs of the rules whose forward action uses the group (ELBv2 lists load balancers here; rules are more useful locally). */
-  ruleArns: string[];
-}
-
-export interface TargetHealthView {
-  target: TargetInput;
-  state: TargetState;
-  reason?: TargetReason;
-  description?: string;
-  inFlight: number;
-}
-
-export interface RuleView {
-  ruleArn: string;
-  listenerArn: string;
-  priority: number | 'default';
-  isDefault: boolean;
-  conditions: Condition[];
-  actions: ForwardAction[];
-}
-
-export interface ListenerView {
-  listenerArn: string;
-  loadBalancerArn: string;
-  protocol: 'HTTP';
-  port: number;
-  defaultActions: ForwardAction[];
-  defaultRuleArn: string;
-}
+/** Builds the admin API's response shapes (shared/router-api/views.ts) from the router's state. */
 
 export const targetGroupView = (state: ElbState, group: TargetGroupRecord): TargetGroupView => ({
   targetGroupArn: group.arn,

@@ -1,17 +1,26 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { LocalLaunch } from '../../shared/config/run-config';
-import { spawnInstance, stopInstance, type SpawnedInstance } from '../../shared/fleet/local-processes';
-import { freePort } from '../common/free-port';
+import { spawnInstance, thisProcess, type SpawnedInstance } from '../../shared/fleet/local-processes';
+import {
+  localInstanceId,
+  recordFile,
+  stopRecorded,
+  writeJson,
+  type ProcessRecord,
+} from '../../shared/fleet/process-records';
+import { freePort } from '../../shared/net/free-port';
 
 /**
  * The production fleet of a local run: the baseline version's command, started before the run as the
  * router's production target group, as a service would already be running before a canary. The processes
- * are started like LocalFleet's instances (own process group, log file, killed if this process exits).
+ * are started and recorded like LocalFleet's instances (own process group, log file, killed if this process
+ * exits, a record in logDir so a sweep stops them when this process was killed before it could).
  */
 
 export interface ProductionInstance extends SpawnedInstance {
   port: number;
+  record: { file: string; value: ProcessRecord };
 }
 
 const READY_TIMEOUT_MS = 15_000;
@@ -54,7 +63,21 @@ export async function startProduction(
         // The sample service exits when its launcher is gone, even after a SIGKILL that skips exit hooks.
         CANARY_JUDGE_PARENT_PID: String(process.pid),
       };
-      const instance = { ...(await spawnInstance(spec.command, { env, cwd: spec.cwd, logFile })), port };
+      const spawned = await spawnInstance(spec.command, { env, cwd: spec.cwd, logFile });
+      const value: ProcessRecord = {
+        ...spawned,
+        instanceId: localInstanceId(spawned.pid),
+        owner: thisProcess(),
+        port,
+        role: 'production',
+        version,
+        command: spec.command,
+        logFile,
+        startedAt: new Date().toISOString(),
+      };
+      const file = recordFile(options.logDir, spawned.pid);
+      await writeJson(file, value);
+      const instance = { ...spawned, port, record: { file, value } };
       instances.push(instance);
       await waitUntilServing(instance, options.healthPath, logFile);
     }
@@ -66,5 +89,5 @@ export async function startProduction(
 }
 
 export async function stopProduction(instances: ProductionInstance[]): Promise<void> {
-  await Promise.all(instances.map((instance) => stopInstance(instance, STOP_GRACE_MS)));
+  await Promise.all(instances.map(({ record }) => stopRecorded(record.file, record.value, STOP_GRACE_MS)));
 }

@@ -19,6 +19,8 @@ import type { ApprovalResult, JudgmentSummary, OutcomeVerdict, RunState } from '
 import { assertMetricsResolvable } from '../../shared/run/start';
 import { buildDefinition, localFunctionArns, TASK_STATES, type TaskStateName } from '../../state-machines/definition';
 import { executeDefinition, type ApprovalRequest, type ExecutionStatus, type TaskFunction } from './execute';
+import { RunRecords } from '../../shared/run/run-records';
+import { cleanupAfterDeadRuns, cleanupLines, recordingRuns } from './dead-runs';
 import { createProgressPrinter } from './progress';
 import { applySpeed } from './speed';
 import { startStandIns, type RouterAfterRun, type StandIns } from './stand-ins';
@@ -179,6 +181,27 @@ function stepResults(state: RunState | undefined): StepResult[] {
   }));
 }
 
+/**
+ * Before a run starts: what runs on this machine left when their runner was killed (processes, and router
+ * resources if their router still runs). A failure here is reported and does not stop the new run.
+ */
+async function sweepAfterDeadRuns(
+  stateDir: string,
+  env: NodeJS.ProcessEnv,
+  progress: ((line: string) => void) | undefined,
+): Promise<void> {
+  try {
+    const result = await cleanupAfterDeadRuns(stateDir, 'local', env);
+    const lines = cleanupLines(result);
+    if (lines.length > 0) progress?.('cleaning up after runs whose runner was killed:');
+    for (const line of lines) progress?.(`  ${line}`);
+  } catch (error) {
+    progress?.(
+      `WARNING: cleaning up after earlier runs failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
 /** Validates the input the way the Validate state will, before anything is started. */
 export function prepareInput(options: Pick<RunWorkflowOptions, 'input' | 'target' | 'speed'>): {
   raw: RunInputRaw;
@@ -206,12 +229,14 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunSumma
     // The handlers log structured JSON; on a terminal only what needs attention.
     CANARY_JUDGE_LOG_LEVEL: baseEnv.CANARY_JUDGE_LOG_LEVEL ?? 'WARN',
   };
+  const stateDir = env.CANARY_JUDGE_STATE_DIR as string;
+  await sweepAfterDeadRuns(stateDir, baseEnv, options.progress);
   try {
     if (input.target === 'local') {
       standIns = await startStandIns(input, {
         rps: options.rps ?? DEFAULT_RPS,
         maxSeconds: maxRunSeconds(input),
-        logDir: path.join(env.CANARY_JUDGE_STATE_DIR as string, 'production'),
+        logDir: path.join(stateDir, 'production'),
         env: baseEnv,
       });
       env.CANARY_JUDGE_ROUTER_URL = standIns.adminUrl;
@@ -228,7 +253,9 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunSumma
         `local router on ${standIns.listenerUrl} (production ${input.baseline.version}); load ${options.rps ?? DEFAULT_RPS} req/s`,
       );
     }
-    const { tasks, settled } = taskFunctions({ env, adapters: options.adapters });
+    const handlers = taskFunctions({ env, adapters: options.adapters });
+    const tasks = recordingRuns(handlers.tasks, new RunRecords(stateDir), env.CANARY_JUDGE_ROUTER_URL);
+    const { settled } = handlers;
     const served = standIns?.served;
     const result = await executeDefinition(buildDefinition(localFunctionArns()), runInput, {
       tasks,

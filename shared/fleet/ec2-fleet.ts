@@ -33,6 +33,7 @@ import { RUN_ID_TAG } from '../run/resource-tags';
 import { forwardWeights } from '../traffic/alb-rule';
 import type { Role, VersionResources } from '../run/run-state';
 import { TargetGroupInUseError } from './errors';
+import { fleetHealth, NO_INSTANCES, targetGroupGone, type InstanceObservation } from './fleet-health';
 import type { Fleet, LaunchRequest, TeardownReport, VersionHealth } from './fleet';
 import { targetGroupName } from './target-group-name';
 
@@ -65,6 +66,33 @@ function unusedDetail(health: TargetHealth): string {
     );
   }
   return health.Description ? `${code}: ${health.Description}` : code;
+}
+
+/** One instance as ALB and EC2 see it; `instances` is undefined when every target is healthy. */
+function observeInstance(
+  id: string,
+  target: TargetHealth | undefined,
+  instances: Map<string, Instance> | undefined,
+): InstanceObservation {
+  if (!instances) return { id, kind: 'healthy' };
+  const instance = instances.get(id);
+  const state = instance?.State?.Name;
+  if (!instance || (state && DEAD_STATES.has(state))) {
+    const why = instance?.StateReason?.Message ? ` (${instance.StateReason.Message})` : '';
+    return { id, kind: 'dead', note: `${state ?? 'not found'}${why}` };
+  }
+  if (!target || target.Reason === 'Target.NotRegistered') {
+    return {
+      id,
+      kind: state === 'running' ? 'unregistered' : 'pending',
+      note: `instance ${state}, not registered yet`,
+    };
+  }
+  if (target.State === 'unused') return { id, kind: 'pending', note: unusedDetail(target) };
+  if (target.State !== 'healthy') {
+    return { id, kind: 'pending', note: `${target.State}${target.Reason ? ` ${target.Reason}` : ''}` };
+  }
+  return { id, kind: 'healthy' };
 }
 
 interface RunTargetGroup {
@@ -107,51 +135,24 @@ export class Ec2Fleet implements Fleet {
   }
 
   async health(resources: VersionResources): Promise<VersionHealth> {
-    const total = resources.instanceIds.length;
-    if (total === 0) return { status: 'unhealthy', detail: 'no instances were launched' };
+    const ids = resources.instanceIds;
+    if (ids.length === 0) return NO_INSTANCES;
     let descriptions: TargetHealthDescription[];
     try {
       const out = await this.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: resources.targetGroupArn }));
       descriptions = out.TargetHealthDescriptions ?? [];
     } catch (error) {
-      if (isAwsError(error, 'TargetGroupNotFoundException')) {
-        return { status: 'unhealthy', detail: `target group ${resources.targetGroupArn} no longer exists` };
-      }
+      if (isAwsError(error, 'TargetGroupNotFoundException')) return targetGroupGone(resources.targetGroupArn);
       throw error;
     }
     const byId = new Map(descriptions.map((d) => [d.Target?.Id ?? '', d.TargetHealth]));
-    const healthy = resources.instanceIds.filter((id) => byId.get(id)?.State === 'healthy');
-    if (healthy.length === total) return { status: 'healthy', detail: `${total}/${total} healthy` };
-
-    const instances = await this.instancesById(resources.instanceIds);
-    const notes: string[] = [];
-    let dead = false;
-    const unregistered: string[] = [];
-    for (const id of resources.instanceIds) {
-      const instance = instances.get(id);
-      const state = instance?.State?.Name;
-      const target = byId.get(id);
-      if (!instance || (state && DEAD_STATES.has(state))) {
-        dead = true;
-        notes.push(
-          `${id}: ${state ?? 'not found'}${instance?.StateReason?.Message ? ` (${instance.StateReason.Message})` : ''}`,
-        );
-      } else if (!target || target.Reason === 'Target.NotRegistered') {
-        if (state === 'running') unregistered.push(id);
-        notes.push(`${id}: instance ${state}, not registered yet`);
-      } else if (target.State === 'unused') {
-        notes.push(`${id}: ${unusedDetail(target)}`);
-      } else if (target.State !== 'healthy') {
-        notes.push(`${id}: ${target.State}${target.Reason ? ` ${target.Reason}` : ''}`);
-      }
-    }
+    // The instances are asked about only when a target is not healthy.
+    const allHealthy = ids.every((id) => byId.get(id)?.State === 'healthy');
+    const instances = allHealthy ? undefined : await this.instancesById(ids);
+    const { health, register } = fleetHealth(ids.map((id) => observeInstance(id, byId.get(id), instances)));
     // Registration that launch left to later (instances not yet running then) happens here.
-    if (!dead && unregistered.length > 0) await this.register(resources.targetGroupArn, unregistered);
-    // An ALB "unhealthy" while the service boots is not final: the workflow's deadline decides.
-    return {
-      status: dead ? 'unhealthy' : 'pending',
-      detail: `${healthy.length}/${total} healthy; ${notes.join('; ')}`,
-    };
+    if (register.length > 0) await this.register(resources.targetGroupArn, register);
+    return health;
   }
 
   /**
@@ -184,6 +185,15 @@ export class Ec2Fleet implements Fleet {
       }
     }
     return report;
+  }
+
+  async existing(runId: string): Promise<string[]> {
+    const groups = (await this.targetGroupsByName(ROLES.map((role) => targetGroupName(runId, role)))).filter(
+      (g) => g.runId === runId,
+    );
+    const instances = await this.describeInstances([{ Name: `tag:${RUN_ID_TAG}`, Values: [runId] }]);
+    const live = [...instances.values()].filter((i) => !GONE_STATES.has(i.State?.Name ?? ''));
+    return [...groups.map((g) => `target group ${g.arn}`), ...live.map((i) => `instance ${i.InstanceId}`)];
   }
 
   private async productionTargetGroup(arn: string): Promise<TargetGroup> {

@@ -34,4 +34,9 @@ export interface Fleet {
    * provision that failed halfway may have created more than it recorded). Safe to call twice.
    */
   teardown(runId: string, known: VersionResources[]): Promise<TeardownReport>;
+  /**
+   * What of the run exists now, found by its run id (tags, records): "target group <arn>", "instance <id>".
+   * Empty for a run id that names no live resources.
+   */
+  existing(runId: string): Promise<string[]>;
 }

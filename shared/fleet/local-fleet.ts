@@ -1,21 +1,31 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort } from '../../local/common/free-port';
-import { RouterAdminClient, RouterApiError } from '../../local/router/admin-client';
-import type { TargetHealthView } from '../../local/router/views';
+import { freePort } from '../net/free-port';
+import { RouterAdminClient, RouterApiError } from '../router-api/client';
+import type { TargetHealthView } from '../router-api/views';
 import { ValidationError } from '../config/validation';
 import { ROLE_TAG, RUN_ID_TAG, SERVICE_TAG } from '../run/resource-tags';
 import type { Role, VersionResources } from '../run/run-state';
 import { TargetGroupInUseError } from './errors';
+import { fleetHealth, NO_INSTANCES, targetGroupGone, type InstanceObservation } from './fleet-health';
 import type { Fleet, LaunchRequest, TeardownReport, VersionHealth } from './fleet';
-import { isOurs, portAccepts, spawnInstance, stopInstance } from './local-processes';
+import { isOurs, portAccepts, spawnInstance, thisProcess } from './local-processes';
+import {
+  localInstanceId,
+  readRecords,
+  recordFile,
+  RECORD_PREFIX,
+  stopRecorded,
+  writeJson,
+  type ProcessRecord,
+} from './process-records';
 import { targetGroupName } from './target-group-name';
 
 /**
  * Fleet on this machine: each instance is a child process of the version's `local.command`, listening on
  * $PORT, registered as a target of the version's own target group in the local router. What launch
  * creates is written under `<stateDir>/<runId>/` as it is created, so teardown works after a launch that
- * failed halfway and from another process (e.g. `canary-judge teardown` after a crash).
+ * failed halfway and from another process (e.g. `canary-judge cleanup` after the CLI was killed).
  */
 
 export interface LocalFleetOptions {
@@ -30,18 +40,9 @@ export interface LocalFleetOptions {
 }
 
 /** One instance as recorded on disk. */
-interface InstanceRecord {
-  instanceId: string;
-  pid: number;
-  startTicks?: number;
-  port: number;
+interface InstanceRecord extends ProcessRecord {
   role: Role;
-  version: string;
   targetGroupArn: string;
-  command: string[];
-  logFile: string;
-  startedAt: string;
-  stoppedAt?: string;
 }
 
 interface GroupRecord {
@@ -50,7 +51,6 @@ interface GroupRecord {
   deletedAt?: string;
 }
 
-const instanceId = (pid: number): string => `local:${pid}`;
 /** How long launch waits for its instances to listen before leaving their registration to health(). */
 const LISTEN_WAIT_MS = 3000;
 
@@ -131,9 +131,10 @@ export class LocalFleet implements Fleet {
         },
       });
       const record: InstanceRecord = {
-        instanceId: instanceId(spawned.pid),
+        instanceId: localInstanceId(spawned.pid),
         pid: spawned.pid,
         startTicks: spawned.startTicks,
+        owner: thisProcess(),
         port,
         role: request.role,
         version: request.spec.version,
@@ -142,7 +143,7 @@ export class LocalFleet implements Fleet {
         logFile,
         startedAt: new Date().toISOString(),
       };
-      await writeJson(join(runDir, `instance-${spawned.pid}.json`), record);
+      await writeJson(recordFile(runDir, spawned.pid), record);
       instances.push(record);
     }
     // Like an EC2 instance that is still booting, an instance is registered once it listens (here, or
@@ -158,46 +159,32 @@ export class LocalFleet implements Fleet {
     };
   }
 
-  /**
-   * healthy when every instance's target is healthy; unhealthy only when it cannot recover (a process
-   * exited, the group is gone); pending otherwise: a target failing checks while its service boots is not final.
-   */
   async health(resources: VersionResources): Promise<VersionHealth> {
-    const total = resources.instanceIds.length;
-    if (total === 0) return { status: 'unhealthy', detail: 'no instances were launched' };
+    if (resources.instanceIds.length === 0) return NO_INSTANCES;
     let targets: TargetHealthView[];
     try {
       targets = await this.router.describeTargetHealth(resources.targetGroupArn);
     } catch (error) {
       if (error instanceof RouterApiError && error.code === 'TargetGroupNotFound') {
-        return { status: 'unhealthy', detail: `target group ${resources.targetGroupArn} no longer exists` };
+        return targetGroupGone(resources.targetGroupArn);
       }
       throw error;
     }
     const records = new Map((await this.instances(await this.runDirOf(resources))).map((r) => [r.instanceId, r]));
-    let healthy = 0;
-    let dead = false;
-    const notes: string[] = [];
-    const unregistered: InstanceRecord[] = [];
-    for (const id of resources.instanceIds) {
+    const observations = resources.instanceIds.map((id): InstanceObservation => {
       const record = records.get(id);
-      const target = record && targets.find((t) => t.target.port === record.port);
       if (!record || !isOurs(record)) {
-        dead = true;
-        notes.push(`${id}: process exited${record ? ` (see ${record.logFile})` : ''}`);
-      } else if (!target) {
-        unregistered.push(record);
-        notes.push(`${id}: starting, not listening on port ${record.port} yet`);
-      } else if (target.state === 'healthy') {
-        healthy += 1;
-      } else {
-        notes.push(`${id}: ${target.state}${target.reason ? ` ${target.reason}` : ''}`);
+        return { id, kind: 'dead', note: `process exited${record ? ` (see ${record.logFile})` : ''}` };
       }
-    }
-    if (!dead && unregistered.length > 0)
-      await this.registerListening(resources.targetGroupArn, unregistered, Date.now());
-    if (healthy === total) return { status: 'healthy', detail: `${total}/${total} healthy` };
-    return { status: dead ? 'unhealthy' : 'pending', detail: `${healthy}/${total} healthy; ${notes.join('; ')}` };
+      const target = targets.find((t) => t.target.port === record.port);
+      if (!target) return { id, kind: 'unregistered', note: `starting, not listening on port ${record.port} yet` };
+      if (target.state === 'healthy') return { id, kind: 'healthy' };
+      return { id, kind: 'pending', note: `${target.state}${target.reason ? ` ${target.reason}` : ''}` };
+    });
+    const { health, register } = fleetHealth(observations);
+    const unregistered = register.map((id) => records.get(id)).filter((r): r is InstanceRecord => r !== undefined);
+    if (unregistered.length > 0) await this.registerListening(resources.targetGroupArn, unregistered, Date.now());
+    return health;
   }
 
   /**
@@ -227,8 +214,8 @@ export class LocalFleet implements Fleet {
         report.alreadyGone.push(what);
         continue;
       }
-      report[(await stopInstance(record, this.killGraceMs)) ? 'removed' : 'alreadyGone'].push(what);
-      await writeJson(join(runDir, `instance-${record.pid}.json`), { ...record, stoppedAt: new Date().toISOString() });
+      const stopped = await stopRecorded(recordFile(runDir, record.pid), record, this.killGraceMs);
+      report[stopped ? 'removed' : 'alreadyGone'].push(what);
     }
     const recorded = new Set(records.map((r) => r.instanceId));
     for (const id of known.flatMap((k) => k.instanceIds))
@@ -250,6 +237,21 @@ export class LocalFleet implements Fleet {
       if (!record.deletedAt) await writeJson(file, { ...record, deletedAt: new Date().toISOString() });
     }
     return report;
+  }
+
+  async existing(runId: string): Promise<string[]> {
+    let groups: string[];
+    try {
+      groups = (await this.router.findResources([{ key: RUN_ID_TAG, value: runId }], 'targetgroup')).map(
+        (r) => `target group ${r.resourceArn}`,
+      );
+    } catch (error) {
+      // A router that is gone took its target groups with it.
+      if (!(error instanceof RouterApiError && error.code === 'Unreachable')) throw error;
+      groups = [];
+    }
+    const live = (await this.instances(join(this.options.stateDir, runId))).filter((r) => !r.stoppedAt && isOurs(r));
+    return [...groups, ...live.map((r) => `instance ${r.instanceId}`)];
   }
 
   /**
@@ -332,25 +334,6 @@ export class LocalFleet implements Fleet {
   }
 
   private async instances(runDir: string): Promise<InstanceRecord[]> {
-    return (await readRecords<InstanceRecord>(runDir, 'instance-')).map((r) => r.record);
+    return (await readRecords<InstanceRecord>(runDir, RECORD_PREFIX)).map((r) => r.record);
   }
-}
-
-async function readRecords<T>(dir: string, prefix: string): Promise<{ file: string; record: T }[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return [];
-  }
-  const out: { file: string; record: T }[] = [];
-  for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith('.json')).sort()) {
-    const file = join(dir, name);
-    out.push({ file, record: JSON.parse(await readFile(file, 'utf8')) as T });
-  }
-  return out;
-}
-
-async function writeJson(file: string, value: unknown): Promise<void> {
-  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
 }

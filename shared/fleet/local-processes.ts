@@ -90,6 +90,11 @@ export function startTicks(pid: number): number | undefined {
   }
 }
 
+/** This process, as the owner recorded with what it starts (a sweep later tells a dead owner from a live one). */
+export function thisProcess(): SpawnedInstance {
+  return { pid: process.pid, startTicks: startTicks(process.pid) };
+}
+
 /** Is this pid still the process we started (not gone, not a zombie, not a reused pid)? */
 export function isOurs(instance: SpawnedInstance): boolean {
   try {
@@ -107,13 +112,22 @@ export function isOurs(instance: SpawnedInstance): boolean {
   return instance.startTicks === undefined || now === undefined || now === instance.startTicks;
 }
 
+/** Another process lives under the pid now (the pid was reused after ours ended). */
+function reused(instance: SpawnedInstance): boolean {
+  const now = startTicks(instance.pid);
+  return now !== undefined && instance.startTicks !== undefined && now !== instance.startTicks;
+}
+
 /**
  * SIGTERM to the instance's process group, SIGKILL after `graceMs` if it is still there.
- * Resolves false when the process was already gone.
+ * Resolves false when the process was already gone. When the instance itself has ended, what is left of
+ * its group (children it started; the group keeps its id while one lives, so the id cannot be taken by
+ * another group) is killed too, unless the pid now names another process.
  */
 export async function stopInstance(instance: SpawnedInstance, graceMs: number): Promise<boolean> {
   if (!isOurs(instance)) {
     live.delete(instance.pid);
+    if (!reused(instance)) killGroup(instance.pid);
     return false;
   }
   signalGroup(instance.pid, 'SIGTERM');
@@ -128,6 +142,14 @@ export async function stopInstance(instance: SpawnedInstance, graceMs: number): 
   signalGroup(instance.pid, 'SIGKILL');
   live.delete(instance.pid);
   return true;
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // no such group: nothing is left
+  }
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

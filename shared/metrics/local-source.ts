@@ -1,5 +1,5 @@
-import { RouterAdminClient, RouterApiError } from '../../local/router/admin-client';
-import type { MetricDataResult } from '../../local/router/get-metric-data';
+import { RouterAdminClient, RouterApiError } from '../router-api/client';
+import type { MetricDataResult } from '../router-api/views';
 import { errorMessage } from '../aws/errors';
 import { assembleSeries, planQueries, type PlannedQuery } from './cloudwatch-queries';
 import type { CloudWatchQuery, MetricQuery } from './metric-query';

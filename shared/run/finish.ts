@@ -1,9 +1,10 @@
+import type { TrafficConfig } from '../config/run-config';
 import type { Fleet } from '../fleet/fleet';
 import type { Promoter } from '../promote';
 import type { Traffic } from '../traffic/traffic';
 import { RunStateError } from './errors';
 import { rollbackOutcome, runOutcome } from './outcome';
-import type { RunState, VersionResources } from './run-state';
+import type { RunState, TeardownSummary, VersionResources } from './run-state';
 
 /** The end of a run: promote or roll back, then always tear down. */
 
@@ -26,15 +27,31 @@ export async function rollback(state: RunState, deps: { traffic: Traffic }): Pro
  * Restore 100% production, then remove every instance and target group of the run. Idempotent, and works
  * from any partial state: the fleet and the traffic adapters find the run's resources by its tag.
  */
-export async function teardown(state: RunState, deps: { traffic: Traffic; fleet: Fleet }): Promise<RunState> {
-  // Never terminate instances that may still receive traffic: if restoring fails, this throws first.
-  const restored = await deps.traffic.restore(state.runId, state.input.traffic, state.resources.ruleArn);
+export async function teardown(state: RunState, deps: RunTeardownDeps): Promise<RunState> {
   const known = [state.resources.baseline, state.resources.canary].filter(
     (r): r is VersionResources => r !== undefined,
   );
-  const removed = await deps.fleet.teardown(state.runId, known);
-  return {
-    ...state,
-    teardown: { trafficRestored: restored.removed, removed: removed.removed, alreadyGone: removed.alreadyGone },
-  };
+  return { ...state, teardown: await removeRunResources(state.runId, state.input.traffic, known, deps) };
+}
+
+export interface RunTeardownDeps {
+  traffic: Traffic;
+  fleet: Fleet;
+}
+
+/**
+ * Everything of a run, found by its run id (`known` adds what the state recorded): traffic back to
+ * production, then instances and target groups. Also what `canary-judge cleanup` does for a run whose
+ * runner died.
+ */
+export async function removeRunResources(
+  runId: string,
+  traffic: TrafficConfig,
+  known: VersionResources[],
+  deps: RunTeardownDeps,
+): Promise<TeardownSummary> {
+  // Never terminate instances that may still receive traffic: if restoring fails, this throws first.
+  const restored = await deps.traffic.restore(runId, traffic);
+  const removed = await deps.fleet.teardown(runId, known);
+  return { trafficRestored: restored.removed, removed: removed.removed, alreadyGone: removed.alreadyGone };
 }

@@ -1,7 +1,8 @@
 import type { RunInput } from '../config/run-config';
 import { runIdSchema } from '../config/run-config';
 import { resolveMetricQuery } from '../config/metric-presets';
-import { nestedIn, ValidationError } from '../config/validation';
+import { nestedIn, runInputError, ValidationError } from '../config/validation';
+import type { Fleet } from '../fleet/fleet';
 import type { Notifier } from '../notify/notifier';
 import type { Traffic } from '../traffic/traffic';
 import { announce, type RunLog } from './announce';
@@ -43,6 +44,7 @@ export function assertMetricsResolvable(input: RunInput): void {
 
 export interface StartDeps {
   traffic: Traffic;
+  fleet: Fleet;
   notifiers: Notifier[];
   log: RunLog;
 }
@@ -51,6 +53,17 @@ export async function startRun(input: RunInput, deps: StartDeps, now = new Date(
   assertMetricsResolvable(input);
   const runId = input.runId ?? newRunId(input, now);
   await deps.traffic.assertAvailable(runId, input.traffic);
+  // A run id names one run: a second run under it would take over the first one's rule and target groups
+  // (and its teardown would remove them under the first run).
+  const rule = await deps.traffic.describe(runId, input.traffic);
+  const existing = [...(rule ? [`listener rule ${rule.ruleArn}`] : []), ...(await deps.fleet.existing(runId)).sort()];
+  if (existing.length > 0) {
+    throw runInputError(
+      'runId',
+      `run id "${runId}" is already in use: ${existing.join(', ')} still exist; a run id names one run, so give ` +
+        `a new one (or remove the old run's resources with canary-judge cleanup)`,
+    );
+  }
   const state: RunState = {
     runId,
     input: { ...input, runId },

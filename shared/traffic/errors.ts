@@ -12,3 +12,11 @@ export class TrafficLockedError extends Error {
     );
   }
 }
+
+/** The wire's "priority in use" (ELBv2's PriorityInUseException, the router's PriorityInUse), one name for both. */
+export class PriorityInUseError extends Error {
+  override readonly name = 'PriorityInUse';
+  constructor(readonly priority: number) {
+    super(`priority ${priority} is already in use`);
+  }
+}

@@ -32,7 +32,8 @@ export interface Traffic {
   assertAvailable(runId: string, traffic: TrafficConfig): Promise<void>;
   /**
    * Create (at provision: production 100, baseline and canary 0) or modify the run's rule so the weighted
-   * forward has these weights. Refuses with TrafficLocked while another run's rule is on the listener.
+   * forward has these weights. Creating refuses with TrafficLocked while another run's rule is on the
+   * listener, also when two runs create theirs at once (the one that asked first keeps the listener).
    */
   shift(request: ShiftRequest): Promise<TrafficRule>;
   /**

@@ -62,6 +62,10 @@ export class FakeFleet implements Fleet {
     return { removed, alreadyGone: knownIds.filter((id) => !removed.includes(id)) };
   }
 
+  async existing(runId: string): Promise<string[]> {
+    return this.of(runId);
+  }
+
   of(runId: string): string[] {
     return [...this.resources.values()].filter((r) => r.runId === runId).map((r) => r.id);
   }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from '../../local/common/free-port';
+import { freePort } from '../../shared/net/free-port';
 
 /**
  * moto_server (the AWS API emulator in the machine's python) on a free port on 127.0.0.1, one per test

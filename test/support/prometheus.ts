@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../local/common/free-port';
+import { freePort } from '../../shared/net/free-port';
 
 /**
  * A real Prometheus server (Debian's `prometheus`) for a test: a temporary config scraping the given

@@ -65,6 +65,7 @@ describe('AlbTraffic against moto', () => {
   });
 
   it('shifts through every step on one tagged rule and restores 100% production', async () => {
+    const testStart = Date.now();
     const alb = new AlbTraffic();
     await alb.assertAvailable('run-a', traffic);
     let ruleArn: string | undefined;
@@ -95,7 +96,13 @@ describe('AlbTraffic against moto', () => {
       });
     }
     const tags = await elbv2.send(new DescribeTagsCommand({ ResourceArns: [ruleArn!] }));
-    expect(tags.TagDescriptions![0].Tags).toEqual([{ Key: 'canary-judge:run-id', Value: 'run-a' }]);
+    const [runIdTag, requestedAt] = tags.TagDescriptions![0].Tags!;
+    expect(tags.TagDescriptions![0].Tags).toHaveLength(2);
+    expect(runIdTag).toEqual({ Key: 'canary-judge:run-id', Value: 'run-a' });
+    // When the run asked for the listener (the lock's order between two runs): during this test.
+    expect(requestedAt.Key).toBe('canary-judge:requested-at');
+    expect(Date.parse(requestedAt.Value!)).toBeGreaterThanOrEqual(testStart);
+    expect(Date.parse(requestedAt.Value!)).toBeLessThanOrEqual(Date.now());
 
     expect(await alb.describe('run-a', traffic)).toEqual({
       ruleArn,

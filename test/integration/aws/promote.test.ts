@@ -13,7 +13,7 @@ import { runInputSchema, type RunInputRaw } from '../../../shared/config/run-con
 import { createPromoter } from '../../../shared/promote';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER } from '../../../shared/promote/webhook-promoter';
 import type { RunState } from '../../../shared/run/run-state';
-import { freePort } from '../../../local/common/free-port';
+import { freePort } from '../../../shared/net/free-port';
 import { createAlbFixtureFromEnv, type AlbFixture } from '../../support/aws-fixtures';
 import { startMoto, type Moto } from '../../support/moto';
 

@@ -263,13 +263,14 @@ describe('IAM', () => {
     expect(flatten(tag.Resource)).toBe(arnHere('elasticloadbalancing', 'listener-rule/app/*'));
   });
 
-  it('modifies the run rule from provision and shift-weight, deletes it from rollback, teardown and cleanup: tagged rules only', () => {
+  it('modifies the run rule from provision and shift-weight, deletes it from provision (lost lock), rollback, teardown and cleanup: tagged rules only', () => {
     const withAction = (action: string) => ALL_FUNCTIONS.filter((n) => actionsOf(n).has(action));
     expect(withAction('elasticloadbalancing:ModifyRule')).toEqual(['provision', 'shift-weight']);
-    expect(withAction('elasticloadbalancing:DeleteRule')).toEqual(['rollback', 'teardown', 'cleanup']);
+    expect(withAction('elasticloadbalancing:DeleteRule')).toEqual(['provision', 'rollback', 'teardown', 'cleanup']);
     for (const [name, sid] of [
       ['provision', 'ModifyRunRules'],
       ['shift-weight', 'ModifyRunRules'],
+      ['provision', 'DeleteRunRules'],
       ['rollback', 'DeleteRunRules'],
       ['cleanup', 'DeleteRunRules'],
     ] as const) {

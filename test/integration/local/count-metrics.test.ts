@@ -1,7 +1,7 @@
 import type { MetricQuery } from '../../../shared/metrics/metric-query';
 import type { MetricSeries, Scope } from '../../../shared/metrics/metric-source';
 import { LocalMetricSource } from '../../../shared/metrics/local-source';
-import { RouterAdminClient } from '../../../local/router/admin-client';
+import { RouterAdminClient } from '../../../shared/router-api/client';
 import { LocalRouter, type LocalRouterEndpoints } from '../../../local/router/local-router';
 import { TARGET_GROUP_HEADER, TARGET_HEADER } from '../../../local/router/proxy';
 import { countBy, getMany, waitFor, type Answer } from '../../support/local-http';

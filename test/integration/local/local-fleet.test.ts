@@ -9,7 +9,7 @@ import { healthCheckSchema, versionSpecSchema } from '../../../shared/config/run
 import type { LaunchRequest } from '../../../shared/fleet/fleet';
 import { LocalFleet } from '../../../shared/fleet/local-fleet';
 import type { VersionResources } from '../../../shared/run/run-state';
-import { RouterAdminClient } from '../../../local/router/admin-client';
+import { RouterAdminClient } from '../../../shared/router-api/client';
 import { LocalRouter, type LocalRouterEndpoints } from '../../../local/router/local-router';
 import { getMany, waitFor } from '../../support/local-http';
 import { isAlive } from '../../support/local-process';

@@ -2,7 +2,7 @@ import { metricQuerySchema, type MetricQuery } from '../../../shared/metrics/met
 import type { MetricSeries, Scope } from '../../../shared/metrics/metric-source';
 import { LocalMetricSource } from '../../../shared/metrics/local-source';
 import { LoadGenerator } from '../../../local/load/load-generator';
-import { RouterAdminClient } from '../../../local/router/admin-client';
+import { RouterAdminClient } from '../../../shared/router-api/client';
 import { cloudWatchDimensionValue } from '../../../local/router/arn';
 import { LocalRouter, type LocalRouterEndpoints } from '../../../local/router/local-router';
 import { startBackend, waitFor, type TestBackend } from '../../support/local-http';

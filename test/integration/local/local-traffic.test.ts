@@ -3,9 +3,9 @@ import { parseOrThrow } from '../../../shared/config/validation';
 import { trafficSchema, type TrafficConfig } from '../../../shared/config/run-config';
 import { TrafficLockedError } from '../../../shared/traffic/errors';
 import { LocalTraffic } from '../../../shared/traffic/local-traffic';
-import { RouterAdminClient } from '../../../local/router/admin-client';
+import { RouterAdminClient } from '../../../shared/router-api/client';
 import { LocalRouter, type LocalRouterEndpoints } from '../../../local/router/local-router';
-import type { TargetGroupView } from '../../../local/router/views';
+import type { TargetGroupView } from '../../../shared/router-api/views';
 
 /** LocalTraffic against the in-process router's admin API. */
 
@@ -53,6 +53,7 @@ describe('LocalTraffic', () => {
     });
 
   it('creates the run’s rule on the first step, modifies it after, describes it and restores idempotently', async () => {
+    const testStart = Date.now();
     await traffic.assertAvailable('run-1', config);
     const first = await shift('run-1', 5);
     expect(first.weights).toEqual({ production: 90, baseline: 5, canary: 5 });
@@ -63,9 +64,13 @@ describe('LocalTraffic', () => {
       priority: 1,
       conditions: [{ field: 'path-pattern', values: ['*'] }],
     });
-    expect((await admin.describeTags([first.ruleArn]))[0].tags).toEqual([
-      { key: 'canary-judge:run-id', value: 'run-1' },
-    ]);
+    const [runIdTag, requestedAt, ...more] = (await admin.describeTags([first.ruleArn]))[0].tags;
+    expect(more).toEqual([]);
+    expect(runIdTag).toEqual({ key: 'canary-judge:run-id', value: 'run-1' });
+    // When the run asked for the listener (the lock's order between two runs): during this test.
+    expect(requestedAt.key).toBe('canary-judge:requested-at');
+    expect(Date.parse(requestedAt.value)).toBeGreaterThanOrEqual(testStart);
+    expect(Date.parse(requestedAt.value)).toBeLessThanOrEqual(Date.now());
 
     const second = await shift('run-1', 25, first.ruleArn);
     expect(second.ruleArn).toBe(first.ruleArn);

@@ -1,8 +1,8 @@
-import { RouterAdminClient, RouterApiError } from '../../../local/router/admin-client';
+import { RouterAdminClient, RouterApiError } from '../../../shared/router-api/client';
 import { cloudWatchDimensionValue } from '../../../local/router/arn';
 import { LocalRouter, type LocalRouterEndpoints } from '../../../local/router/local-router';
 import { TARGET_GROUP_HEADER } from '../../../local/router/proxy';
-import type { TargetGroupView } from '../../../local/router/views';
+import type { TargetGroupView } from '../../../shared/router-api/views';
 import { countBy, get, getMany, nextSecond, startBackend, waitFor, type TestBackend } from '../../support/local-http';
 
 /** The local router over real HTTP on loopback: routing, health, errors and metrics. */

@@ -7,7 +7,7 @@ import { resolveMetricQuery } from '../../../shared/config/metric-presets';
 import type { MetricRequest, MetricSeries, Scope } from '../../../shared/metrics/metric-source';
 import { PrometheusSource } from '../../../shared/metrics/prometheus-source';
 import { createServiceMetrics, LATENCY_BUCKETS_SECONDS } from '../../../local/sample-service/metrics';
-import { freePort } from '../../../local/common/free-port';
+import { freePort } from '../../../shared/net/free-port';
 import { startPrometheus, waitUntil, type PrometheusServer } from '../../support/prometheus';
 
 jest.setTimeout(60_000);

@@ -2,7 +2,7 @@ import { cloudWatchDimensionValue, resourceTypeOf, targetGroupArn } from '../../
 import { matchesConditions, requestFacts } from '../../../local/router/conditions';
 import { datapoints, percentile, periodValue } from '../../../local/router/metric-data';
 import { MetricsStore } from '../../../local/router/metrics-store';
-import { healthCheckSettingsSchema } from '../../../local/router/schemas';
+import { healthCheckSettingsSchema } from '../../../shared/router-api/schemas';
 import {
   applyCheck,
   matcherAccepts,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cloudWatchStatSchema } from '../../shared/metrics/metric-query';
+import { cloudWatchStatSchema } from '../metrics/metric-query';
 
 /**
  * The admin API's request bodies (camelCase versions of ELBv2's and CloudWatch's request shapes). The server

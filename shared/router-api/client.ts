@@ -1,5 +1,3 @@
-import type { ResourceType } from './arn';
-import type { MetricDataResult } from './get-metric-data';
 import type {
   CreateRuleInput,
   CreateTargetGroupInput,
@@ -9,7 +7,14 @@ import type {
   Tag,
   TargetInput,
 } from './schemas';
-import type { ListenerView, RuleView, TargetGroupView, TargetHealthView } from './views';
+import type {
+  ListenerView,
+  MetricDataResult,
+  ResourceType,
+  RuleView,
+  TargetGroupView,
+  TargetHealthView,
+} from './views';
 
 /** A typed client of the local router's admin API (admin-api.ts lists the endpoints). */
 

@@ -1,0 +1,63 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+
+/**
+ * `shared/` (the domain, the ports and their adapters) must not depend on `local/` (the router server, the
+ * sample service, the local runner): local/ builds on shared/, never the other way round. Type-only imports
+ * count too; the local router's API contract lives in shared/router-api/ for this reason.
+ */
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(file);
+    return entry.name.endsWith('.ts') ? [file] : [];
+  });
+}
+
+/** Every module a file names: import / export ... from / import type / require() / import(). */
+function importsOf(text: string): string[] {
+  return ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
+}
+
+/** `file imports specifier` for each relative import of `file` that resolves into one of the `forbidden` folders. */
+function violationsIn(file: string, text: string, forbidden: string[]): string[] {
+  return importsOf(text)
+    .filter((specifier) => specifier.startsWith('.'))
+    .filter((specifier) => {
+      const target = path.relative(ROOT, path.resolve(path.dirname(file), specifier));
+      return forbidden.some((dir) => target === dir || target.startsWith(`${dir}/`));
+    })
+    .map((specifier) => `${path.relative(ROOT, file)} imports ${specifier}`);
+}
+
+describe('layers', () => {
+  const shared = sourceFiles(path.join(ROOT, 'shared'));
+
+  it('sees every form of import (type-only, re-export, require, dynamic import), so it cannot pass vacuously', () => {
+    const file = path.join(ROOT, 'shared/traffic/probe.ts');
+    const text = [
+      "import type { RuleView } from '../../local/router/views';",
+      "export { RouterAdminClient } from '../../local/router/admin-client';",
+      "const port = require('../../local/common/free-port');",
+      "const later = import('../../local/runner/execute');",
+      "import { ok } from '../router-api/client';",
+      "import { localish } from './local-traffic';",
+    ].join('\n');
+    expect(violationsIn(file, text, ['local'])).toEqual([
+      'shared/traffic/probe.ts imports ../../local/router/views',
+      'shared/traffic/probe.ts imports ../../local/router/admin-client',
+      'shared/traffic/probe.ts imports ../../local/common/free-port',
+      'shared/traffic/probe.ts imports ../../local/runner/execute',
+    ]);
+  });
+
+  it('shared/ imports nothing from local/', () => {
+    expect(shared.length).toBeGreaterThan(50);
+    const found = shared.flatMap((file) => violationsIn(file, readFileSync(file, 'utf8'), ['local']));
+    expect(found).toEqual([]);
+  });
+});
