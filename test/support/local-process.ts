@@ -36,7 +36,7 @@ export function startListening(
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    exited.then((code) => {
+    void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`exited with ${code} before listening; output:\n${output}`));
     });
