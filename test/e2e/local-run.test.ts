@@ -118,7 +118,13 @@ const metric = (summary: RunSummary, step: number, name: string) =>
 describe('a local canary run, end to end', () => {
   it('promotes a healthy canary after judging every step', async () => {
     const { summary, progress } = await run('healthy', {});
-    expect(summary).toMatchObject({ status: 'SUCCEEDED', decision: 'promote', verdict: 'pass' });
+    // The reason too: when this fails, the diff says why the run did not promote.
+    expect(summary).toMatchObject({
+      status: 'SUCCEEDED',
+      decision: 'promote',
+      verdict: 'pass',
+      reason: expect.stringMatching(/final score \d+(\.\d+)? >= pass 75/),
+    });
     expect(summary.steps.map((s) => s.weight)).toEqual([10, 25, 50]);
     expect(summary.steps.map((s) => s.action)).toEqual(['continue', 'continue', 'promote']);
     expect(summary.score).toBeGreaterThanOrEqual(75);
