@@ -94,7 +94,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log('stopping', { signal });
-    router.stop().then(() => process.exit(0));
+    router.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`local-router: stop failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

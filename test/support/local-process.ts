@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** Start a command as a child process and wait for its JSON "listening" log line (the sample service's). */
 export interface RunningProcess {
@@ -35,7 +36,7 @@ export function startListening(
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    exited.then((code) => {
+    void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`exited with ${code} before listening; output:\n${output}`));
     });
@@ -49,11 +50,22 @@ export async function stopProcess(running: RunningProcess | undefined): Promise<
   await running.exited;
 }
 
+/**
+ * Is the process still running? An exited child stays a zombie until its parent reaps it, and a zombie
+ * still answers kill(pid, 0): its state in /proc/<pid>/stat tells it apart. (Whether the parent has reaped
+ * it is a separate question, e.g. the e2e test's check of its own children.)
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command name, which may itself contain spaces and parentheses.
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false; // gone between the two looks
   }
 }

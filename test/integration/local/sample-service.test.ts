@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { createRng, seedFrom } from '../../../local/common/random';
 import { drawLatencyMs } from '../../../local/sample-service/latency';
 import { sampleServiceCommand } from '../../support/sample-service-binary';
@@ -6,6 +7,21 @@ import { get } from '../../support/local-http';
 import { startListening, stopProcess, type RunningProcess } from '../../support/local-process';
 
 /** The sample service as its own process, configured by env, as LocalFleet starts it. */
+
+/** A GET on its own connection: `flushed` once its bytes are out, `answer` when the response has come. */
+function sendAndFlush(url: string): { flushed: Promise<void>; answer: Promise<{ status: number }> } {
+  const req = request(url, { agent: false });
+  const answer = new Promise<{ status: number }>((resolve, reject) => {
+    req.once('response', (res) => {
+      res.resume();
+      res.once('end', () => resolve({ status: res.statusCode ?? 0 }));
+    });
+    req.once('error', reject);
+  });
+  const flushed = new Promise<void>((resolve) => req.once('finish', () => resolve()));
+  req.end();
+  return { flushed, answer };
+}
 
 describe('sample service process', () => {
   let command: string[];
@@ -95,12 +111,21 @@ describe('sample service process', () => {
   });
 
   it('shuts down cleanly on SIGTERM, finishing the request in flight', async () => {
-    const url = await start({ BASE_LATENCY_MS: '300', LATENCY_SIGMA: '0' });
-    const inFlight = get(`${url}/`);
-    await new Promise((r) => setTimeout(r, 100));
+    const url = await start({ BASE_LATENCY_MS: '1500', LATENCY_SIGMA: '0' });
+    const inFlight = sendAndFlush(`${url}/`);
+    await inFlight.flushed;
+    // The service reads connections in arrival order, so once it has answered a request sent after this one's
+    // bytes went out, it has this one in hand: no guess at how long that takes on a loaded machine.
+    expect((await get(`${url}/health`)).status).toBe(200);
     running!.child.kill('SIGTERM');
-    expect((await inFlight).status).toBe(200);
+    expect((await inFlight.answer).status).toBe(200);
     expect(await running!.exited).toBe(0);
+    // It was still in flight when the signal came: the service had answered no `/` request yet.
+    const stopping = running!
+      .output()
+      .split('\n')
+      .find((line) => line.includes('"event":"stopping"'));
+    expect(JSON.parse(stopping!)).toMatchObject({ signal: 'SIGTERM', served: 0 });
   });
 
   it('refuses a bad knob, naming it', async () => {

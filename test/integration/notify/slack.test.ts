@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunEvent } from '../../../shared/notify/notifier';
 import { SlackNotifier } from '../../../shared/notify/slack-notifier';
@@ -38,7 +38,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 async function startReceiver(): Promise<Receiver> {
   const receiver = { mode: 'ok' as Mode, requests: [] as Received[] };
-  const server: Server = createServer(async (req, res) => {
+  const receive = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
     receiver.requests.push({
       method: req.method ?? '',
@@ -61,6 +61,10 @@ async function startReceiver(): Promise<Receiver> {
         // Never answer: the client's timeout must end the attempt.
         break;
     }
+  };
+  // A receiver that cannot read the request breaks the connection: the test sees it fail, not a 2xx.
+  const server: Server = createServer((req, res) => {
+    receive(req, res).catch((error: unknown) => res.destroy(error instanceof Error ? error : new Error(String(error))));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

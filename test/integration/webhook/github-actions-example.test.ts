@@ -58,7 +58,7 @@ function startApi(): Promise<void> {
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
+    const answer = async (): Promise<void> => {
       const urlPath = new URL(req.url!, 'http://x').pathname;
       const { key, id } = routeKey(req.method!, urlPath);
       const handler = key === 'GET /runs/{id}' ? status : webhook;
@@ -73,6 +73,10 @@ function startApi(): Promise<void> {
       });
       const result = await handler(event, lambdaContext(key));
       res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json' }).end(result.body);
+    };
+    // A handler that throws breaks the connection (as API Gateway answers 500): the step under test sees it.
+    req.on('end', () => {
+      answer().catch((error: unknown) => res.destroy(error instanceof Error ? error : new Error(String(error))));
     });
   });
   return new Promise((resolve) =>
