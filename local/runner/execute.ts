@@ -101,6 +101,9 @@ export async function executeDefinition(
   });
   const abort = () => execution.abort();
   options.signal?.addEventListener('abort', abort, { once: true });
+  // The event log says how it ended; the result promise only needs settling. Handled from the start: it
+  // rejects (a Fail state) while the log is still being read, and a rejection nobody handles ends the process.
+  const ended = execution.result.catch(() => undefined);
 
   const result: ExecutionResult = { status: 'SUCCEEDED', transitions: 0, path: [] };
   try {
@@ -119,8 +122,7 @@ export async function executeDefinition(
       if (event.type === 'ExecutionAborted') result.status = 'ABORTED';
       options.onEvent?.(event);
     }
-    // The event log already says how it ended; the result promise only needs settling.
-    await execution.result.catch(() => undefined);
+    await ended;
   } finally {
     options.signal?.removeEventListener('abort', abort);
   }

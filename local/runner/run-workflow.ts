@@ -186,6 +186,9 @@ export function prepareInput(options: Pick<RunWorkflowOptions, 'input' | 'target
 } {
   const given = (typeof options.input === 'object' && options.input !== null ? options.input : {}) as RunInputRaw;
   const targeted = { ...given, target: options.target ?? given.target ?? 'local' } as RunInputRaw;
+  // Validate what was given first: scaling would clamp a zero or negative duration into a valid one, and
+  // trips over a field of the wrong type. The scaled input is validated again, as the Validate state will.
+  parseOrThrow(runInputSchema, targeted, 'run input');
   const raw = applySpeed(targeted, options.speed ?? 1);
   const input = parseOrThrow(runInputSchema, raw, 'run input');
   assertMetricsResolvable(input);

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runWorkflow, type RunWorkflowOptions } from '../../../local/runner/run-workflow';
+import { exitCodeFor } from '../../../local/runner/summary';
 import type { RunInputRaw } from '../../../shared/config/run-config';
+import { ValidationError } from '../../../shared/config/validation';
 import { fakeAdapters, type FakeAdapters, type SeriesMaker } from '../../support/fake-adapters';
 import { localRunInput, TEST_LISTENER_ARN } from '../../support/run-inputs';
 
@@ -155,5 +157,51 @@ describe('runWorkflow with in-memory adapters', () => {
     expect(adapters.fleet.of(summary.runId!)).toEqual([]);
     expect(summary.state?.teardown?.trafficRestored).toBe(true);
     expect(opts.lines).toContainEqual(expect.stringContaining('the workflow ended before teardown: tearing down now'));
+  });
+});
+
+describe('refusals and input checks before the run', () => {
+  it('a refusal by Validate (listener locked) resolves with the refusal, no unhandled rejection, nothing created', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    adapters.traffic.rules.set(TEST_LISTENER_ARN, {
+      ruleArn: 'rule/other-run',
+      runId: 'other-run',
+      weights: { production: 80, baseline: 10, canary: 10 },
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const opts = options(adapters, {});
+      const summary = await runWorkflow(opts);
+      // let a rejection nobody handled surface
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(summary).toMatchObject({ status: 'FAILED', error: 'TrafficLocked', decision: 'rollback' });
+      expect(summary.reason).toMatch(/in use by canary-judge run "other-run"/);
+      expect(exitCodeFor(summary)).toBe(2);
+      expect(opts.lines).toContainEqual(expect.stringMatching(/Validate failed: TrafficLocked listener .* in use/));
+      expect(adapters.fleet.calls).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
+  it.each([
+    ['"steps": "fast"', { steps: 'fast' }, /steps: /],
+    ['a zero step duration', { steps: [{ weight: 10, durationSeconds: 0 }] }, /steps\[0\]\.durationSeconds/],
+    ['a negative step duration', { steps: [{ weight: 10, durationSeconds: -30 }] }, /steps\[0\]\.durationSeconds/],
+    [
+      'a negative health interval',
+      { healthCheck: { intervalSeconds: -1, timeoutSeconds: 60 } },
+      /healthCheck\.intervalSeconds/,
+    ],
+  ])('--speed validates before scaling: %s is refused naming the field', async (_what, change, field) => {
+    const make = jest.fn(() => fakeAdapters(TEST_LISTENER_ARN, same));
+    const input = { ...awsInput(), ...change } as unknown as RunInputRaw;
+    const run = runWorkflow({ ...options(make(), {}), adapters: make, input, speed: 4 });
+    await expect(run).rejects.toThrow(ValidationError);
+    await expect(run).rejects.toThrow(field);
+    expect(make).toHaveBeenCalledTimes(1); // only the call above: nothing was started
   });
 });
