@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ValidationError } from '../../shared/config/validation';
 import { DEFAULT_RPS, runWorkflow, type ApprovalMode } from '../../local/runner/run-workflow';
-import { EXIT, exitCodeFor, runResultJson, verdictLines } from '../../local/runner/summary';
+import { exitCodeFor, interruptedExitCode, runResultJson, verdictLines } from '../../local/runner/summary';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, InputError, processIo, readJsonInput, type CliIo } from '../io';
 
 /**
@@ -72,6 +72,50 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
   }
 }
 
+/** Ctrl-C, a CI runner's cancel or `timeout` (SIGTERM), a closed terminal (SIGHUP): each ends a run cleanly. */
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** After a second signal, how long teardown may still take before the process exits anyway. */
+export const FORCED_EXIT_AFTER_MS = 10_000;
+
+/**
+ * The first interrupting signal aborts the run with the signal's name as the abort reason: the runner
+ * restores production traffic, tears down and reports, and the exit code says which signal (128 + its
+ * number). A second signal bounds what is left: the process exits after FORCED_EXIT_AFTER_MS, teardown
+ * finished or not; a third exits at once.
+ */
+function handleInterrupts(stderr: NodeJS.WritableStream): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  let first: NodeJS.Signals | undefined;
+  let forced: NodeJS.Timeout | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!first) {
+      first = signal;
+      stderr.write(
+        `interrupted by ${signal}: restoring production traffic, tearing down and reporting ` +
+          `(a second signal exits after at most ${FORCED_EXIT_AFTER_MS / 1000} s)\n`,
+      );
+      controller.abort(signal);
+    } else if (!forced) {
+      stderr.write(
+        `${signal} again: exiting in at most ${FORCED_EXIT_AFTER_MS / 1000} s whether or not teardown has finished; ` +
+          `what is left carries the tag canary-judge:run-id\n`,
+      );
+      forced = setTimeout(() => process.exit(interruptedExitCode(first)), FORCED_EXIT_AFTER_MS);
+      forced.unref();
+    } else {
+      process.exit(interruptedExitCode(first));
+    }
+  };
+  for (const name of INTERRUPTS) process.on(name, onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const name of INTERRUPTS) process.off(name, onSignal);
+      clearTimeout(forced);
+    },
+  };
+}
+
 async function askOnTerminal(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -103,30 +147,21 @@ export function registerRunCommand(program: Command): void {
     .addHelpText(
       'after',
       '\nExit codes: 0 promoted, 1 rolled back, 2 the run could not finish cleanly (teardown or report failed, listener busy),\n' +
-        '3 bad input (the message names the field), 4 internal error, 130 interrupted.',
+        '3 bad input (the message names the field), 4 internal error, 130 / 143 / 129 interrupted by SIGINT / SIGTERM /\n' +
+        'SIGHUP (the run is torn down and reported first; a second signal exits after at most ' +
+        `${FORCED_EXIT_AFTER_MS / 1000} s of teardown).`,
     )
     .action(async (options: RunCommandOptions) => {
-      const controller = new AbortController();
-      let interrupts = 0;
-      const onSigint = () => {
-        interrupts += 1;
-        // First Ctrl-C: stop the run and clean up; the second one does not wait for the clean-up.
-        if (interrupts > 1) process.exit(EXIT.interrupted);
-        process.stderr.write(
-          'interrupted: restoring production traffic and tearing down (Ctrl-C again to quit at once)\n',
-        );
-        controller.abort();
-      };
-      process.on('SIGINT', onSigint);
+      const interrupt = handleInterrupts(process.stderr);
       try {
         process.exitCode = await runCommand(options, {
           ...processIo,
           isTTY: Boolean(process.stdin.isTTY),
-          signal: controller.signal,
+          signal: interrupt.signal,
           ask: askOnTerminal,
         });
       } finally {
-        process.off('SIGINT', onSigint);
+        interrupt.dispose();
       }
     });
 }

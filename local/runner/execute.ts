@@ -101,6 +101,8 @@ export async function executeDefinition(
   });
   const abort = () => execution.abort();
   options.signal?.addEventListener('abort', abort, { once: true });
+  // Interrupted while the run was being prepared (stand-ins starting): stop before the first state does anything.
+  if (options.signal?.aborted) abort();
   // The event log says how it ended; the result promise only needs settling. Handled from the start: it
   // rejects (a Fail state) while the log is still being read, and a rejection nobody handles ends the process.
   const ended = execution.result.catch(() => undefined);

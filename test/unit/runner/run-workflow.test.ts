@@ -143,7 +143,7 @@ describe('runWorkflow with in-memory adapters', () => {
     opts.progress = (line) => {
       progress(line);
       // abort while the step bakes with 40% of the traffic on the run's versions
-      if (line.includes('step 1/1: canary 20%')) setTimeout(() => controller.abort(), 50);
+      if (line.includes('step 1/1: canary 20%')) setTimeout(() => controller.abort('SIGTERM'), 50);
     };
     const started = Date.now();
     const summary = await runWorkflow(opts);
@@ -157,6 +157,35 @@ describe('runWorkflow with in-memory adapters', () => {
     expect(adapters.fleet.of(summary.runId!)).toEqual([]);
     expect(summary.state?.teardown?.trafficRestored).toBe(true);
     expect(opts.lines).toContainEqual(expect.stringContaining('the workflow ended before teardown: tearing down now'));
+    // Reported and announced like any finished run, with why it ended; the canary is not blamed.
+    const reason = 'interrupted by SIGTERM at step 1/1; torn down';
+    expect(summary).toMatchObject({ interruptedBy: 'SIGTERM', verdict: 'inconclusive', reason });
+    expect(exitCodeFor(summary)).toBe(143);
+    expect(summary.report).toBe(`memory://${summary.runId}/report.html`);
+    expect(adapters.reports.files.get(`${summary.runId}/report.html`)?.body).toContain(reason);
+    const finished = adapters.notifiers[0].events.filter((e) => e.kind === 'finished');
+    expect(finished.map((e) => e.state.outcome?.reason)).toEqual([reason]);
+  });
+
+  it('an interruption without a named reason still reports the step it stopped at (exit 130)', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    const controller = new AbortController();
+    const opts = options(adapters, {
+      input: awsInput({ steps: [{ weight: 20, durationSeconds: 30 }] }),
+      signal: controller.signal,
+    });
+    const progress = opts.progress!;
+    opts.progress = (line) => {
+      progress(line);
+      if (line.includes('step 1/1: canary 20%')) setTimeout(() => controller.abort(), 50);
+    };
+    const summary = await runWorkflow(opts);
+    expect(summary).toMatchObject({
+      status: 'ABORTED',
+      interruptedBy: undefined,
+      reason: 'interrupted at step 1/1; torn down',
+    });
+    expect(exitCodeFor(summary)).toBe(130);
   });
 });
 
