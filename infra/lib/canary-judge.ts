@@ -139,7 +139,7 @@ export class CanaryJudge extends Construct {
       acknowledge(
         this.webhookSecret,
         'AwsSolutions-SMG4',
-        'a shared HMAC key also stored in CI: rotate by putting a new value here and in CI (functions re-read it within 15 minutes)',
+        'a shared HMAC key also stored in CI: rotate by putting a new value here, then in CI (the API accepts the current and the previous value)',
       );
     }
 

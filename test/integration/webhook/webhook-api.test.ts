@@ -106,7 +106,7 @@ describe('POST /runs against Step Functions (moto)', () => {
   it('refuses a replayed delivery id with another body (409) and starts nothing', async () => {
     await postRun(input, { deliveryId: 'gh-103-1' });
     const before = (await executions()).length;
-    const other = { ...input, steps: [{ weight: 50, durationSeconds: 60 }] };
+    const other = { ...input, steps: [{ weight: 50, durationSeconds: 120 }] };
     const res = await postRun(other, { deliveryId: 'gh-103-1' });
     expect(res.statusCode).toBe(409);
     expect(res.body.error).toBe('delivery-conflict');
@@ -220,21 +220,57 @@ describe('GET /runs/{id} against Step Functions (moto)', () => {
 });
 
 describe('webhook secret from Secrets Manager', () => {
-  it('is read once per container: a warm container keeps it, a cold one reads the rotated value', async () => {
-    await secretsManager.send(
-      new PutSecretValueCommand({ SecretId: process.env.WEBHOOK_SECRET_ARN, SecretString: 'rotated-secret' }),
-    );
-    expect((await postRun(consoleInput(), { deliveryId: 'gh-300-1' })).statusCode).toBe(202);
+  const rotate = (value: string) =>
+    secretsManager.send(new PutSecretValueCommand({ SecretId: process.env.WEBHOOK_SECRET_ARN, SecretString: value }));
+  const start = (handler: Handler, deliveryId: string, secret?: string) =>
+    call(handler, JSON.stringify(consoleInput()), { deliveryId, secret });
 
+  it('a warm container accepts a key rotated after it cached the secret, and the previous key until the next rotation', async () => {
+    // Warm: this container has read and cached the secret (the tests above).
+    expect((await start(webhook, 'gh-300-0')).statusCode).toBe(202);
+    await rotate('rotated-secret');
+    // A container re-reads the secret for an unknown key at most once a second (SecretCache's minRereadMs).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // CI already signs with the new key (AWSCURRENT): accepted at once, not after the cache expires.
+    expect((await start(webhook, 'gh-300-1', 'rotated-secret')).statusCode).toBe(202);
+    // CI not updated yet: the key before the rotation is AWSPREVIOUS, still accepted.
+    expect((await start(webhook, 'gh-300-2')).statusCode).toBe(202);
+    // Two rotations later the first key is neither current nor previous.
+    await rotate('rotated-again');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await start(webhook, 'gh-300-3', 'rotated-again')).statusCode).toBe(202);
+    expect((await start(webhook, 'gh-300-4', 'rotated-secret')).statusCode).toBe(202);
+    const stale = await start(webhook, 'gh-300-5');
+    expect([stale.statusCode, stale.body.error]).toEqual([401, 'bad-signature']);
+  });
+
+  it('a cold container reads the current and the previous key', async () => {
     let cold: Handler | undefined;
     await jest.isolateModulesAsync(async () => {
       cold = (await import('../../../functions/webhook/handler')).handler as unknown as Handler;
     });
-    const oldSecret = await call(cold!, JSON.stringify(consoleInput()), { deliveryId: 'gh-300-2' });
-    const newSecret = await call(cold!, JSON.stringify(consoleInput()), {
-      deliveryId: 'gh-300-2',
-      secret: 'rotated-secret',
-    });
-    expect([oldSecret.statusCode, newSecret.statusCode]).toEqual([401, 202]);
+    const results = await Promise.all([
+      start(cold!, 'gh-301-1', 'rotated-again'),
+      start(cold!, 'gh-301-2', 'rotated-secret'),
+      start(cold!, 'gh-301-3'),
+    ]);
+    expect(results.map((r) => r.statusCode)).toEqual([202, 202, 401]);
+  });
+
+  it('the status function follows a rotation too', async () => {
+    const get = (secret: string) =>
+      call(status, '', {
+        method: 'GET',
+        path: '/runs/nope',
+        routeKey: 'GET /runs/{id}',
+        pathParameters: { id: 'nope' },
+        deliveryId: 'poll-rot',
+        secret,
+      });
+    await rotate('rotated-third');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await get('rotated-third')).statusCode).toBe(404);
+    expect((await get('rotated-again')).statusCode).toBe(404);
+    expect((await get('rotated-secret')).statusCode).toBe(401);
   });
 });
