@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { launchOverridesFromEnv } from '../../shared/config/launch-overrides';
 import { SecretCache } from '../../shared/secrets';
 import { acceptRun } from '../../shared/webhook/accept-run';
 import { decideApproval } from '../../shared/webhook/decide-approval';
@@ -17,7 +18,12 @@ const secrets = new SecretCache();
 
 function route(req: HttpRequest): Promise<HttpResponse> {
   return withApiKeys(secrets, async (auth) => {
-    const deps = { ...auth, sfn, stateMachineArn: requiredEnv(API_ENV.stateMachineArn) };
+    const deps = {
+      ...auth,
+      sfn,
+      stateMachineArn: requiredEnv(API_ENV.stateMachineArn),
+      allowedLaunchOverrides: launchOverridesFromEnv(process.env),
+    };
     switch (req.routeKey) {
       case 'POST /runs':
         return acceptRun(req, deps);

