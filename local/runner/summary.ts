@@ -2,6 +2,7 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import { RUN_ERRORS } from '../../state-machines/definition';
 import type { RunSummary } from './run-workflow';
+import type { RouterAfterRun } from './stand-ins';
 
 /** How a finished run is reported on the command line: the final JSON object, the verdict lines, the exit code. */
 
@@ -25,6 +26,8 @@ export interface RunResultJson {
   steps: RunSummary['steps'];
   report: string | null;
   transitions: number;
+  /** Local runs: whether the run left the router with production only (null on AWS). */
+  routerAfterRun: RouterAfterRun | null;
 }
 
 export function runResultJson(summary: RunSummary, cwd = process.cwd()): RunResultJson {
@@ -39,6 +42,7 @@ export function runResultJson(summary: RunSummary, cwd = process.cwd()): RunResu
     steps: summary.steps,
     report: displayPath(summary.report, cwd) ?? null,
     transitions: summary.transitions,
+    routerAfterRun: summary.routerAfterRun ?? null,
   };
 }
 

@@ -9,6 +9,8 @@ import { freePort } from '../../local/common/free-port';
 
 export interface Moto {
   endpoint: string;
+  /** The server's process group (moto_server and the python it starts): freeze it with SIGSTOP to make AWS hang. */
+  processGroup: number;
   /** Client config for tests that build their own clients. */
   config: { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   reset(): Promise<void>;
@@ -90,6 +92,7 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
   let restoreEnv = options.env ? pointEnvAt(endpoint, credentials) : undefined;
   return {
     endpoint,
+    processGroup: child.pid!,
     config: { region: REGION, endpoint, credentials },
     async reset() {
       const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });

@@ -1,75 +1,32 @@
-import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  CreateStateMachineCommand,
-  DescribeExecutionCommand,
-  ListExecutionsCommand,
-  SFNClient,
-  StopExecutionCommand,
-} from '@aws-sdk/client-sfn';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { apiGatewayEvent, lambdaContext } from '../../support/api-gateway-event';
-import { startMoto, type Moto } from '../../support/moto';
-import { consoleInput, signedRequest, WEBHOOK_SECRET, type SignOptions } from '../../support/webhook-requests';
+import { startRunApi, type ApiHandler, type RunApi } from '../../support/run-api';
+import { consoleInput, signedRequest, type SignOptions } from '../../support/webhook-requests';
 
 /**
- * The deployed webhook and status functions, end to end against moto's Step Functions and Secrets Manager:
- * the real handlers (middy, Powertools logger, SDK clients built from the environment) get API Gateway
- * events; we look at what Step Functions has afterwards.
+ * The deployed webhook and status functions, end to end against moto's Step Functions and Secrets Manager
+ * (test/support/run-api.ts): we look at what Step Functions has afterwards.
  */
 
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type Handler = ApiHandler;
 
-let moto: Moto;
-let sfn: SFNClient;
-let secretsManager: SecretsManagerClient;
-let stateMachineArn: string;
+let api: RunApi;
 let webhook: Handler;
 let status: Handler;
+let stateMachineArn: string;
 
-async function call(handler: Handler, body: string | Buffer, options: SignOptions = {}, base64 = false) {
-  const event = apiGatewayEvent(signedRequest(body, options), { base64 });
-  const result = await handler(event, lambdaContext('test'));
-  return { statusCode: result.statusCode, body: JSON.parse(result.body ?? 'null') };
-}
-
-async function executions() {
-  return (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
-}
-
-const postRun = (body: unknown, options: SignOptions = {}) =>
-  call(webhook, typeof body === 'string' ? body : JSON.stringify(body), options);
+const call = (handler: Handler, body: string | Buffer, options: SignOptions = {}, base64 = false) =>
+  api.call(handler, body, options, base64);
+const executions = () => api.executions();
+const postRun = (body: unknown, options: SignOptions = {}) => api.postRun(body, options);
 
 beforeAll(async () => {
-  moto = await startMoto({ env: true });
-  sfn = new SFNClient(moto.config);
-  secretsManager = new SecretsManagerClient(moto.config);
-  const secret = await secretsManager.send(
-    new CreateSecretCommand({ Name: 'canary-judge/webhook', SecretString: WEBHOOK_SECRET }),
-  );
-  const machine = await sfn.send(
-    new CreateStateMachineCommand({
-      name: 'canary-judge-run',
-      roleArn: 'arn:aws:iam::123456789012:role/canary-judge-states',
-      definition: JSON.stringify({ StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 3600, End: true } } }),
-    }),
-  );
-  stateMachineArn = machine.stateMachineArn!;
-  process.env.WEBHOOK_SECRET_ARN = secret.ARN!;
-  process.env.STATE_MACHINE_ARN = stateMachineArn;
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  // As the CDK construct sets it by default.
-  process.env.ALLOWED_LAUNCH_OVERRIDES = 'instanceType,subnetIds,securityGroupIds';
-  // Imported only now: the handlers build their clients from the environment at load time, like a cold start.
-  webhook = (await import('../../../functions/webhook/handler')).handler as unknown as Handler;
-  status = (await import('../../../functions/status/handler')).handler as unknown as Handler;
+  api = await startRunApi();
+  ({ webhook, status, stateMachineArn } = api);
 }, 60_000);
 
 afterAll(async () => {
-  delete process.env.WEBHOOK_SECRET_ARN;
-  delete process.env.STATE_MACHINE_ARN;
-  delete process.env.POWERTOOLS_LOG_LEVEL;
-  delete process.env.ALLOWED_LAUNCH_OVERRIDES;
-  await moto?.stop();
+  await api?.stop();
 });
 
 describe('POST /runs against Step Functions (moto)', () => {
@@ -83,7 +40,7 @@ describe('POST /runs against Step Functions (moto)', () => {
       `${stateMachineArn.replace(':stateMachine:', ':execution:')}:checkout_1.42.0_gh-100-1`,
     );
     expect(res.body.statusUrl).toBe('https://api.example.test/runs/checkout_1.42.0_gh-100-1');
-    const started = await sfn.send(new DescribeExecutionCommand({ executionArn: res.body.executionArn }));
+    const started = await api.sfn.send(new DescribeExecutionCommand({ executionArn: res.body.executionArn }));
     expect(started.status).toBe('RUNNING');
     expect(JSON.parse(started.input!)).toEqual(input);
     expect(await executions()).toHaveLength(1);
@@ -99,7 +56,7 @@ describe('POST /runs against Step Functions (moto)', () => {
 
   it('answers a retry after the run ended with that run (200 + its status), still one execution', async () => {
     const first = await postRun(input, { deliveryId: 'gh-102-1' });
-    await sfn.send(new StopExecutionCommand({ executionArn: first.body.executionArn }));
+    await api.sfn.send(new StopExecutionCommand({ executionArn: first.body.executionArn }));
     const late = await postRun(input, { deliveryId: 'gh-102-1' });
     expect(late.statusCode).toBe(200);
     expect(late.body).toMatchObject({ executionArn: first.body.executionArn, status: 'ABORTED' });
@@ -236,8 +193,7 @@ describe('GET /runs/{id} against Step Functions (moto)', () => {
 });
 
 describe('webhook secret from Secrets Manager', () => {
-  const rotate = (value: string) =>
-    secretsManager.send(new PutSecretValueCommand({ SecretId: process.env.WEBHOOK_SECRET_ARN, SecretString: value }));
+  const rotate = (value: string) => api.rotate(value);
   const start = (handler: Handler, deliveryId: string, secret?: string) =>
     call(handler, JSON.stringify(consoleInput()), { deliveryId, secret });
 
