@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { LocalLaunch } from '../../shared/config/run-config';
 import { spawnInstance, stopInstance, type SpawnedInstance } from '../../shared/fleet/local-processes';
+import { httpRequest } from '../../shared/net/http-request';
 import { freePort } from '../common/free-port';
 
 /**
@@ -21,8 +22,8 @@ async function waitUntilServing(instance: ProductionInstance, healthPath: string
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`http://127.0.0.1:${instance.port}${healthPath}`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
+      const res = await httpRequest(`http://127.0.0.1:${instance.port}${healthPath}`, { timeoutMs: 1000 });
+      if (res.status >= 200 && res.status < 300) return;
     } catch {
       // not listening yet
     }
