@@ -12,7 +12,7 @@ import type { RunInputRaw } from '../../shared/config/run-config';
 import { Ec2Fleet } from '../../shared/fleet/ec2-fleet';
 import { AlbTraffic } from '../../shared/traffic/alb-traffic';
 import { forwardWeights } from '../../shared/traffic/alb-rule';
-import { createAlbFixtureFromEnv, runLeftovers, type AlbFixture } from '../support/aws-fixtures';
+import { createAlbFixtureFromEnv, fixtureRunInput, runLeftovers, type AlbFixture } from '../support/aws-fixtures';
 import { startMoto, type Moto } from '../support/moto';
 import { fault, type Fault } from './catalog';
 import { CliBench } from '../support/cli-bench';
@@ -59,20 +59,11 @@ afterAll(async () => {
 });
 
 function runConfig(row: Fault, steps: RunInputRaw['steps']): RunInputRaw {
-  const launch = (version: string) => ({ launchTemplate: { launchTemplateId: fx.launchTemplateId, version } });
-  return {
+  return fixtureRunInput(fx, {
     runId: `fault-${row.id}`,
-    target: 'aws',
-    service: 'web',
-    baseline: { version: '1.41.0', aws: launch('1') },
-    canary: { version: '1.42.0', aws: launch('2') },
-    traffic: { listenerArn: fx.listenerArn, productionTargetGroupArn: fx.productionTargetGroupArn },
-    healthCheck: { path: '/healthz', intervalSeconds: 1, timeoutSeconds: 30 },
     steps,
-    metricsSource: { type: 'cloudwatch', periodSeconds: 60 },
-    canaryConfig: { metrics: [{ name: 'errors', preset: 'error-rate-5xx' }] },
     notifications: { slack: { webhookUrl: `${receiver.url}${slackPath(row)}` }, events: false },
-  };
+  });
 }
 
 const run = (row: Fault, steps: RunInputRaw['steps']) =>

@@ -19,6 +19,15 @@ const call = (handler: Handler, body: string | Buffer, options: SignOptions = {}
   api.call(handler, body, options, base64);
 const executions = () => api.executions();
 const postRun = (body: unknown, options: SignOptions = {}) => api.postRun(body, options);
+/** `GET /runs/nope`: 404 when signed with a key the API accepts, 401 otherwise. */
+const getUnknownRun = (options: SignOptions) =>
+  call(status, '', {
+    method: 'GET',
+    path: '/runs/nope',
+    routeKey: 'GET /runs/{id}',
+    pathParameters: { id: 'nope' },
+    ...options,
+  });
 
 beforeAll(async () => {
   api = await startRunApi();
@@ -179,14 +188,7 @@ describe('GET /runs/{id} against Step Functions (moto)', () => {
   });
 
   it('404 for an unknown run, 401 unsigned', async () => {
-    const get = (options: SignOptions) =>
-      call(status, '', {
-        method: 'GET',
-        path: '/runs/nope',
-        routeKey: 'GET /runs/{id}',
-        pathParameters: { id: 'nope' },
-        ...options,
-      });
+    const get = getUnknownRun;
     expect((await get({})).statusCode).toBe(404);
     expect((await get({ secret: 'wrong' })).statusCode).toBe(401);
   });
@@ -230,15 +232,7 @@ describe('webhook secret from Secrets Manager', () => {
   });
 
   it('the status function follows a rotation too', async () => {
-    const get = (secret: string) =>
-      call(status, '', {
-        method: 'GET',
-        path: '/runs/nope',
-        routeKey: 'GET /runs/{id}',
-        pathParameters: { id: 'nope' },
-        deliveryId: 'poll-rot',
-        secret,
-      });
+    const get = (secret: string) => getUnknownRun({ deliveryId: 'poll-rot', secret });
     await rotate('rotated-third');
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect((await get('rotated-third')).statusCode).toBe(404);
