@@ -12,7 +12,7 @@ import type { SoakSample } from './soak/soak-runner';
  * run must end as a single one does (promoted, the router left with production only, no process left, a
  * report, one Slack message), and the process must not grow between runs: the same open file descriptors,
  * nothing of a finished run alive after garbage collection, the heap within what code compilation adds.
- * Slow: about 3 minutes on 2 loaded cores; bounded by the timeout below.
+ * Slow: 166-187 s on 2 cores; bounded by the timeout below.
  */
 
 const SEQUENTIAL = 20;

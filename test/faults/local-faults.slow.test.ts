@@ -13,7 +13,7 @@ import { startReceiver, type Receiver } from '../support/receiver';
 /**
  * The fault matrix, local runs: `canary-judge run` as a child process (bundled CLI, sample service as the
  * versions), provoked as the catalogue says, then read back: exit code, reason, the router's rules before it
- * stopped, processes, report and the Slack message received. Slow: about 90 s on 2 loaded cores.
+ * stopped, processes, report and the Slack message received. Slow: 62 s on 2 idle cores, 139 s at a load of 12.
  */
 
 jest.setTimeout(120_000);
