@@ -3,8 +3,9 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { RunInputRaw } from '../shared/config/run-config';
 import { ValidationError } from '../shared/config/validation';
+import { handleInterrupts } from './runner/interrupts';
 import { runWorkflow } from './runner/run-workflow';
-import { EXIT, runResultJson, verdictLines, type RunResultJson } from './runner/summary';
+import { EXIT, interruptedExitCode, runResultJson, verdictLines, type RunResultJson } from './runner/summary';
 
 /**
  * `npm start`: the whole product on this machine, no AWS. A healthy canary is promoted, then a regressed
@@ -78,15 +79,11 @@ async function main(): Promise<number> {
   const scenarios = options.scenario ? [options.scenario] : DEFAULT_SCENARIOS;
   const out = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
 
-  const controller = new AbortController();
-  process.on('SIGINT', () => {
-    out('interrupted: restoring production traffic and tearing down');
-    controller.abort();
-  });
+  const interrupt = handleInterrupts(options.json ? process.stderr : process.stdout);
 
   const results: (RunResultJson & { scenario: Scenario; expected: string })[] = [];
   for (const scenario of scenarios) {
-    if (controller.signal.aborted) break;
+    if (interrupt.signal.aborted) break;
     out(`\n=== scenario ${scenario}: ${SCENARIOS[scenario].what} (expected: ${SCENARIOS[scenario].expect}) ===`);
     const summary = await runWorkflow({
       input: await loadScenario(scenario),
@@ -95,7 +92,7 @@ async function main(): Promise<number> {
       rps: DEMO_RPS,
       approval: 'reject',
       progress: out,
-      signal: controller.signal,
+      signal: interrupt.signal,
     });
     for (const line of verdictLines(summary)) out(line);
     results.push({ scenario, expected: SCENARIOS[scenario].expect, ...runResultJson(summary) });
@@ -109,7 +106,8 @@ async function main(): Promise<number> {
       );
     }
   }
-  if (controller.signal.aborted) return EXIT.interrupted;
+  interrupt.dispose();
+  if (interrupt.signal.aborted) return interruptedExitCode(interrupt.signal.reason as string);
   return results.every((r) => r.decision === r.expected) ? 0 : 1;
 }
 

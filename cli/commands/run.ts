@@ -2,7 +2,8 @@ import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ValidationError } from '../../shared/config/validation';
 import { DEFAULT_RPS, runWorkflow, type ApprovalMode } from '../../local/runner/run-workflow';
-import { EXIT, exitCodeFor, runResultJson, verdictLines } from '../../local/runner/summary';
+import { FORCED_EXIT_AFTER_MS, handleInterrupts } from '../../local/runner/interrupts';
+import { exitCodeFor, runResultJson, verdictLines } from '../../local/runner/summary';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, InputError, processIo, readJsonInput, type CliIo } from '../io';
 
 /**
@@ -103,30 +104,21 @@ export function registerRunCommand(program: Command): void {
     .addHelpText(
       'after',
       '\nExit codes: 0 promoted, 1 rolled back, 2 the run could not finish cleanly (teardown or report failed, listener busy),\n' +
-        '3 bad input (the message names the field), 4 internal error, 130 interrupted.',
+        '3 bad input (the message names the field), 4 internal error, 130 / 143 / 129 interrupted by SIGINT / SIGTERM /\n' +
+        'SIGHUP (the run is torn down and reported first; a second signal exits after at most ' +
+        `${FORCED_EXIT_AFTER_MS / 1000} s of teardown).`,
     )
     .action(async (options: RunCommandOptions) => {
-      const controller = new AbortController();
-      let interrupts = 0;
-      const onSigint = () => {
-        interrupts += 1;
-        // First Ctrl-C: stop the run and clean up; the second one does not wait for the clean-up.
-        if (interrupts > 1) process.exit(EXIT.interrupted);
-        process.stderr.write(
-          'interrupted: restoring production traffic and tearing down (Ctrl-C again to quit at once)\n',
-        );
-        controller.abort();
-      };
-      process.on('SIGINT', onSigint);
+      const interrupt = handleInterrupts(process.stderr);
       try {
         process.exitCode = await runCommand(options, {
           ...processIo,
           isTTY: Boolean(process.stdin.isTTY),
-          signal: controller.signal,
+          signal: interrupt.signal,
           ask: askOnTerminal,
         });
       } finally {
-        process.off('SIGINT', onSigint);
+        interrupt.dispose();
       }
     });
 }

@@ -46,6 +46,13 @@ function progress(state: RunState): Record<string, unknown> {
   };
 }
 
+/** Names of the errors that refuse a run rather than report a fault (ValidationError, TrafficLockedError). */
+const REFUSALS = new Set(['ValidationError', 'TrafficLocked']);
+
+function isRefusal(error: unknown): error is Error {
+  return error instanceof Error && REFUSALS.has(error.name);
+}
+
 /**
  * A handler whose event is parsed by `parse` and whose work is `run`. The run id for the logs comes from
  * the result (validate makes it) or the event.
@@ -70,7 +77,11 @@ export function taskHandler<E>(
         logger.info('task done', { runId: next.runId, ms: Date.now() - started, ...progress(next) });
         return next;
       } catch (error) {
-        logger.error('task failed', { ms: Date.now() - started, error: error as Error });
+        const ms = Date.now() - started;
+        // A refusal (bad input, a listener held by another run) is an answer, not a fault: its message says
+        // everything and goes to the execution's error; a stack trace would only bury it.
+        if (isRefusal(error)) logger.info('task refused', { ms, error: { name: error.name, message: error.message } });
+        else logger.error('task failed', { ms, error: error as Error });
         throw error;
       }
     });

@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { SecretCache } from '../../shared/secrets';
 import { runStatus } from '../../shared/webhook/run-status-request';
-import { API_ENV, authOptionsFromEnv, requiredEnv, serve } from '../../shared/webhook/serve';
+import { API_ENV, requiredEnv, serve, withApiKeys } from '../../shared/webhook/serve';
 
 /** The run API's read side: `GET /runs/{id}` answers status, current step, score so far and verdict. */
 
@@ -16,12 +16,10 @@ const secrets = new SecretCache();
 export const handler = middy(async (event: APIGatewayProxyEventV2) =>
   serve(
     event,
-    async (req) =>
-      runStatus(req, {
-        ...(await authOptionsFromEnv(secrets)),
-        sfn,
-        stateMachineArn: requiredEnv(API_ENV.stateMachineArn),
-      }),
+    (req) =>
+      withApiKeys(secrets, (auth) =>
+        runStatus(req, { ...auth, sfn, stateMachineArn: requiredEnv(API_ENV.stateMachineArn) }),
+      ),
     logger,
   ),
 ).use(injectLambdaContext(logger));

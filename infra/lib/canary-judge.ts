@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,13 @@ import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import {
+  DEFAULT_LAUNCH_OVERRIDES,
+  formatLaunchOverrides,
+  LAUNCH_OVERRIDES_ENV,
+  parseLaunchOverrides,
+  type LaunchOverride,
+} from '../../shared/config/launch-overrides';
 import { buildDefinition, TASK_NAMES, type TaskName } from '../../state-machines/definition';
 import { FUNCTION_ENV } from './function-env';
 import { HandlerFunction } from './handler-function';
@@ -26,6 +33,7 @@ import {
   readExecutions,
   readSecretsByNamePrefix,
   reportObjects,
+  type LaunchScope,
   type Permission,
 } from './permissions';
 import { acknowledge, acknowledgeWildcards } from './nag';
@@ -70,6 +78,30 @@ export interface CanaryJudgeProps {
    * (RunInstances) and, with autoScalingGroupNames, for promote (Auto Scaling checks it).
    */
   readonly instanceRoleArns?: string[];
+  /**
+   * The launch templates runs may launch from and promote may add versions to (ARNs). Default: the launch
+   * templates of this account tagged with `launchTemplateTag`.
+   */
+  readonly launchTemplateArns?: string[];
+  /** The tag a launch template must carry when `launchTemplateArns` is not given. Default `canary-judge:allowed` = `true`. */
+  readonly launchTemplateTag?: { key: string; value: string };
+  /**
+   * Owners of the AMIs instances may boot (condition `ec2:Owner`): account ids, `amazon`, `aws-marketplace`.
+   * Default: this account and `amazon`.
+   */
+  readonly imageOwners?: string[];
+  /** VPCs instances may be launched into (condition `ec2:Vpc` on subnets, security groups, interfaces). Default: any. */
+  readonly vpcIds?: string[];
+  /** Subnets instances may be launched into (subnet ids). Default: any (of `vpcIds`). */
+  readonly subnetIds?: string[];
+  /** Instance profiles instances may get (condition `ec2:InstanceProfile`). Default: not checked (iam:PassRole still is). */
+  readonly instanceProfileArns?: string[];
+  /**
+   * The fields of a version's `aws` launch spec runs may set besides the launch template (run API: 403 naming
+   * the field; a console start: refused by Validate). Default: instanceType, subnetIds, securityGroupIds;
+   * `imageId` and `userData` (a boot script run as root, which IAM cannot limit) only when listed.
+   */
+  readonly allowedLaunchOverrides?: LaunchOverride[];
   /** Auto Scaling groups the autoScaling promote strategy may refresh. */
   readonly autoScalingGroupNames?: string[];
   /** Amazon Managed Prometheus workspaces the judge may query (SigV4). */
@@ -139,7 +171,7 @@ export class CanaryJudge extends Construct {
       acknowledge(
         this.webhookSecret,
         'AwsSolutions-SMG4',
-        'a shared HMAC key also stored in CI: rotate by putting a new value here and in CI (functions re-read it within 15 minutes)',
+        'a shared HMAC key also stored in CI: rotate by putting a new value here, then in CI (the API accepts the current and the previous value)',
       );
     }
 
@@ -148,6 +180,12 @@ export class CanaryJudge extends Construct {
       [FUNCTION_ENV.reportsBucket]: this.reportBucket.bucketName,
       [FUNCTION_ENV.eventBusName]: eventBusName,
     };
+    // Read by the run API and by Validate (a run started from the console skips the API).
+    const launchOverrides = {
+      [LAUNCH_OVERRIDES_ENV]: formatLaunchOverrides(
+        parseLaunchOverrides(props.allowedLaunchOverrides ?? DEFAULT_LAUNCH_OVERRIDES, 'allowedLaunchOverrides'),
+      ),
+    };
     // The state machine gives each task 300 s (buildDefinition's taskTimeoutSeconds); the judge does the statistics.
     const task = (name: TaskName) =>
       new HandlerFunction(this, fnId(name), {
@@ -155,7 +193,7 @@ export class CanaryJudge extends Construct {
         description: `canary-judge ${name}: ${TASK_DESCRIPTIONS[name]}`,
         timeout: Duration.minutes(5),
         memorySize: name === 'judge' ? 1024 : 512,
-        environment: shared,
+        environment: name === 'validate' ? { ...shared, ...launchOverrides } : shared,
         ...common,
       });
     const tasks = Object.fromEntries(TASK_NAMES.map((name) => [name, task(name)])) as Record<TaskName, HandlerFunction>;
@@ -193,6 +231,7 @@ export class CanaryJudge extends Construct {
       [FUNCTION_ENV.stateMachineArn]: this.stateMachine.stateMachineArn,
       [FUNCTION_ENV.webhookSecretArn]: this.webhookSecret.secretArn,
       [FUNCTION_ENV.timestampToleranceSeconds]: String(props.timestampToleranceSeconds ?? 300),
+      ...launchOverrides,
     };
     const webhook = new HandlerFunction(this, 'WebhookFunction', {
       name: 'webhook',
@@ -278,7 +317,15 @@ export class CanaryJudge extends Construct {
     ];
     const autoScalingGroups = props.autoScalingGroupNames ?? [];
     grant(albTasks, loadBalancerRead());
-    grant([f.provision], fleetLaunch(this));
+    const launch: LaunchScope = {
+      launchTemplateArns: props.launchTemplateArns,
+      launchTemplateTag: props.launchTemplateTag ?? { key: 'canary-judge:allowed', value: 'true' },
+      imageOwners: props.imageOwners ?? [Aws.ACCOUNT_ID, 'amazon'],
+      vpcIds: props.vpcIds,
+      subnetIds: props.subnetIds,
+      instanceProfileArns: props.instanceProfileArns,
+    };
+    grant([f.provision], fleetLaunch(this, launch));
     // Instances still pending at launch are registered by the next health look (check-health, judge).
     grant([f.provision, f['check-health'], f.judge], fleetRegister(this));
     const passRole = passInstanceRole(props.instanceRoleArns ?? []);
@@ -290,7 +337,7 @@ export class CanaryJudge extends Construct {
     grant([f.provision, f.rollback, f.teardown, f.cleanup], listenerRuleDelete(this));
     grant([f.teardown, f.cleanup], fleetTeardown(this));
     grant([f.judge], metricsRead(props.prometheusWorkspaceArns ?? []));
-    grant([f.promote], autoScalingPromote(this, autoScalingGroups));
+    grant([f.promote], autoScalingPromote(this, autoScalingGroups, launch));
     grant([f.notify, f.cleanup], putVerdictEvents(this, eventBusName));
     grant([f.judge, f.notify, f.cleanup], reportObjects(this.reportBucket));
     grant([f.webhook, f.status, f.cleanup], readExecutions(this, this.stateMachineName));

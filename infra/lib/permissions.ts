@@ -138,9 +138,79 @@ export function listenerRuleDelete(scope: Construct): Permission {
   return onRunRules(scope, 'DeleteRunRules', 'elasticloadbalancing:DeleteRule');
 }
 
-/** Launch a version: its target group and instances, tagged on create. */
-export function fleetLaunch(scope: Construct): Permission {
+/**
+ * What the deployer lets runs launch (CanaryJudgeProps): launch templates by ARN, else those carrying a tag;
+ * AMIs of some owners; a VPC or some subnets; some instance profiles.
+ */
+export interface LaunchScope {
+  launchTemplateArns?: string[];
+  /** Used when launchTemplateArns is absent. */
+  launchTemplateTag: { key: string; value: string };
+  /** `ec2:Owner` of the AMIs: account ids, `amazon`, `aws-marketplace`. */
+  imageOwners: string[];
+  /** `ec2:Vpc` of the subnets, security groups and network interfaces; absent: any of this account. */
+  vpcIds?: string[];
+  /** The subnets by id; absent: any (of the VPCs). */
+  subnetIds?: string[];
+  /** `ec2:InstanceProfile` of the instances; absent: none is checked here (iam:PassRole still limits the role). */
+  instanceProfileArns?: string[];
+}
+
+/** IAM condition block: operator → key → value(s). */
+type Conditions = Record<string, Record<string, unknown>>;
+
+/** The launch templates of the scope: by ARN, or any of this account carrying the tag. */
+function launchTemplates(scope: Construct, launch: LaunchScope): { resources: string[]; conditions?: Conditions } {
+  if (launch.launchTemplateArns) return { resources: launch.launchTemplateArns };
+  const { key, value } = launch.launchTemplateTag;
+  return {
+    resources: [ec2(scope, 'launch-template/*')],
+    conditions: { StringEquals: { [`aws:ResourceTag/${key}`]: value } },
+  };
+}
+
+/**
+ * What RunInstances reads or creates besides the instance, each limited to the launch scope: the launch
+ * template, the AMI (by owner), subnets, security groups and network interfaces (by VPC / subnet), volumes and
+ * the key pair (named by the launch template, which is itself limited). `sid` prefixes the statements' ids.
+ */
+function launchFrom(scope: Construct, launch: LaunchScope, sid: string): PolicyStatement[] {
+  const vpcs = launch.vpcIds?.map((id) => ec2(scope, `vpc/${id}`));
+  const subnets = launch.subnetIds?.map((id) => ec2(scope, `subnet/${id}`));
+  const inVpcs: Conditions = vpcs ? { ArnEquals: { 'ec2:Vpc': vpcs } } : {};
+  const interfaces: Conditions = {
+    ArnEquals: { ...(vpcs ? { 'ec2:Vpc': vpcs } : {}), ...(subnets ? { 'ec2:Subnet': subnets } : {}) },
+  };
+  const statement = (suffix: string, resources: string[], conditions: Conditions = {}) =>
+    new PolicyStatement({
+      sid: `${sid}${suffix}`,
+      actions: ['ec2:RunInstances'],
+      resources,
+      conditions: Object.fromEntries(Object.entries(conditions).filter(([, keys]) => Object.keys(keys).length > 0)),
+    });
+  const templates = launchTemplates(scope, launch);
+  return [
+    statement('AllowedLaunchTemplates', templates.resources, templates.conditions),
+    statement('ImagesOfAllowedOwners', [images(scope)], { StringEquals: { 'ec2:Owner': launch.imageOwners } }),
+    statement('InAllowedSubnets', subnets ?? [ec2(scope, 'subnet/*')], inVpcs),
+    statement('WithSecurityGroupsOfAllowedVpcs', [ec2(scope, 'security-group/*')], inVpcs),
+    statement('WithInterfacesInAllowedSubnets', [ec2(scope, 'network-interface/*')], interfaces),
+    statement('WithVolumesAndKeyPair', [ec2(scope, 'volume/*'), ec2(scope, 'key-pair/*')]),
+  ];
+}
+
+const LAUNCH_WILDCARDS =
+  'RunInstances also needs the launch template, AMI, subnets, security groups, interfaces, volumes and key pair ' +
+  'the service uses: launch templates by ARN or tag, AMIs by owner (ec2:Owner), subnets, security groups and ' +
+  'interfaces by VPC (ec2:Vpc) when the deployer names them; volumes and key pair come from the launch template';
+
+/** Launch a version: its target group and instances, tagged on create, within the deployer's launch scope. */
+export function fleetLaunch(scope: Construct, launch: LaunchScope): Permission {
   const targetGroups = elb(scope, 'targetgroup/*');
+  // A launch without a profile passes; one with a profile must use an allowed one.
+  const profile = launch.instanceProfileArns && {
+    ArnEqualsIfExists: { 'ec2:InstanceProfile': launch.instanceProfileArns },
+  };
   const statements = [
     new PolicyStatement({
       sid: 'CreateRunTargetGroup',
@@ -153,30 +223,14 @@ export function fleetLaunch(scope: Construct): Permission {
       sid: 'RunTaggedInstances',
       actions: ['ec2:RunInstances'],
       resources: [ec2(scope, 'instance/*')],
-      conditions: REQUEST_TAGGED,
+      conditions: { ...REQUEST_TAGGED, ...profile },
     }),
-    new PolicyStatement({
-      // What RunInstances reads or creates besides the instance; the service's launch template decides which.
-      sid: 'RunInstancesFrom',
-      actions: ['ec2:RunInstances'],
-      resources: [
-        ec2(scope, 'launch-template/*'),
-        ec2(scope, 'subnet/*'),
-        ec2(scope, 'security-group/*'),
-        ec2(scope, 'network-interface/*'),
-        ec2(scope, 'volume/*'),
-        ec2(scope, 'key-pair/*'),
-        images(scope),
-      ],
-    }),
+    ...launchFrom(scope, launch, 'RunInstances'),
     ec2TagOnLaunch(scope, 'TagInstancesOnCreate'),
   ];
   return {
     statements,
-    wildcards:
-      `target groups and instances are created per run (${TAGGED}); RunInstances also needs the launch ` +
-      'template, subnets, security groups, AMI, key pair, volumes and interfaces the service uses, unknown at deploy time; ' +
-      'CreateTags only as part of RunInstances',
+    wildcards: `target groups and instances are created per run (${TAGGED}); ${LAUNCH_WILDCARDS}; CreateTags only as part of RunInstances`,
   };
 }
 
@@ -262,8 +316,8 @@ export function metricsRead(prometheusWorkspaceArns: string[]): Permission {
  * template version may launch from it: RunInstances on the template and what it names, CreateTags for its
  * tag specifications (and iam:PassRole for its instance profile, see passInstanceRole).
  */
-export function autoScalingPromote(scope: Construct, groupNames: string[]): Permission {
-  const launchTemplates = ec2(scope, 'launch-template/*');
+export function autoScalingPromote(scope: Construct, groupNames: string[], launch: LaunchScope): Permission {
+  const templates = launchTemplates(scope, launch);
   const statements =
     groupNames.length === 0
       ? []
@@ -280,36 +334,30 @@ export function autoScalingPromote(scope: Construct, groupNames: string[]): Perm
               colonArn(scope, 'autoscaling', 'autoScalingGroup', `*:autoScalingGroupName/${name}`),
             ),
           }),
+          // Only on the launch templates runs may use: a group on $Latest picks up the version made here.
           new PolicyStatement({
             sid: 'CreateCanaryLaunchTemplateVersion',
             actions: ['ec2:CreateLaunchTemplateVersion'],
-            resources: [launchTemplates],
+            resources: templates.resources,
+            conditions: templates.conditions,
           }),
           new PolicyStatement({
             sid: 'LaunchFromLaunchTemplates',
             actions: ['ec2:RunInstances'],
-            resources: [
-              launchTemplates,
-              ec2(scope, 'instance/*'),
-              ec2(scope, 'volume/*'),
-              ec2(scope, 'network-interface/*'),
-              ec2(scope, 'subnet/*'),
-              ec2(scope, 'security-group/*'),
-              ec2(scope, 'key-pair/*'),
-              images(scope),
-            ],
-            // Only launches from one of this account's launch templates (what the group is pointed at).
-            conditions: { ArnLike: { 'ec2:LaunchTemplate': launchTemplates } },
+            resources: [ec2(scope, 'instance/*')],
+            // Only launches from a launch template (what the group is pointed at), itself limited below.
+            conditions: { ArnLike: { 'ec2:LaunchTemplate': ec2(scope, 'launch-template/*') } },
           }),
+          ...launchFrom(scope, launch, 'PromoteLaunch'),
           ec2TagOnLaunch(scope, 'TagLaunchTemplateInstances'),
         ];
   return {
     statements,
     wildcards:
       `${READ_ONLY}; an Auto Scaling group ARN contains a generated id, the name part is fixed; the service's ` +
-      'launch template is named in each run input (unknown at deploy time): new versions of it, and launching ' +
-      'from it (only from a launch template of this account, condition ec2:LaunchTemplate) for the check ' +
-      'Auto Scaling makes when a group is pointed at a template version; CreateTags only as part of RunInstances',
+      'launch template is named in each run input (unknown at deploy time, limited by ARN or tag): new versions ' +
+      'of it, and launching from it (only from a launch template, condition ec2:LaunchTemplate) for the check ' +
+      `Auto Scaling makes when a group is pointed at a template version; ${LAUNCH_WILDCARDS}; CreateTags only as part of RunInstances`,
   };
 }
 

@@ -101,6 +101,11 @@ export async function executeDefinition(
   });
   const abort = () => execution.abort();
   options.signal?.addEventListener('abort', abort, { once: true });
+  // Interrupted while the run was being prepared (stand-ins starting): stop before the first state does anything.
+  if (options.signal?.aborted) abort();
+  // The event log says how it ended; the result promise only needs settling. Handled from the start: it
+  // rejects (a Fail state) while the log is still being read, and a rejection nobody handles ends the process.
+  const ended = execution.result.catch(() => undefined);
 
   const result: ExecutionResult = { status: 'SUCCEEDED', transitions: 0, path: [] };
   try {
@@ -119,8 +124,7 @@ export async function executeDefinition(
       if (event.type === 'ExecutionAborted') result.status = 'ABORTED';
       options.onEvent?.(event);
     }
-    // The event log already says how it ended; the result promise only needs settling.
-    await execution.result.catch(() => undefined);
+    await ended;
   } finally {
     options.signal?.removeEventListener('abort', abort);
   }

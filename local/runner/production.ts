@@ -10,6 +10,7 @@ import {
   type ProcessRecord,
 } from '../../shared/fleet/process-records';
 import { freePort } from '../../shared/net/free-port';
+import { httpRequest } from '../../shared/net/http-request';
 
 /**
  * The production fleet of a local run: the baseline version's command, started before the run as the
@@ -30,8 +31,8 @@ async function waitUntilServing(instance: ProductionInstance, healthPath: string
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`http://127.0.0.1:${instance.port}${healthPath}`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
+      const res = await httpRequest(`http://127.0.0.1:${instance.port}${healthPath}`, { timeoutMs: 1000 });
+      if (res.status >= 200 && res.status < 300) return;
     } catch {
       // not listening yet
     }

@@ -109,9 +109,15 @@ export function createProgressPrinter(options: ProgressOptions): (event: Executi
     Notify: (s) => say(`report: ${s.outcome?.reportUrl ?? s.outcome?.reportKey ?? '(none)'}`),
   };
 
+  // A caught failure exits its state too, its output being the state's input plus the error (for Validate the
+  // raw run input, not a RunState): the StateFailed line has already said what happened.
+  let caught = '';
   return (event) => {
     const name = event.state?.name ?? '';
-    if (event.type === 'StateExited' && exited[name]) {
+    if (event.type === 'StateCaught') caught = name;
+    if (event.type === 'StateExited' && caught === name) {
+      caught = '';
+    } else if (event.type === 'StateExited' && exited[name]) {
       exited[name](event.state?.output as RunState);
     } else if (event.type === 'StateEntered' && name === 'AwaitApproval') {
       say('waiting for approval before promoting');

@@ -16,8 +16,15 @@ import { runInputSchema, type RunInput, type RunInputRaw } from '../../shared/co
 import { parseOrThrow } from '../../shared/config/validation';
 import type { Verdict } from '../../shared/judge/types';
 import type { ApprovalResult, JudgmentSummary, OutcomeVerdict, RunState } from '../../shared/run/run-state';
+import { interruptedOutcome } from '../../shared/run/outcome';
 import { assertMetricsResolvable } from '../../shared/run/start';
-import { buildDefinition, localFunctionArns, TASK_STATES, type TaskStateName } from '../../state-machines/definition';
+import {
+  buildDefinition,
+  EXECUTION_ARN_FIELD,
+  localFunctionArns,
+  TASK_STATES,
+  type TaskStateName,
+} from '../../state-machines/definition';
 import { executeDefinition, type ApprovalRequest, type ExecutionStatus, type TaskFunction } from './execute';
 import { RunRecords } from '../../shared/run/run-records';
 import { cleanupAfterDeadRuns, cleanupLines, recordingRuns } from './dead-runs';
@@ -84,6 +91,8 @@ export interface RunSummary {
   transitions: number;
   /** Local runs: the router as the run left it, checked before the router stops. */
   routerAfterRun?: RouterAfterRun;
+  /** An interrupted run (status ABORTED): the abort's reason when it names one, e.g. the signal `SIGTERM`. */
+  interruptedBy?: string;
   state?: RunState;
 }
 
@@ -202,6 +211,34 @@ async function sweepAfterDeadRuns(
   }
 }
 
+/** The reason given to AbortController.abort() when it is a name (the CLI gives the signal's), else none. */
+function abortReason(signal: AbortSignal | undefined): string | undefined {
+  return typeof signal?.reason === 'string' ? signal.reason : undefined;
+}
+
+/** Notify for a run the workflow did not finish: the outcome says it was interrupted, where, and how teardown went. */
+async function notifyInterrupted(
+  state: RunState,
+  notify: TaskFunction,
+  context: { executionId: string; interruptedBy?: string; teardownNote: string },
+  options: Pick<RunWorkflowOptions, 'progress'>,
+): Promise<RunState> {
+  const outcome = state.outcome ?? interruptedOutcome(state, context.interruptedBy, context.teardownNote);
+  try {
+    const notified = (await notify({
+      state: { ...state, outcome },
+      [EXECUTION_ARN_FIELD]: context.executionId,
+    })) as RunState;
+    options.progress?.(`report: ${notified.outcome?.reportUrl ?? notified.outcome?.reportKey ?? '(none)'}`);
+    return notified;
+  } catch (error) {
+    options.progress?.(
+      `reporting the interrupted run failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return { ...state, outcome };
+  }
+}
+
 /** Validates the input the way the Validate state will, before anything is started. */
 export function prepareInput(options: Pick<RunWorkflowOptions, 'input' | 'target' | 'speed'>): {
   raw: RunInputRaw;
@@ -209,6 +246,9 @@ export function prepareInput(options: Pick<RunWorkflowOptions, 'input' | 'target
 } {
   const given = (typeof options.input === 'object' && options.input !== null ? options.input : {}) as RunInputRaw;
   const targeted = { ...given, target: options.target ?? given.target ?? 'local' } as RunInputRaw;
+  // Validate what was given first: scaling would clamp a zero or negative duration into a valid one, and
+  // trips over a field of the wrong type. The scaled input is validated again, as the Validate state will.
+  parseOrThrow(runInputSchema, targeted, 'run input');
   const raw = applySpeed(targeted, options.speed ?? 1);
   const input = parseOrThrow(runInputSchema, raw, 'run input');
   assertMetricsResolvable(input);
@@ -257,14 +297,17 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunSumma
     const tasks = recordingRuns(handlers.tasks, new RunRecords(stateDir), env.CANARY_JUDGE_ROUTER_URL);
     const { settled } = handlers;
     const served = standIns?.served;
+    const executionId = `local-${randomUUID()}`;
     const result = await executeDefinition(buildDefinition(localFunctionArns()), runInput, {
       tasks,
       approve: approver(options),
       onEvent: options.progress ? createProgressPrinter({ write: options.progress, served }) : undefined,
       signal: options.signal,
+      executionId,
     });
     await settled();
     let state = result.lastState;
+    let teardownNote = 'torn down';
     if (state && !state.teardown) {
       // Aborted or failed before teardown finished: teardown is idempotent, so run it once more here.
       options.progress?.('the workflow ended before teardown: tearing down now');
@@ -277,12 +320,17 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunSumma
           return done;
         },
         (error: unknown) => {
-          options.progress?.(
-            `teardown after the run failed: ${error instanceof Error ? error.message : String(error)}`,
-          );
+          const message = error instanceof Error ? error.message : String(error);
+          teardownNote = `teardown failed: ${message}`;
+          options.progress?.(`teardown after the run failed: ${message}`);
           return before;
         },
       );
+    }
+    const interruptedBy = result.status === 'ABORTED' ? abortReason(options.signal) : undefined;
+    if (state && result.status === 'ABORTED' && !state.outcome?.reportKey) {
+      // An interrupted run skipped Notify: report it and tell people, with why it ended.
+      state = await notifyInterrupted(state, tasks.Notify, { executionId, interruptedBy, teardownNote }, options);
     }
     const routerAfterRun = standIns?.routerAfterRun();
     if (routerAfterRun && (!routerAfterRun.productionOnly || routerAfterRun.extraTargetGroups.length > 0)) {
@@ -302,6 +350,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunSumma
       report: outcome?.reportUrl,
       transitions: result.transitions,
       routerAfterRun,
+      interruptedBy,
       state,
     };
   } finally {

@@ -2,8 +2,8 @@ import type { RunInputRaw } from '../../shared/config/run-config';
 
 /**
  * `--speed N`: the same run, N times faster. Scales what makes a run long (step durations, health poll
- * interval and timeout, warm-up and look-back) before validation; metric periods stay as they are, so a
- * faster run simply has fewer samples per judgment.
+ * interval and timeout, warm-up and look-back) of an input that passed validation (the scaled one is
+ * validated again); metric periods stay as they are, so a faster run simply has fewer samples per judgment.
  */
 
 const scaled = (seconds: number, speed: number, min: number) => Math.max(min, Math.round(seconds / speed));

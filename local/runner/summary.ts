@@ -1,6 +1,8 @@
+import { constants } from 'node:os';
 import path from 'node:path';
 import { RUN_ERRORS } from '../../state-machines/definition';
 import type { RunSummary } from './run-workflow';
+import type { RouterAfterRun } from './stand-ins';
 
 /** How a finished run is reported on the command line: the final JSON object, the verdict lines, the exit code. */
 
@@ -24,6 +26,8 @@ export interface RunResultJson {
   steps: RunSummary['steps'];
   report: string | null;
   transitions: number;
+  /** Local runs: whether the run left the router with production only (null on AWS). */
+  routerAfterRun: RouterAfterRun | null;
 }
 
 export function runResultJson(summary: RunSummary, cwd = process.cwd()): RunResultJson {
@@ -38,6 +42,7 @@ export function runResultJson(summary: RunSummary, cwd = process.cwd()): RunResu
     steps: summary.steps,
     report: displayPath(summary.report, cwd) ?? null,
     transitions: summary.transitions,
+    routerAfterRun: summary.routerAfterRun ?? null,
   };
 }
 
@@ -55,10 +60,19 @@ export function verdictLines(summary: RunSummary, cwd = process.cwd()): string[]
   return lines;
 }
 
-/** 0 promoted, 1 rolled back (judged, unhealthy, rejected, or rolled back after an error), 2 the run could not finish cleanly, 3 bad input. */
+/** 128 + the signal's number, as a shell reports a process ended by it: SIGINT 130, SIGTERM 143, SIGHUP 129. */
+export function interruptedExitCode(signal: string | undefined): number {
+  const number = signal ? constants.signals[signal as NodeJS.Signals] : undefined;
+  return number ? 128 + number : EXIT.interrupted;
+}
+
+/**
+ * 0 promoted, 1 rolled back (judged, unhealthy, rejected, or rolled back after an error), 2 the run could not
+ * finish cleanly, 3 bad input, 128 + the signal's number when interrupted.
+ */
 export function exitCodeFor(summary: RunSummary): number {
   if (summary.status === 'SUCCEEDED') return EXIT.promote;
-  if (summary.status === 'ABORTED') return EXIT.interrupted;
+  if (summary.status === 'ABORTED') return interruptedExitCode(summary.interruptedBy);
   if (summary.error === 'ValidationError') return EXIT.badInput;
   if (summary.error === RUN_ERRORS.rolledBack || summary.error === RUN_ERRORS.runFailed) return EXIT.rollback;
   return EXIT.runError;

@@ -8,6 +8,8 @@ import { errorControlSchema } from '../judge/error-control';
  */
 
 const ALB_MAX_WEIGHT = 999;
+/** Longest metric period (or Prometheus step): a longer one leaves a step with no data point at all. */
+const MAX_PERIOD_SECONDS = 3600;
 
 export const runIdSchema = z
   .string()
@@ -48,9 +50,16 @@ export const localLaunchSchema = z
   })
   .strict();
 
+/** A version as release tools write them (1.42.0, v2.0.0-rc.1+build.7): it appears in names, tags and messages. */
+export const versionSchema = z
+  .string()
+  .min(1)
+  .max(64, 'at most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'letters, digits, ".", "_", "+" and "-", starting with a letter or digit');
+
 export const versionSpecSchema = z
   .object({
-    version: z.string().min(1),
+    version: versionSchema,
     aws: awsLaunchSchema.optional(),
     local: localLaunchSchema.optional(),
   })
@@ -113,7 +122,7 @@ export const metricsSourceSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('cloudwatch'),
       region: z.string().optional(),
-      periodSeconds: z.number().int().min(1).default(60),
+      periodSeconds: z.number().int().min(1).max(MAX_PERIOD_SECONDS).default(60),
       delaySeconds: delaySeconds(60),
     })
     .strict(),
@@ -121,7 +130,7 @@ export const metricsSourceSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('prometheus'),
       url: z.string().url(),
-      stepSeconds: z.number().int().min(1).default(10),
+      stepSeconds: z.number().int().min(1).max(MAX_PERIOD_SECONDS).default(10),
       /** Label selector for a version; `${role}`, `${version}` and `${runId}` are filled in. */
       scopeSelector: z.string().default('role="${role}",run_id="${runId}"'),
       sigv4: z
@@ -135,7 +144,7 @@ export const metricsSourceSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('local'),
-      periodSeconds: z.number().int().min(1).default(1),
+      periodSeconds: z.number().int().min(1).max(MAX_PERIOD_SECONDS).default(1),
       delaySeconds: delaySeconds(0),
     })
     .strict(),
@@ -162,9 +171,9 @@ export const judgmentSchema = z
 export const analysisSchema = z
   .object({
     /** Data within this many seconds after a weight change is skipped. */
-    warmupSeconds: z.number().int().min(0).default(0),
+    warmupSeconds: z.number().int().min(0).max(86_400).default(0),
     /** Sliding window length; absent = cumulative from the moment both versions first received traffic. */
-    lookbackSeconds: z.number().int().min(1).optional(),
+    lookbackSeconds: z.number().int().min(1).max(604_800).optional(),
     /** Confidence level of every Mann-Whitney interval when errorControl.method is `none` (Kayenta: 0.98). */
     confidenceLevel: z.number().gt(0.5).lt(1).default(0.98),
     /** Spends one false-rollback budget over all judgments of the run (see shared/judge/error-control.ts). */
@@ -234,6 +243,15 @@ export const runInputSchema = z
           message: `a ${run.target} launch spec is required for target "${run.target}"`,
         });
       }
+    }
+    // Warm-up skips the data after every weight change: a step no longer than it is never judged.
+    const shortest = run.steps.reduce((min, s, i) => (s.durationSeconds < run.steps[min].durationSeconds ? i : min), 0);
+    if (run.analysis.warmupSeconds >= run.steps[shortest].durationSeconds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['analysis', 'warmupSeconds'],
+        message: `must be shorter than every step: steps[${shortest}].durationSeconds is ${run.steps[shortest].durationSeconds}`,
+      });
     }
     // production keeps 100 - 2*weight; ALB weights are 0..999 and we use percents, so only the sum can break.
     run.steps.forEach((s, i) => {

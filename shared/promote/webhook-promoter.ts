@@ -29,6 +29,11 @@ export interface WebhookPromoterDeps {
 export class WebhookPromoter implements Promoter {
   private readonly secrets: SecretReader;
   private readonly now: () => Date;
+  /**
+   * What messages name: the URL's path, query and user info may hold a credential (`?token=`), and what a
+   * message says ends up in the run's outcome, the report, Slack and the logs.
+   */
+  private readonly origin: string;
 
   constructor(
     private readonly config: WebhookPromoteConfig,
@@ -36,6 +41,7 @@ export class WebhookPromoter implements Promoter {
   ) {
     this.secrets = deps.secrets ?? new SecretCache();
     this.now = deps.now ?? (() => new Date());
+    this.origin = new URL(config.url).origin;
   }
 
   async promote(state: RunState): Promise<string> {
@@ -59,10 +65,10 @@ export class WebhookPromoter implements Promoter {
       signal: AbortSignal.timeout(this.deps.timeoutMs ?? 10_000),
     }).catch((error: unknown) => {
       const cause = (error as { cause?: { message?: string } }).cause?.message;
-      throw new Error(`promote webhook ${this.config.url} unreachable${cause ? ` (${cause})` : ''}`, { cause: error });
+      throw new Error(`promote webhook ${this.origin} unreachable${cause ? ` (${cause})` : ''}`, { cause: error });
     });
     const answer = (await res.text()).slice(0, 200);
-    if (!res.ok) throw new Error(`promote webhook ${this.config.url} answered HTTP ${res.status}: ${answer}`);
-    return `verdict posted to ${this.config.url} (HTTP ${res.status}${this.config.secretArn ? ', signed' : ''})`;
+    if (!res.ok) throw new Error(`promote webhook ${this.origin} answered HTTP ${res.status}: ${answer}`);
+    return `verdict posted to ${this.origin} (HTTP ${res.status}${this.config.secretArn ? ', signed' : ''})`;
   }
 }

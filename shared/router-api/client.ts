@@ -1,3 +1,4 @@
+import { httpRequest, type HttpAnswer } from '../net/http-request';
 import type {
   CreateRuleInput,
   CreateTargetGroupInput,
@@ -166,39 +167,39 @@ export class RouterAdminClient {
 
   private async call<T>(method: string, path: string, body?: unknown, query: [string, string][] = []): Promise<T> {
     const url = `${this.baseUrl}${path}${query.length > 0 ? `?${new URLSearchParams(query).toString()}` : ''}`;
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await fetch(url, {
+      response = await httpRequest(url, {
         method,
         headers: body === undefined ? undefined : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        timeoutMs: this.timeoutMs,
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      const cause = (error as { code?: string }).code ?? (error as Error).message;
       throw new RouterApiError(
         'Unreachable',
         0,
         `local router admin API at ${this.baseUrl} is not reachable (${cause}); is the router running?`,
       );
     }
-    const text = await response.text();
+    const { status, text } = response;
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : {};
     } catch {
       throw new RouterApiError(
         'InvalidResponse',
-        response.status,
-        `${method} ${path}: the router answered ${response.status} with non-JSON`,
+        status,
+        `${method} ${path}: the router answered ${status} with non-JSON`,
       );
     }
-    if (!response.ok) {
+    if (status < 200 || status > 299) {
       const error = (parsed as { error?: { code?: string; message?: string } }).error;
       throw new RouterApiError(
         error?.code ?? 'HttpError',
-        response.status,
-        `${method} ${path}: ${error?.code ?? response.status}: ${error?.message ?? text}`,
+        status,
+        `${method} ${path}: ${error?.code ?? status}: ${error?.message ?? text}`,
       );
     }
     return parsed as T;

@@ -27,3 +27,13 @@ export function runOutcome(state: RunState, decision: RunOutcome['decision'], re
 export function rollbackOutcome(state: RunState): RunOutcome {
   return runOutcome(state, 'rollback', rollbackReason(state));
 }
+
+/**
+ * A run stopped from outside (Ctrl-C, SIGTERM): traffic is back on production, and the canary was not judged
+ * to the end, so it is not blamed. `teardown` says how the clean-up went, e.g. "torn down".
+ */
+export function interruptedOutcome(state: RunState, by: string | undefined, teardown: string): RunOutcome {
+  const where = state.step ? `at step ${state.step.index + 1}/${state.input.steps.length}` : 'before the first step';
+  const reason = `interrupted${by ? ` by ${by}` : ''} ${where}; ${teardown}`;
+  return { ...runOutcome(state, 'rollback', reason), verdict: 'inconclusive' };
+}

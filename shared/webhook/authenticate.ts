@@ -4,7 +4,8 @@ import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } 
 /** Gate of every run API request: size, signature, freshness, delivery id. Throws HttpError; changes nothing. */
 
 export interface AuthOptions {
-  secret: string;
+  /** Keys a request may be signed with: the secret's current value, then the previous one (a rotation under way). */
+  secrets: readonly string[];
   /** Largest accepted body; Step Functions' input limit is 256 KiB and a run input is a few KiB. */
   maxBodyBytes: number;
   /** A signed timestamp further than this from now (either way) is refused as stale. */
@@ -41,7 +42,7 @@ export function authenticate(req: HttpRequest, options: AuthOptions): Authentica
   const deliveryId = requiredHeader(req, DELIVERY_HEADER);
 
   const signed = { timestamp: timestampText, deliveryId, method: req.method, path: req.path, body: req.body };
-  if (!verifySignature(options.secret, signed, signature)) {
+  if (!options.secrets.some((secret) => verifySignature(secret, signed, signature))) {
     throw new HttpError(401, 'bad-signature', `${SIGNATURE_HEADER} does not match the request`, {
       field: SIGNATURE_HEADER,
     });

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { SecretReader } from '../secrets';
+import type { RotatingSecretReader } from '../secrets';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS, type AuthOptions } from './authenticate';
 import { fromApiGatewayEvent, HttpError, toApiGatewayResult, type HttpRequest, type HttpResponse } from './http';
 
@@ -57,12 +57,31 @@ export const API_ENV = {
   timestampToleranceSeconds: 'TIMESTAMP_TOLERANCE_SECONDS',
 } as const;
 
-/** The run API functions' settings: the HMAC secret (Secrets Manager, cached) and the limits. */
-export async function authOptionsFromEnv(secrets: SecretReader): Promise<AuthOptions> {
+/** The run API functions' settings: the HMAC keys (Secrets Manager, cached) and the limits. */
+export async function authOptionsFromEnv(secrets: RotatingSecretReader): Promise<AuthOptions> {
   return {
-    secret: await secrets.get(requiredEnv(API_ENV.webhookSecretArn)),
+    secrets: await secrets.versions(requiredEnv(API_ENV.webhookSecretArn)),
     maxBodyBytes: envInt(API_ENV.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
     toleranceSeconds: envInt(API_ENV.timestampToleranceSeconds, DEFAULT_TOLERANCE_SECONDS),
     now: Date.now,
   };
+}
+
+/**
+ * Answers a request with the run API's keys. A signature that matches none of the cached keys may have been
+ * made with a key rotated since they were read: the secret is read again (see RotatingSecretReader.forget)
+ * and the request checked once more, so a warm function accepts a new key at once, not after the cache expires.
+ * Authentication is the first thing every route does, so a refused request has changed nothing to repeat.
+ */
+export async function withApiKeys(
+  secrets: RotatingSecretReader,
+  route: (auth: AuthOptions) => Promise<HttpResponse>,
+): Promise<HttpResponse> {
+  try {
+    return await route(await authOptionsFromEnv(secrets));
+  } catch (error) {
+    const badSignature = error instanceof HttpError && error.code === 'bad-signature';
+    if (!badSignature || !secrets.forget(requiredEnv(API_ENV.webhookSecretArn))) throw error;
+    return route(await authOptionsFromEnv(secrets));
+  }
 }

@@ -11,7 +11,7 @@ import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/cl
 import { runCommand } from '../../cli/commands/run';
 import type { RunInputRaw } from '../../shared/config/run-config';
 import { forwardWeights } from '../../shared/traffic/alb-rule';
-import { createAlbFixtureFromEnv, runLeftovers, type AlbFixture } from '../support/aws-fixtures';
+import { createAlbFixtureFromEnv, fixtureRunInput, runLeftovers, type AlbFixture } from '../support/aws-fixtures';
 import { startMoto, type Moto } from '../support/moto';
 
 /**
@@ -44,31 +44,25 @@ afterAll(async () => {
 });
 
 function config(): RunInputRaw {
-  const launch = (version: string) => ({
-    launchTemplate: { launchTemplateId: fx.launchTemplateId, version },
-    instanceCount: 2,
-  });
-  return {
-    runId: 'web-e2e-nodata',
-    service: 'web',
-    baseline: { version: '1.41.0', aws: launch('1') },
-    canary: { version: '1.42.0', aws: launch('2') },
-    traffic: { listenerArn: fx.listenerArn, productionTargetGroupArn: fx.productionTargetGroupArn },
-    healthCheck: { path: '/healthz', intervalSeconds: 1, timeoutSeconds: 30 },
-    steps: [
-      { weight: 5, durationSeconds: 2 },
-      { weight: 25, durationSeconds: 2 },
-    ],
-    metricsSource: { type: 'cloudwatch', periodSeconds: 60 },
-    canaryConfig: {
-      metrics: [
-        { name: 'latency-p99', preset: 'latency-p99' },
-        { name: 'errors', preset: 'error-rate-5xx' },
+  return fixtureRunInput(
+    fx,
+    {
+      runId: 'web-e2e-nodata',
+      steps: [
+        { weight: 5, durationSeconds: 2 },
+        { weight: 25, durationSeconds: 2 },
       ],
+      canaryConfig: {
+        metrics: [
+          { name: 'latency-p99', preset: 'latency-p99' },
+          { name: 'errors', preset: 'error-rate-5xx' },
+        ],
+      },
+      promote: { strategy: 'none' },
+      notifications: { events: false },
     },
-    promote: { strategy: 'none' },
-    notifications: { events: false },
-  };
+    2,
+  );
 }
 
 const leftovers = (runId: string) => runLeftovers(ec2, elbv2, fx.listenerArn, runId);

@@ -143,7 +143,7 @@ describe('canary-judge run', () => {
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(130);
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect(stderr).toContain('interrupted: restoring production traffic and tearing down');
+    expect(stderr).toContain('interrupted by SIGINT: restoring production traffic, tearing down and reporting');
     expect(stderr).toContain('torn down: traffic 100% production');
     expect(servicePids()).toEqual([]);
   });

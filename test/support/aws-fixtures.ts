@@ -19,6 +19,7 @@ import {
   ElasticLoadBalancingV2Client,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { RunInputRaw } from '../../shared/config/run-config';
 
 /**
  * What a service in production looks like on AWS, created in moto: a VPC with two subnets, an ALB whose
@@ -170,4 +171,27 @@ export async function runLeftovers(
     if (d.Tags!.some((t) => t.Key === 'canary-judge:run-id' && t.Value === runId)) left.push(d.ResourceArn!);
   }
   return left;
+}
+
+/**
+ * A run of the fixture's service on AWS: baseline and canary from versions 1 and 2 of its launch template, the
+ * fixture's listener, CloudWatch metrics; `overrides` name the steps, metrics and the rest.
+ */
+export function fixtureRunInput(fx: AlbFixture, overrides: Partial<RunInputRaw>, instanceCount = 1): RunInputRaw {
+  const launch = (version: string) => ({
+    launchTemplate: { launchTemplateId: fx.launchTemplateId, version },
+    instanceCount,
+  });
+  return {
+    target: 'aws',
+    service: 'web',
+    baseline: { version: '1.41.0', aws: launch('1') },
+    canary: { version: '1.42.0', aws: launch('2') },
+    traffic: { listenerArn: fx.listenerArn, productionTargetGroupArn: fx.productionTargetGroupArn },
+    healthCheck: { path: '/healthz', intervalSeconds: 1, timeoutSeconds: 30 },
+    steps: [{ weight: 5, durationSeconds: 2 }],
+    metricsSource: { type: 'cloudwatch', periodSeconds: 60 },
+    canaryConfig: { metrics: [{ name: 'errors', preset: 'error-rate-5xx' }] },
+    ...overrides,
+  };
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,8 @@ import { isAlive } from './local-process';
 
 export interface Moto {
   endpoint: string;
+  /** The server's process group (moto_server and the python it starts): freeze it with SIGSTOP to make AWS hang. */
+  processGroup: number;
   /** Client config for tests that build their own clients. */
   config: { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   reset(): Promise<void>;
@@ -147,6 +149,7 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
   let restoreEnv = options.env ? pointEnvAt(endpoint, credentials) : undefined;
   return {
     endpoint,
+    processGroup: server.pid,
     config: { region: REGION, endpoint, credentials },
     reset,
     async stop() {

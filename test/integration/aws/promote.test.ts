@@ -215,7 +215,10 @@ describe('webhook promoter', () => {
 
   afterEach(() => new Promise((r) => receiver.close(r)));
 
-  const url = () => `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/deploy`;
+  // A receiver that takes its credential in the query string: it must never appear in what the run says.
+  const TOKEN = 'deploy-token-7f3a9c';
+  const origin = () => `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  const url = () => `${origin()}/deploy?token=${TOKEN}`;
 
   it('posts the verdict signed with the secret from Secrets Manager', async () => {
     const secrets = new SecretsManagerClient({});
@@ -224,7 +227,7 @@ describe('webhook promoter', () => {
     const promoter = createPromoter({ strategy: 'webhook', url: url(), secretArn: secret.ARN }, { now: () => now });
     const done = await promoter.promote(state({}));
 
-    expect(done).toBe(`verdict posted to ${url()} (HTTP 202, signed)`);
+    expect(done).toBe(`verdict posted to ${origin()} (HTTP 202, signed)`);
     expect(received).toHaveLength(1);
     const [{ headers, body }] = received;
     expect(JSON.parse(body)).toEqual({
@@ -266,21 +269,23 @@ describe('webhook promoter', () => {
     expect(headers[SIGNATURE_HEADER]).toBe(`sha256=${expected}`);
   });
 
-  it('sends no signature without a secret, and fails naming the URL on a non-2xx answer', async () => {
+  it('sends no signature without a secret, and fails naming the origin (never the token) on a non-2xx answer', async () => {
     status = 404;
     const promoter = createPromoter({ strategy: 'webhook', url: url() });
-    await expect(promoter.promote(state({}))).rejects.toThrow(
-      `promote webhook ${url()} answered HTTP 404: no such pipeline`,
-    );
+    const failure = promoter.promote(state({}));
+    await expect(failure).rejects.toThrow(`promote webhook ${origin()} answered HTTP 404: no such pipeline`);
+    await expect(failure).rejects.not.toThrow(TOKEN);
     expect(received[0].headers[SIGNATURE_HEADER]).toBeUndefined();
   });
 
-  it('fails naming the URL when nothing listens', async () => {
+  it('fails naming the origin when nothing listens', async () => {
     const port = await freePort();
-    const promoter = createPromoter({ strategy: 'webhook', url: `http://127.0.0.1:${port}/deploy` });
-    await expect(promoter.promote(state({}))).rejects.toThrow(
-      `promote webhook http://127.0.0.1:${port}/deploy unreachable (connect ECONNREFUSED 127.0.0.1:${port})`,
+    const promoter = createPromoter({ strategy: 'webhook', url: `http://127.0.0.1:${port}/deploy?token=${TOKEN}` });
+    const failure = promoter.promote(state({}));
+    await expect(failure).rejects.toThrow(
+      `promote webhook http://127.0.0.1:${port} unreachable (connect ECONNREFUSED 127.0.0.1:${port})`,
     );
+    await expect(failure).rejects.not.toThrow(TOKEN);
   });
 });
 

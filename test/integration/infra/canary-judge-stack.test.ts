@@ -29,6 +29,10 @@ const SLACK_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:canar
 const INSTANCE_ROLE = 'arn:aws:iam::123456789012:role/checkout-instance';
 const SLACK_PREFIX = 'canary-judge/slack/';
 const PROMOTE_PREFIX = 'canary-judge/promote/';
+const LAUNCH_TEMPLATE = 'arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-0a1b2c3d4e5f6a7b8';
+const INSTANCE_PROFILE = 'arn:aws:iam::123456789012:instance-profile/checkout';
+const VPC = 'vpc-0a1b2c3d4e5f6a7b8';
+const SUBNETS = ['subnet-0a1b2c3d4e5f6a7b8', 'subnet-0b1c2d3e4f5a6b7c8'];
 /** How a resource ARN of this (environment-agnostic) stack reads after flatten(). */
 const arnHere = (service: string, resource: string) =>
   `arn:aws:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
@@ -40,7 +44,8 @@ let defaultStack: CanaryJudgeStack;
 let resources: Resources;
 let template: Template;
 
-const logicalId = (element: unknown) => Stack.of(stack).getLogicalId(element as CfnElement);
+const logicalIdIn = (s: Stack, element: unknown) => s.getLogicalId(element as CfnElement);
+const logicalId = (element: unknown) => logicalIdIn(stack, element);
 const fnId = (name: FunctionName) => logicalId(stack.canaryJudge.functions[name].node.defaultChild);
 const roleId = (name: FunctionName) => logicalId(stack.canaryJudge.functions[name].role!.node.defaultChild);
 const statementsOf = (name: FunctionName) => roleStatements(resources, roleId(name));
@@ -57,6 +62,12 @@ beforeAll(() => {
     promoteWebhookSecretNamePrefix: PROMOTE_PREFIX,
     instanceRoleArns: [INSTANCE_ROLE],
     autoScalingGroupNames: ['checkout-asg'],
+    launchTemplateArns: [LAUNCH_TEMPLATE],
+    imageOwners: ['123456789012'],
+    vpcIds: [VPC],
+    subnetIds: SUBNETS,
+    instanceProfileArns: [INSTANCE_PROFILE],
+    allowedLaunchOverrides: ['instanceType', 'imageId'],
   });
   // What `npx cdk deploy` synthesizes without context: listeners and retention as parameters.
   defaultStack = new CanaryJudgeStack(app, 'DefaultStack', {});
@@ -291,19 +302,22 @@ describe('IAM', () => {
     }
   });
 
-  it('lets promote create launch template versions and launch only from launch templates (Auto Scaling checks it)', () => {
+  it('lets promote create versions of the allowed launch templates only, and launch only from launch templates (Auto Scaling checks it)', () => {
     const creators = ALL_FUNCTIONS.filter((n) => actionsOf(n).has('ec2:CreateLaunchTemplateVersion'));
     expect(creators).toEqual(['promote']);
     const promote = statementsOf('promote');
     const version = promote.find((s) => s.Sid === 'CreateCanaryLaunchTemplateVersion')!;
-    expect(flatten(version.Resource)).toBe(arnHere('ec2', 'launch-template/*'));
+    expect([version.Resource, version.Condition]).toEqual([LAUNCH_TEMPLATE, undefined]);
     const launch = promote.find((s) => s.Sid === 'LaunchFromLaunchTemplates')!;
     expect(launch.Action).toBe('ec2:RunInstances');
-    expect(asList(launch.Resource).map(flatten)).toEqual(
-      expect.arrayContaining([arnHere('ec2', 'launch-template/*'), arnHere('ec2', 'instance/*')]),
-    );
+    expect(flatten(launch.Resource)).toEqual(arnHere('ec2', 'instance/*'));
     expect(flatten(launch.Condition)).toEqual({
       ArnLike: { 'ec2:LaunchTemplate': arnHere('ec2', 'launch-template/*') },
+    });
+    // What the launched instances use is limited as provision's launches are.
+    expect(promote.find((s) => s.Sid === 'PromoteLaunchAllowedLaunchTemplates')!.Resource).toBe(LAUNCH_TEMPLATE);
+    expect(promote.find((s) => s.Sid === 'PromoteLaunchImagesOfAllowedOwners')!.Condition).toEqual({
+      StringEquals: { 'ec2:Owner': ['123456789012'] },
     });
     expect(promote.find((s) => s.Sid === 'TagLaunchTemplateInstances')).toMatchObject({
       Action: 'ec2:CreateTags',
@@ -319,7 +333,7 @@ describe('IAM', () => {
     for (const s of writes) {
       const resourcesOfStatement = asList(s.Resource).map((r) => String(flatten(r)));
       // RunInstances also touches the launch template, subnets, AMI...: allowed, but never an instance without the tag.
-      if (s.Sid === 'RunInstancesFrom') {
+      if (/^(RunInstances|PromoteLaunch)/.test(s.Sid ?? '')) {
         expect(resourcesOfStatement.some((r) => r.includes(':instance/'))).toBe(false);
         continue;
       }
@@ -339,6 +353,105 @@ describe('IAM', () => {
         ]),
       ]);
     }
+  });
+
+  it('launches only within the launch scope the deployer gave: launch templates, AMI owners, VPC, subnets, instance profiles', () => {
+    const provision = statementsOf('provision').filter((s) => asList(s.Action).includes('ec2:RunInstances'));
+    const bySid = Object.fromEntries(provision.map((s) => [s.Sid, flatten(s) as Statement]));
+    const vpc = arnHere('ec2', `vpc/${VPC}`);
+    const subnets = SUBNETS.map((id) => arnHere('ec2', `subnet/${id}`));
+    expect(bySid).toEqual({
+      RunTaggedInstances: expect.objectContaining({
+        Resource: arnHere('ec2', 'instance/*'),
+        Condition: {
+          Null: { 'aws:RequestTag/canary-judge:run-id': 'false' },
+          ArnEqualsIfExists: { 'ec2:InstanceProfile': [INSTANCE_PROFILE] },
+        },
+      }),
+      RunInstancesAllowedLaunchTemplates: expect.objectContaining({ Resource: LAUNCH_TEMPLATE }),
+      RunInstancesImagesOfAllowedOwners: expect.objectContaining({
+        Resource: 'arn:aws:ec2:${AWS::Region}::image/*',
+        Condition: { StringEquals: { 'ec2:Owner': ['123456789012'] } },
+      }),
+      RunInstancesInAllowedSubnets: expect.objectContaining({
+        Resource: subnets,
+        Condition: { ArnEquals: { 'ec2:Vpc': [vpc] } },
+      }),
+      RunInstancesWithSecurityGroupsOfAllowedVpcs: expect.objectContaining({
+        Resource: arnHere('ec2', 'security-group/*'),
+        Condition: { ArnEquals: { 'ec2:Vpc': [vpc] } },
+      }),
+      RunInstancesWithInterfacesInAllowedSubnets: expect.objectContaining({
+        Resource: arnHere('ec2', 'network-interface/*'),
+        Condition: { ArnEquals: { 'ec2:Vpc': [vpc], 'ec2:Subnet': subnets } },
+      }),
+      RunInstancesWithVolumesAndKeyPair: expect.objectContaining({
+        Resource: [arnHere('ec2', 'volume/*'), arnHere('ec2', 'key-pair/*')],
+      }),
+    });
+    expect(bySid.RunInstancesAllowedLaunchTemplates.Condition).toBeUndefined();
+  });
+
+  it('never lets a launch template or an AMI be used unconditionally (both stacks)', () => {
+    for (const t of [resources, Template.fromStack(defaultStack).toJSON().Resources as Resources]) {
+      const statements = ofType(t, 'AWS::IAM::Policy').flatMap(([, p]) => p.PolicyDocument.Statement as Statement[]);
+      const launching = statements.filter((s) =>
+        asList(s.Action).some((a) => a === 'ec2:RunInstances' || a === 'ec2:CreateLaunchTemplateVersion'),
+      );
+      for (const s of launching) {
+        for (const resource of asList(s.Resource).map((r) => String(flatten(r)))) {
+          if (resource.endsWith(':launch-template/*')) {
+            // by tag, or (LaunchFromLaunchTemplates) for the instance only, never with the template itself
+            expect([s.Sid, Object.keys(s.Condition?.StringEquals ?? {})]).toEqual([
+              s.Sid,
+              ['aws:ResourceTag/canary-judge:allowed'],
+            ]);
+          }
+          if (resource.includes(':image/')) expect(Object.keys(s.Condition?.StringEquals ?? {})).toEqual(['ec2:Owner']);
+        }
+      }
+    }
+  });
+
+  it('by default: launch templates tagged canary-judge:allowed=true, AMIs of this account and Amazon, any subnet of the account', () => {
+    const t = Template.fromStack(defaultStack).toJSON().Resources as Resources;
+    const provisionRole = logicalIdIn(
+      defaultStack,
+      defaultStack.canaryJudge.functions.provision.role!.node.defaultChild,
+    );
+    const bySid = Object.fromEntries(roleStatements(t, provisionRole).map((s) => [s.Sid, s]));
+    expect(flatten(bySid.RunInstancesAllowedLaunchTemplates.Resource)).toBe(arnHere('ec2', 'launch-template/*'));
+    expect(bySid.RunInstancesAllowedLaunchTemplates.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/canary-judge:allowed': 'true' },
+    });
+    expect(flatten(bySid.RunInstancesImagesOfAllowedOwners.Condition)).toEqual({
+      StringEquals: { 'ec2:Owner': ['${AWS::AccountId}', 'amazon'] },
+    });
+    expect(flatten(bySid.RunInstancesInAllowedSubnets.Resource)).toBe(arnHere('ec2', 'subnet/*'));
+    expect(bySid.RunInstancesInAllowedSubnets.Condition).toBeUndefined();
+    expect(bySid.RunTaggedInstances.Condition).toEqual({ Null: { 'aws:RequestTag/canary-judge:run-id': 'false' } });
+  });
+
+  it('tells the run API and Validate which launch fields runs may set (default: no imageId, no userData)', () => {
+    const env = (stackResources: Resources, fnLogicalId: string) =>
+      stackResources[fnLogicalId].Properties!.Environment.Variables.ALLOWED_LAUNCH_OVERRIDES;
+    for (const name of ['webhook', 'validate'] as const)
+      expect(env(resources, fnId(name))).toBe('instanceType,imageId');
+    const t = Template.fromStack(defaultStack).toJSON().Resources as Resources;
+    const defaultFn = (name: FunctionName) =>
+      logicalIdIn(defaultStack, defaultStack.canaryJudge.functions[name].node.defaultChild);
+    for (const name of ['webhook', 'validate'] as const) {
+      expect(env(t, defaultFn(name))).toBe('instanceType,subnetIds,securityGroupIds');
+    }
+    expect(
+      () =>
+        new CanaryJudgeStack(new App(), 'Typo', {
+          listenerArns: LISTENERS,
+          allowedLaunchOverrides: ['userdata' as never],
+        }),
+    ).toThrow(
+      'allowedLaunchOverrides names userdata; known: imageId, instanceType, userData, subnetIds, securityGroupIds',
+    );
   });
 
   it('passes only the configured instance roles, to EC2 only, from provision and promote', () => {

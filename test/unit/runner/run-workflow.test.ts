@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runWorkflow, type RunWorkflowOptions } from '../../../local/runner/run-workflow';
+import { exitCodeFor } from '../../../local/runner/summary';
 import type { RunInputRaw } from '../../../shared/config/run-config';
+import { ValidationError } from '../../../shared/config/validation';
 import { fakeAdapters, type FakeAdapters, type SeriesMaker } from '../../support/fake-adapters';
 import { localRunInput, TEST_LISTENER_ARN } from '../../support/run-inputs';
 
@@ -141,7 +143,7 @@ describe('runWorkflow with in-memory adapters', () => {
     opts.progress = (line) => {
       progress(line);
       // abort while the step bakes with 40% of the traffic on the run's versions
-      if (line.includes('step 1/1: canary 20%')) setTimeout(() => controller.abort(), 50);
+      if (line.includes('step 1/1: canary 20%')) setTimeout(() => controller.abort('SIGTERM'), 50);
     };
     const started = Date.now();
     const summary = await runWorkflow(opts);
@@ -155,5 +157,80 @@ describe('runWorkflow with in-memory adapters', () => {
     expect(adapters.fleet.of(summary.runId!)).toEqual([]);
     expect(summary.state?.teardown?.trafficRestored).toBe(true);
     expect(opts.lines).toContainEqual(expect.stringContaining('the workflow ended before teardown: tearing down now'));
+    // Reported and announced like any finished run, with why it ended; the canary is not blamed.
+    const reason = 'interrupted by SIGTERM at step 1/1; torn down';
+    expect(summary).toMatchObject({ interruptedBy: 'SIGTERM', verdict: 'inconclusive', reason });
+    expect(exitCodeFor(summary)).toBe(143);
+    expect(summary.report).toBe(`memory://${summary.runId}/report.html`);
+    expect(adapters.reports.files.get(`${summary.runId}/report.html`)?.body).toContain(reason);
+    const finished = adapters.notifiers[0].events.filter((e) => e.kind === 'finished');
+    expect(finished.map((e) => e.state.outcome?.reason)).toEqual([reason]);
+  });
+
+  it('an interruption without a named reason still reports the step it stopped at (exit 130)', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    const controller = new AbortController();
+    const opts = options(adapters, {
+      input: awsInput({ steps: [{ weight: 20, durationSeconds: 30 }] }),
+      signal: controller.signal,
+    });
+    const progress = opts.progress!;
+    opts.progress = (line) => {
+      progress(line);
+      if (line.includes('step 1/1: canary 20%')) setTimeout(() => controller.abort(), 50);
+    };
+    const summary = await runWorkflow(opts);
+    expect(summary).toMatchObject({
+      status: 'ABORTED',
+      interruptedBy: undefined,
+      reason: 'interrupted at step 1/1; torn down',
+    });
+    expect(exitCodeFor(summary)).toBe(130);
+  });
+});
+
+describe('refusals and input checks before the run', () => {
+  it('a refusal by Validate (listener locked) resolves with the refusal, no unhandled rejection, nothing created', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    adapters.traffic.rules.set(TEST_LISTENER_ARN, {
+      ruleArn: 'rule/other-run',
+      runId: 'other-run',
+      weights: { production: 80, baseline: 10, canary: 10 },
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const opts = options(adapters, {});
+      const summary = await runWorkflow(opts);
+      // let a rejection nobody handled surface
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(summary).toMatchObject({ status: 'FAILED', error: 'TrafficLocked', decision: 'rollback' });
+      expect(summary.reason).toMatch(/in use by canary-judge run "other-run"/);
+      expect(exitCodeFor(summary)).toBe(2);
+      expect(opts.lines).toContainEqual(expect.stringMatching(/Validate failed: TrafficLocked listener .* in use/));
+      expect(adapters.fleet.calls).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
+  it.each([
+    ['"steps": "fast"', { steps: 'fast' }, /steps: /],
+    ['a zero step duration', { steps: [{ weight: 10, durationSeconds: 0 }] }, /steps\[0\]\.durationSeconds/],
+    ['a negative step duration', { steps: [{ weight: 10, durationSeconds: -30 }] }, /steps\[0\]\.durationSeconds/],
+    [
+      'a negative health interval',
+      { healthCheck: { intervalSeconds: -1, timeoutSeconds: 60 } },
+      /healthCheck\.intervalSeconds/,
+    ],
+  ])('--speed validates before scaling: %s is refused naming the field', async (_what, change, field) => {
+    const make = jest.fn(() => fakeAdapters(TEST_LISTENER_ARN, same));
+    const input = { ...awsInput(), ...change } as unknown as RunInputRaw;
+    const run = runWorkflow({ ...options(make(), {}), adapters: make, input, speed: 4 });
+    await expect(run).rejects.toThrow(ValidationError);
+    await expect(run).rejects.toThrow(field);
+    expect(make).toHaveBeenCalledTimes(1); // only the call above: nothing was started
   });
 });

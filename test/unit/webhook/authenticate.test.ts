@@ -4,7 +4,7 @@ import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../../sh
 import { signedRequest, WEBHOOK_SECRET } from '../../support/webhook-requests';
 
 const NOW = 1_767_225_600_000;
-const options: AuthOptions = { secret: WEBHOOK_SECRET, maxBodyBytes: 1024, toleranceSeconds: 300, now: () => NOW };
+const options: AuthOptions = { secrets: [WEBHOOK_SECRET], maxBodyBytes: 1024, toleranceSeconds: 300, now: () => NOW };
 const at = (offsetSeconds: number) => NOW / 1000 + offsetSeconds;
 
 function refusal(fn: () => unknown): HttpError {

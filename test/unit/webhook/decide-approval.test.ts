@@ -23,7 +23,7 @@ const sfnMock = mockClient(SFNClient);
 const deps = {
   sfn: new SFNClient({ region: 'eu-west-1' }),
   stateMachineArn,
-  secret: WEBHOOK_SECRET,
+  secrets: [WEBHOOK_SECRET],
   maxBodyBytes: 4096,
   toleranceSeconds: 300,
   now: Date.now,

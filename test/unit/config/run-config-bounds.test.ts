@@ -1,0 +1,82 @@
+import { runInputSchema, type RunInputRaw } from '../../../shared/config/run-config';
+import { parseOrThrow, ValidationError } from '../../../shared/config/validation';
+import { localRunInput } from '../../support/run-inputs';
+
+/**
+ * Fields whose size a run depends on are bounded, and a warm-up that would swallow a whole step is refused
+ * at validation (before anything is launched) instead of failing in Judge or ending as a score of 0.
+ */
+
+function issuesOf(input: RunInputRaw): { path: string; message: string }[] {
+  try {
+    parseOrThrow(runInputSchema, input, 'run input');
+    return [];
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return error.issues;
+  }
+}
+
+const steps = [
+  { weight: 10, durationSeconds: 30 },
+  { weight: 20, durationSeconds: 20 },
+];
+
+describe('run input bounds', () => {
+  it.each<[string, Partial<RunInputRaw>, string, RegExp]>([
+    ['warm-up of 1e15 s', { analysis: { warmupSeconds: 1e15 } }, 'analysis.warmupSeconds', /86400/],
+    ['look-back of 1e15 s', { analysis: { lookbackSeconds: 1e15 } }, 'analysis.lookbackSeconds', /604800/],
+    [
+      'CloudWatch period of 1e15 s',
+      { metricsSource: { type: 'cloudwatch', periodSeconds: 1e15 } },
+      'metricsSource.periodSeconds',
+      /3600/,
+    ],
+    [
+      'Prometheus step of 1e15 s',
+      { metricsSource: { type: 'prometheus', url: 'http://127.0.0.1:9090', stepSeconds: 1e15 } },
+      'metricsSource.stepSeconds',
+      /3600/,
+    ],
+    [
+      'local period of 1e15 s',
+      { metricsSource: { type: 'local', periodSeconds: 1e15 } },
+      'metricsSource.periodSeconds',
+      /3600/,
+    ],
+    [
+      'a 65-character version',
+      { canary: { version: '1'.repeat(65), local: { command: ['node'] } } },
+      'canary.version',
+      /at most 64/,
+    ],
+    [
+      'a version with a space and markup',
+      { baseline: { version: '1.0 <b>', local: { command: ['node'] } } },
+      'baseline.version',
+      /letters, digits/,
+    ],
+    [
+      'a warm-up as long as the shortest step',
+      { steps, analysis: { warmupSeconds: 20 } },
+      'analysis.warmupSeconds',
+      /shorter than every step: steps\[1\]\.durationSeconds is 20/,
+    ],
+  ])('refuses %s, naming the field', (_what, change, path, message) => {
+    const issues = issuesOf(localRunInput(change));
+    expect(new Set(issues.map((i) => i.path))).toEqual(new Set([path]));
+    expect(issues.map((i) => i.message).join('; ')).toMatch(message);
+  });
+
+  it.each<[string, Partial<RunInputRaw>]>([
+    ['a warm-up shorter than every step', { steps, analysis: { warmupSeconds: 19 } }],
+    [
+      'versions as release tools write them',
+      { canary: { version: 'v2.0.0-rc.1+build.7_x', local: { command: ['node'] } } },
+    ],
+    ['a 64-character version', { canary: { version: 'a'.repeat(64), local: { command: ['node'] } } }],
+    ['an hour-long CloudWatch period', { metricsSource: { type: 'cloudwatch', periodSeconds: 3600 } }],
+  ])('accepts %s', (_what, change) => {
+    expect(issuesOf(localRunInput(change))).toEqual([]);
+  });
+});
