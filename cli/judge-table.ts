@@ -1,5 +1,7 @@
-import { formatNumber, formatSigned } from '../shared/judge/format';
+import { formatNumber } from '../shared/judge/format';
 import type { JudgeResult, MetricResult } from '../shared/judge/types';
+import { formatDifference, formatMeasure } from '../shared/reports/units';
+import { verdictReason } from './verdict-reason';
 
 /** The readable form of a judge result: one row per metric, then the groups, the score and the verdict. */
 
@@ -23,12 +25,14 @@ function resultCell(m: MetricResult): string {
   return flags.length > 0 ? `${m.classification} (${flags.join(', ')})` : m.classification;
 }
 
-function shiftCell(m: MetricResult): string {
+function shiftCell(m: MetricResult, unit: string | undefined): string {
   if (m.estimate === null || m.lower === null || m.upper === null) return '-';
-  return `${formatSigned(m.estimate)} [${formatSigned(m.lower)}, ${formatSigned(m.upper)}]`;
+  const d = (v: number) => formatDifference(v, unit);
+  return `${d(m.estimate)} [${d(m.lower)}, ${d(m.upper)}]`;
 }
 
-const median = (stats: MetricResult['baseline']) => (stats.count === 0 ? '-' : formatNumber(stats.median));
+const median = (stats: MetricResult['baseline'], unit: string | undefined) =>
+  stats.count === 0 ? '-' : formatMeasure(stats.median, unit);
 
 /** Metrics with too few points: the score leaves them out, and a run would not promote on the required ones. */
 function notJudged(result: JudgeResult): string[] {
@@ -39,18 +43,22 @@ function notJudged(result: JudgeResult): string[] {
   return [`not judged (too few points): ${result.insufficientData.join(', ')}${blocking}`];
 }
 
-export function judgeTable(result: JudgeResult): string {
+/** `units`: each metric's unit by name (values are shown in it: seconds in ms, ratios in %). */
+export function judgeTable(result: JudgeResult, units: ReadonlyMap<string, string> = new Map()): string {
   const ci = `${Number((result.confidenceLevel * 100).toPrecision(6))}% CI`;
   const rows = [
-    ['metric', 'result', 'baseline median', 'canary median', `shift [${ci}]`, 'reason'],
-    ...result.metrics.map((m) => [
-      m.name,
-      resultCell(m),
-      median(m.baseline),
-      median(m.canary),
-      shiftCell(m),
-      m.reason ?? '',
-    ]),
+    ['metric', 'result', 'baseline median', 'canary median', `HL shift [${ci}]`, 'reason'],
+    ...result.metrics.map((m) => {
+      const unit = units.get(m.name);
+      return [
+        m.name,
+        resultCell(m),
+        median(m.baseline, unit),
+        median(m.canary, unit),
+        shiftCell(m, unit),
+        m.reason ?? '',
+      ];
+    }),
   ];
   const groups = result.groups.map(
     (g) => `${g.name} ${g.noData ? 'no data' : formatNumber(g.score)} (weight ${formatNumber(g.weight)})`,
@@ -61,7 +69,7 @@ export function judgeTable(result: JudgeResult): string {
     '',
     `groups: ${groups.join(', ')}`,
     `score:  ${result.score} → ${result.verdict.toUpperCase()} (marginal ${t.marginal}, pass ${t.pass})`,
-    ...(result.reason ? [`reason: ${result.reason}`] : []),
+    `reason: ${verdictReason(result)}`,
     ...notJudged(result),
   ].join('\n');
 }

@@ -6,6 +6,7 @@ import { registerCleanupCommand } from './commands/cleanup';
 import { registerJudgeCommand } from './commands/judge';
 import { registerMannWhitneyCommand } from './commands/mann-whitney';
 import { registerRunCommand } from './commands/run';
+import { registerRunsCommand } from './commands/runs';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL } from './io';
 
 /** `canary-judge`: one line per subcommand below; each lives in cli/commands/<name>.ts. */
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerJudgeCommand(program);
   registerRunCommand(program);
   registerCleanupCommand(program);
+  registerRunsCommand(program);
   return program;
 }
 

@@ -14,8 +14,9 @@ export const parseScore = numberWhere((n) => n >= 0 && n <= 100, 'a score from 0
 
 export const parseConfidence = numberWhere((n) => n > 0 && n < 1, 'a number strictly between 0 and 1, e.g. 0.98');
 
-export function confidenceOption(): Option {
-  return new Option('--confidence <level>', "two-sided confidence level of each metric's interval")
+/** `of`: whose interval it is, e.g. "each metric's interval". */
+export function confidenceOption(of: string): Option {
+  return new Option('--confidence <level>', `two-sided confidence level of ${of}`)
     .argParser(parseConfidence)
     .default(0.98);
 }

@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { RunInputRaw } from '../shared/config/run-config';
 import { ValidationError } from '../shared/config/validation';
 import { handleInterrupts } from './runner/interrupts';
-import { runWorkflow } from './runner/run-workflow';
+import { DEFAULT_RPS, runWorkflow } from './runner/run-workflow';
 import { EXIT, interruptedExitCode, runResultJson, verdictLines, type RunResultJson } from './runner/summary';
 
 /**
@@ -23,8 +23,6 @@ const SCENARIOS = {
 type Scenario = keyof typeof SCENARIOS;
 
 const DEFAULT_SCENARIOS: Scenario[] = ['healthy', 'latency'];
-/** Requests per second: even the first step (10%) gives each version ~15 requests per 1-second period. */
-const DEMO_RPS = 150;
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -89,7 +87,7 @@ async function main(): Promise<number> {
       input: await loadScenario(scenario),
       target: 'local',
       speed: options.speed,
-      rps: DEMO_RPS,
+      rps: DEFAULT_RPS,
       approval: 'reject',
       progress: out,
       signal: interrupt.signal,

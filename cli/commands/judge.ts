@@ -5,7 +5,9 @@ import { metricDataSchema } from '../../shared/judge/metric-data';
 import type { Verdict } from '../../shared/judge/types';
 import { ValidationError } from '../../shared/config/validation';
 import { InputError, parseInput, processIo, readJsonInput, withBadInputHandling, type CliIo } from '../io';
+import { metricUnits } from '../../shared/reports/units';
 import { judgeTable } from '../judge-table';
+import { verdictReason } from '../verdict-reason';
 import { confidenceOption, parseScore } from '../options';
 
 /** `canary-judge judge`: one judgment of canary against baseline from a canary config and metric samples. */
@@ -48,7 +50,10 @@ export function judgeCommand(options: JudgeCommandOptions, io: CliIo): number {
         throw new InputError(`${options.data === '-' ? 'stdin' : options.data}: ${error.message}`);
       throw error;
     }
-    io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${judgeTable(result)}\n`);
+    const output = options.json
+      ? JSON.stringify({ ...result, reason: verdictReason(result) }, null, 2)
+      : judgeTable(result, metricUnits(config));
+    io.stdout(`${output}\n`);
     return VERDICT_EXIT_CODES[result.verdict];
   });
 }
@@ -79,8 +84,11 @@ export function registerJudgeCommand(program: Command): void {
     )
     .addOption(new Option('--marginal <score>', 'score threshold for "marginal"').argParser(parseScore).default(50))
     .addOption(new Option('--pass <score>', 'score threshold for "pass"').argParser(parseScore).default(75))
-    .addOption(confidenceOption())
-    .option('--json', 'print the whole judge result as JSON (score, verdict, groups, metrics with numbers and reasons)')
+    .addOption(confidenceOption("each metric's interval"))
+    .option(
+      '--json',
+      'print the whole judge result as JSON (score, verdict and its reason, groups, metrics with numbers and reasons)',
+    )
     .addHelpText('after', EXAMPLES)
     .action((options: JudgeCommandOptions) => {
       process.exitCode = judgeCommand(options, processIo);

@@ -82,7 +82,7 @@ export function registerMannWhitneyCommand(program: Command): void {
     .description('Compare two samples: Hodges-Lehmann shift of canary - baseline, exact confidence interval, p-value')
     .requiredOption('--baseline <file>', 'baseline sample: JSON array of numbers, or - for stdin')
     .requiredOption('--canary <file>', 'canary sample: JSON array of numbers, or - for stdin')
-    .addOption(confidenceOption())
+    .addOption(confidenceOption('the interval of the shift (canary - baseline)'))
     .option('--json', 'print {"estimate","lower","upper","pValue","baselineCount","canaryCount","confidenceLevel"}')
     .addHelpText('after', EXAMPLES)
     .action((options: MannWhitneyCommandOptions) => {

@@ -73,6 +73,22 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
   }
 }
 
+const EXAMPLES = `
+--config is a run input: the same JSON document a Step Functions execution takes (examples/local-run.json, or
+examples/console-input.json for AWS). Progress goes to the terminal; the run ends with its decision and why, the
+score, and the path (or, on AWS, the pre-signed URL) of its HTML report.
+
+Examples:
+  $ canary-judge run --config examples/local-run.json
+  $ canary-judge run --config examples/local-latency.json --speed 2
+  $ canary-judge run --config examples/local-run.json --json --reports-dir /tmp/reports > result.json
+  $ REPORTS_BUCKET=my-reports canary-judge run --config examples/console-input.json --target aws --approve
+
+Exit codes: 0 promoted, 1 rolled back, 2 the run could not finish cleanly (teardown or report failed, listener busy)
+or could not judge the canary, 3 bad input (the message names the field), 4 internal error, 130 / 143 / 129
+interrupted by SIGINT / SIGTERM / SIGHUP (the run is torn down and reported first; a second signal exits after at
+most ${FORCED_EXIT_AFTER_MS / 1000} s of teardown).`;
+
 async function askOnTerminal(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -101,13 +117,7 @@ export function registerRunCommand(program: Command): void {
     .addOption(new Option('--reject', 'answer an approval before promoting with no').conflicts('approve'))
     .option('--reports-dir <dir>', 'where local reports go (reports/<run-id>/report.html)')
     .option('--rps <n>', 'local load generator: requests per second to the router', positive('--rps'), DEFAULT_RPS)
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 promoted, 1 rolled back, 2 the run could not finish cleanly (teardown or report failed, listener busy),\n' +
-        '3 bad input (the message names the field), 4 internal error, 130 / 143 / 129 interrupted by SIGINT / SIGTERM /\n' +
-        'SIGHUP (the run is torn down and reported first; a second signal exits after at most ' +
-        `${FORCED_EXIT_AFTER_MS / 1000} s of teardown).`,
-    )
+    .addHelpText('after', EXAMPLES)
     .action(async (options: RunCommandOptions) => {
       const interrupt = handleInterrupts(process.stderr);
       try {

@@ -33,6 +33,17 @@ export class HealthChecker {
     this.tick();
   }
 
+  /**
+   * Resolves once no target is in its `initial` state any more (each had the checks that decide its first state),
+   * or after `timeoutMs` (a target that never answers stays initial that long at most).
+   */
+  async initialChecksDone(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const pending = () =>
+      this.state.allTargetGroups().some((g) => [...g.targets.values()].some((t) => t.health.state === 'initial'));
+    while (pending() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;

@@ -107,11 +107,15 @@ export class LocalRouter {
       targetTimeoutMs: this.options.targetTimeoutMs ?? 60_000,
       now: Date.now,
     });
+    // The targets given up front stand for a fleet that already serves (production): the listener opens once
+    // they have had their first health checks. Opened earlier, every request before the first passing check
+    // found no healthy target and got the router's own 503, counted against production as if it had failed.
+    this.health.start();
+    await this.health.initialChecksDone(this.initialHealthTimeoutMs());
     this.listenerServer = await listen(createServer(handler), this.host, this.options.port ?? 0);
     const listenerPort = (this.listenerServer.address() as AddressInfo).port;
     this.state.listener.port = listenerPort;
     this.listenerServer.keepAliveTimeout = 60_000;
-    this.health.start();
     this.gaugeTimer = setInterval(() => this.sampleHostCounts(), 1000);
     this.gaugeTimer.unref();
     const adminPort = (this.adminServer.address() as AddressInfo).port;
@@ -136,6 +140,15 @@ export class LocalRouter {
     this.listenerServer = undefined;
     this.adminServer = undefined;
     this.endpoints = undefined;
+  }
+
+  /** Long enough for the checks that take an initial target to healthy or unhealthy (ELBv2's thresholds). */
+  private initialHealthTimeoutMs(): number {
+    const checks = this.state.allTargetGroups().map((g) => {
+      const h = g.healthCheck;
+      return h.unhealthyThresholdCount * Math.max(h.intervalSeconds, h.timeoutSeconds) * 1000;
+    });
+    return Math.max(0, ...checks) + 1000;
   }
 
   /** ALB's HealthyHostCount / UnHealthyHostCount, one sample per target group per second. */

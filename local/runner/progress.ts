@@ -1,3 +1,6 @@
+import { formatScore } from '../../shared/reports/format';
+import { isFailingClassification, resultWords, valuesText, type MetricRow } from '../../shared/reports/metric-rows';
+import { judgmentRows, stepCause, type ServedCounts } from '../../shared/reports/outcome-sentence';
 import type { RunState } from '../../shared/run/run-state';
 import type { ExecutionEvent } from './execute';
 
@@ -6,11 +9,7 @@ import type { ExecutionEvent } from './execute';
  * (the states' outputs are the RunStates). Pure formatting: where the lines go is the caller's business.
  */
 
-export interface ServedRequests {
-  baseline: { requests: number; errors: number };
-  canary: { requests: number; errors: number };
-  production: { requests: number; errors: number };
-}
+export type ServedRequests = Record<'baseline' | 'canary' | 'production', ServedCounts>;
 
 export interface ProgressOptions {
   write: (line: string) => void;
@@ -38,31 +37,60 @@ function describeRun(s: RunState): string {
 }
 
 function servedLine(served: ServedRequests): string {
-  const part = (name: string, v: { requests: number; errors: number }) =>
-    `${name} ${v.requests}${v.errors > 0 ? ` (${v.errors} 5xx)` : ''}`;
+  const part = (name: string, v: ServedCounts) => `${name} ${v.requests}${v.errors > 0 ? ` (${v.errors} 5xx)` : ''}`;
   return `requests: ${part('baseline', served.baseline)} · ${part('canary', served.canary)} · ${part('production', served.production)}`;
+}
+
+const ACTION_WORDS = {
+  continue: 'continue',
+  wait: 'keep watching',
+  promote: 'promote',
+  rollback: 'roll back',
+} as const;
+
+function metricIcon(row: MetricRow): string {
+  if (isFailingClassification(row.classification)) return '✗';
+  return row.classification === 'Pass' ? '✓' : '·';
+}
+
+/**
+ * One line per metric: its result in words and its values in their unit. The judge's full reason only where the
+ * words alone do not say enough (not judged, no data, an error); the report has every reason.
+ */
+const metricLabel = (row: MetricRow) => `${row.name}${row.critical ? ' (critical)' : ''}${row.muted ? ' (muted)' : ''}`;
+
+function metricLine(row: MetricRow, nameWidth: number): string {
+  const name = metricLabel(row).padEnd(nameWidth);
+  const plain = row.classification === 'Pass' || row.classification === 'High' || row.classification === 'Low';
+  const words = plain || !row.reason ? resultWords(row) : `${resultWords(row)}: ${row.reason}`;
+  const values = valuesText(row);
+  return `${metricIcon(row)} ${name}  ${words}${values ? ` · ${values}` : ''}`;
 }
 
 function judgmentLines(s: RunState, served: ServedRequests | undefined): string[] {
   const j = s.judgments.at(-1);
   if (!j) return [];
   const lines = [
-    `  judged step ${j.step}/${s.input.steps.length}: score ${j.score} (${j.verdict}) → ${j.action}: ${j.reason}`,
+    `  judged step ${j.step}/${s.input.steps.length}: score ${formatScore(j.score)}/100 → ${ACTION_WORDS[j.action]}: ${stepCause(s, j)}`,
   ];
   if (served) lines.push(`    ${servedLine(served)}`);
-  for (const m of j.metrics) {
-    const medians =
-      m.baselineMedian != null && m.canaryMedian != null
-        ? ` median ${fmt(m.baselineMedian)} → ${fmt(m.canaryMedian)}`
-        : '';
-    const reason = m.reason && m.classification !== 'Pass' ? ` (${m.reason})` : '';
-    lines.push(`    ${m.critical ? '!' : ' '} ${m.name}: ${m.classification}${medians}${reason}`);
-  }
+  const rows = judgmentRows(s, j);
+  const width = Math.max(...rows.map((r) => metricLabel(r).length));
+  for (const row of rows) lines.push(`    ${metricLine(row, width)}`);
   return lines;
 }
 
-function fmt(value: number): string {
-  return Math.abs(value) >= 100 || value === 0 ? String(Math.round(value)) : value.toPrecision(3);
+/** "look 3/10 of step 1/4: score 100/100, keep watching; not judged yet: latency-p99" */
+function lookLine(s: RunState): string {
+  const step = s.step;
+  const where = step
+    ? `look ${step.look ?? 0}/${step.looks ?? 1} of step ${step.index + 1}/${s.input.steps.length}`
+    : 'look';
+  const j = s.judgments.at(-1);
+  const judgedNow = j && step && j.step === step.index + 1 && j.look?.number === step.look;
+  if (!judgedNow) return `${where}: ${s.decision?.reason ?? ''}`;
+  const notYet = /; not judged yet: (.*)$/.exec(s.decision?.reason ?? '')?.[1];
+  return `${where}: score ${formatScore(j.score)}/100, keep watching${notYet ? `; not judged yet: ${notYet}` : ''}`;
 }
 
 export function createProgressPrinter(options: ProgressOptions): (event: ExecutionEvent) => void {
@@ -92,15 +120,24 @@ export function createProgressPrinter(options: ProgressOptions): (event: Executi
       const w = s.step.weight;
       say(
         `step ${s.step.index + 1}/${s.input.steps.length}: canary ${w}% · baseline ${w}% · production ${100 - 2 * w}% ` +
-          `for ${s.step.waitSeconds}s`,
+          `for ${s.input.steps[s.step.index].durationSeconds}s` +
+          (s.step.looks && s.step.looks > 1
+            ? ` (${s.step.looks} looks, every ${s.input.judgment.checkIntervalSeconds}s)`
+            : ''),
       );
     },
     Judge: (s) => {
+      // a look before the step's end that decides nothing gets one line; the step's end and any decision the full story
+      if (s.decision?.action === 'wait') {
+        say(`  ${lookLine(s)}`);
+        return;
+      }
       const since = s.step ? new Date(s.step.appliedAt) : new Date(s.startedAt);
       for (const line of judgmentLines(s, options.served?.(s, since))) say(line);
     },
     Promote: (s) => say(`promoted: ${s.outcome?.reason ?? ''}`),
-    Rollback: (s) => say(`rolled back: ${s.outcome?.reason ?? ''}`),
+    // The why follows once, in the run's summary line.
+    Rollback: () => say('rolled back: all traffic back on production'),
     Teardown: (s) =>
       say(
         `torn down: traffic 100% production${s.teardown ? `, removed ${s.teardown.removed.length} resource(s)` : ''}` +

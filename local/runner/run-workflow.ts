@@ -15,6 +15,7 @@ import { DEFAULT_REPORTS_DIR, DEFAULT_STATE_DIR, type Adapters } from '../../sha
 import { runInputSchema, type RunInput, type RunInputRaw } from '../../shared/config/run-config';
 import { parseOrThrow } from '../../shared/config/validation';
 import type { Verdict } from '../../shared/judge/types';
+import type { ServedCounts } from '../../shared/reports/outcome-sentence';
 import type { ApprovalResult, JudgmentSummary, OutcomeVerdict, RunState } from '../../shared/run/run-state';
 import { interruptedOutcome } from '../../shared/run/outcome';
 import { assertMetricsResolvable } from '../../shared/run/start';
@@ -93,10 +94,13 @@ export interface RunSummary {
   routerAfterRun?: RouterAfterRun;
   /** An interrupted run (status ABORTED): the abort's reason when it names one, e.g. the signal `SIGTERM`. */
   interruptedBy?: string;
+  /** Local runs: the requests the router sent the canary from its first traffic on, and how many got a 5xx. */
+  canaryServed?: ServedCounts;
   state?: RunState;
 }
 
-export const DEFAULT_RPS = 120;
+/** The demo's rate too: even a 10 % step gives each version ~15 requests per 1-second period. */
+export const DEFAULT_RPS = 150;
 
 function lambdaContext(functionName: string): Context {
   return {
@@ -337,6 +341,9 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunSumma
       options.progress?.(`WARNING: the run left the router with ${JSON.stringify(routerAfterRun)}`);
     }
     const outcome = state?.outcome;
+    const canaryServed = state?.trafficStartedAt
+      ? standIns?.served(state, new Date(state.trafficStartedAt))?.canary
+      : undefined;
     return {
       runId: state?.runId,
       status: result.status,
@@ -351,6 +358,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunSumma
       transitions: result.transitions,
       routerAfterRun,
       interruptedBy,
+      canaryServed,
       state,
     };
   } finally {

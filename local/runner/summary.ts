@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import path from 'node:path';
+import { headlineText, runHeadline } from '../../shared/reports/run-summary';
 import { RUN_ERRORS } from '../../state-machines/definition';
 import type { RunSummary } from './run-workflow';
 import type { RouterAfterRun } from './stand-ins';
@@ -21,6 +22,8 @@ export interface RunResultJson {
   verdict: string | null;
   score: number | null;
   decision: RunSummary['decision'];
+  /** The decision and why, in one sentence: what the terminal leads with. */
+  summary: string;
   reason: string | null;
   error: string | null;
   steps: RunSummary['steps'];
@@ -37,6 +40,7 @@ export function runResultJson(summary: RunSummary, cwd = process.cwd()): RunResu
     verdict: summary.verdict ?? null,
     score: summary.score ?? null,
     decision: summary.decision,
+    summary: leadLine(summary),
     reason: summary.reason ?? null,
     error: summary.error ?? null,
     steps: summary.steps,
@@ -46,12 +50,22 @@ export function runResultJson(summary: RunSummary, cwd = process.cwd()): RunResu
   };
 }
 
+/**
+ * The decision first, and why in plain words: "ROLLED BACK: score 50 ≤ marginal 50 at step 1 of 4: latency-mean is
+ * higher on the canary (median 24.4 ms → 34.5 ms, +41.3%)". A local run adds what the router counted for the canary.
+ */
+export function leadLine(summary: RunSummary): string {
+  if (summary.status === 'ABORTED') return 'INTERRUPTED: the run was stopped; traffic is back on production';
+  if (!summary.state) return `NOT STARTED: ${summary.cause ?? summary.error ?? 'the run was refused'}`;
+  return headlineText(runHeadline(summary.state, { canaryServed: summary.canaryServed }));
+}
+
 export function verdictLines(summary: RunSummary, cwd = process.cwd()): string[] {
+  const verdict = summary.verdict ? ` (judge: ${summary.verdict})` : '';
   const lines = [
-    `verdict ${(summary.verdict ?? 'none').toUpperCase()} · score ${summary.score ?? '-'} · decision ${summary.decision.toUpperCase()}` +
-      (summary.runId ? ` · run ${summary.runId}` : ''),
+    leadLine(summary),
+    `score ${summary.score ?? '-'}/100${verdict}` + (summary.runId ? ` · run ${summary.runId}` : ''),
   ];
-  if (summary.reason) lines.push(`reason: ${summary.reason}`);
   if (summary.error && summary.error !== RUN_ERRORS.rolledBack && summary.status !== 'SUCCEEDED') {
     lines.push(`execution failed: ${summary.error}`);
   }
@@ -67,13 +81,14 @@ export function interruptedExitCode(signal: string | undefined): number {
 }
 
 /**
- * 0 promoted, 1 rolled back (judged, unhealthy, rejected, or rolled back after an error), 2 the run could not
- * finish cleanly, 3 bad input, 128 + the signal's number when interrupted.
+ * 0 promoted, 1 rolled back (judged, unhealthy canary, rejected, or rolled back after an error), 2 the run could not
+ * judge the canary (dead baseline, metrics source down, no data) or could not finish cleanly, 3 bad input, 128 + the signal's number when interrupted.
  */
 export function exitCodeFor(summary: RunSummary): number {
   if (summary.status === 'SUCCEEDED') return EXIT.promote;
   if (summary.status === 'ABORTED') return interruptedExitCode(summary.interruptedBy);
   if (summary.error === 'ValidationError') return EXIT.badInput;
+  if (summary.verdict === 'inconclusive') return EXIT.runError;
   if (summary.error === RUN_ERRORS.rolledBack || summary.error === RUN_ERRORS.runFailed) return EXIT.rollback;
   return EXIT.runError;
 }

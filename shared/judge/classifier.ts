@@ -1,3 +1,4 @@
+import { mean } from 'simple-statistics';
 import type { Direction, EffectSizeConfig, NanStrategy } from './canary-config';
 import { formatNumber, formatPercent, formatSigned } from './format';
 import { clesOfSorted, meanRatio } from './effect-size';
@@ -122,27 +123,39 @@ function allOneValue(a: Sample, b: Sample): boolean {
   );
 }
 
-/** "canary p99 +18.4% [CI +9.1%, +27.0%] vs baseline median 120.5" (absolute when the median is 0). */
+/**
+ * "canary p99 shift +18.4% [CI +9.1%, +27.0%] relative to baseline median 120.5 (Hodges-Lehmann)": the estimated shift of
+ * the canary's values and its interval, relative to the baseline median (absolute when that median is 0). Named, so
+ * it is not taken for the mean change the effect-size thresholds apply to.
+ */
 function describeShift(name: string, test: MannWhitneyResult, baselineMedian: number): string {
   const scale = Math.abs(baselineMedian);
   const show = scale > 0 ? (v: number) => formatPercent(v / scale) : formatSigned;
-  return (
-    `canary ${name} ${show(test.estimate)} [CI ${show(test.lower)}, ${show(test.upper)}]` +
-    ` vs baseline median ${formatNumber(baselineMedian)}`
-  );
+  const shift = `canary ${name} shift ${show(test.estimate)} [CI ${show(test.lower)}, ${show(test.upper)}]`;
+  const median = formatNumber(baselineMedian);
+  return scale > 0
+    ? `${shift} relative to baseline median ${median} (Hodges-Lehmann)`
+    : `${shift} (Hodges-Lehmann; baseline median ${median})`;
 }
 
-const UNDEFINED_EFFECT = 'mean ratio undefined (a mean is 0), effect size not checked';
+/** Why a mean ratio is undefined: one side's mean is exactly 0 (meanRatio's rule). */
+function undefinedEffect(zeroMean: 'baseline' | 'canary'): string {
+  return `the ${zeroMean} mean is 0, so there is no mean change to hold against a threshold: the shift alone decides`;
+}
 
 function describeEffect(effect: number, measure: EffectSizeMeasure): string {
-  return measure === 'cles' ? `CLES ${formatNumber(effect)}` : `mean ${formatPercent(effect - 1)}`;
+  return measure === 'cles' ? `CLES ${formatNumber(effect)}` : `mean change ${formatPercent(effect - 1)}`;
 }
 
 function describeThreshold(threshold: number, measure: EffectSizeMeasure): string {
   return measure === 'cles' ? formatNumber(threshold) : formatPercent(threshold - 1);
 }
 
-/** "mean +19.2%, above allowed +10.0%"; the threshold only when it is not neutral (ratio 1, CLES 0.5). */
+/** What a threshold was held against, said once after it. */
+const appliesTo = (measure: EffectSizeMeasure) =>
+  measure === 'cles' ? '(the threshold applies to CLES)' : '(the threshold applies to the mean change)';
+
+/** "mean change +19.2%, above allowed +10.0% (...)"; the threshold only when it is not neutral (ratio 1, CLES 0.5). */
 function describeGate(
   effect: number,
   measure: EffectSizeMeasure,
@@ -150,10 +163,10 @@ function describeGate(
   label: 'allowed' | 'critical',
   side: Side,
 ): string {
-  if (Number.isNaN(effect)) return UNDEFINED_EFFECT;
   const value = describeEffect(effect, measure);
   if (threshold === (measure === 'cles' ? 0.5 : 1)) return value;
-  return `${value}, ${side === 'increase' ? 'above' : 'below'} ${label} ${describeThreshold(threshold, measure)}`;
+  const where = side === 'increase' ? 'above' : 'below';
+  return `${value}, ${where} ${label} ${describeThreshold(threshold, measure)} ${appliesTo(measure)}`;
 }
 
 export function classify(name: string, baseline: number[], canary: number[], s: ClassifierSettings): Classified {
@@ -241,18 +254,21 @@ export function classifySamples(
     const allowed = side === 'increase' ? s.effectSize.allowedIncrease : s.effectSize.allowedDecrease;
     const critical = side === 'increase' ? s.effectSize.criticalIncrease : s.effectSize.criticalDecrease;
     // 5. critical escalation: only beyond the critical effect size (default: every failure of a critical metric)
+    const gate = (threshold: number, label: 'allowed' | 'critical') =>
+      Number.isNaN(effect)
+        ? undefinedEffect(mean(canary) === 0 ? 'canary' : 'baseline')
+        : describeGate(effect, m, threshold, label, side);
     if (s.critical && gateOpen(critical, side)) {
-      const why = describeGate(effect, m, critical, 'critical', side);
-      return { ...result, classification, critical: true, reason: `critical: ${shift}; ${why}` };
+      return { ...result, classification, critical: true, reason: `critical: ${shift}; ${gate(critical, 'critical')}` };
     }
     // ours: beyond a rollback floor any metric fails the canary (only on a measured effect: an undefined one opens
     // Kayenta's gate for critical metrics, it proves nothing here)
     const floor = s.rollbackFloors?.[side];
     if (floor !== undefined && !Number.isNaN(effect) && gateOpen(floor, side)) {
-      const beyond = `${describeEffect(effect, m)}, at or beyond the rollback floor ${describeThreshold(floor, m)}`;
+      const beyond = `${describeEffect(effect, m)}, at or beyond the rollback floor ${describeThreshold(floor, m)} ${appliesTo(m)}`;
       return { ...result, classification, critical: true, reason: `critical: ${shift}; ${beyond}` };
     }
-    const why = describeGate(effect, m, allowed, 'allowed', side);
+    const why = gate(allowed, 'allowed');
     return { ...result, classification, critical: false, reason: `${shift}; ${why}` };
   };
   const pass = (reason: string | null): Classified => ({ ...result, classification: 'Pass', critical: false, reason });
@@ -264,7 +280,9 @@ export function classifySamples(
   if (clearlyLower && !downOk) return pass(`${shift}; a decrease is not a failure (direction ${s.direction})`);
   if (clearlyHigher || clearlyLower) {
     const allowed = clearlyHigher ? s.effectSize.allowedIncrease : s.effectSize.allowedDecrease;
-    return pass(`${shift}; ${describeEffect(effect, m)}, within allowed ${describeThreshold(allowed, m)}`);
+    return pass(
+      `${shift}; ${describeEffect(effect, m)}, within allowed ${describeThreshold(allowed, m)} ${appliesTo(m)}`,
+    );
   }
   return pass(null);
 }

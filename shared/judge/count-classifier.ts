@@ -76,7 +76,7 @@ export function classifyCounts(name: string, data: CountMetricData, s: CountClas
   const base = { insufficientData: false, test: null };
   if (totals.baseline === 0 || totals.canary === 0) {
     const missing = noData(
-      `Missing data for ${name} (canary ${thousands(totals.canary)} requests, baseline ${thousands(totals.baseline)})`,
+      `Missing data for ${name} (canary ${thousands(totals.canary)} requests, baseline ${thousands(totals.baseline)} requests)`,
       s,
     );
     const empty = countTest(data.baseline, data.canary, { alpha: s.alpha, allowedIncrease: 1, allowedDecrease: 1 });

@@ -60,7 +60,10 @@ export interface MetricResult {
    */
   kind: 'continuous' | 'counts';
   classification: Classification;
-  /** Human reason, e.g. "canary p99 +18.4% [CI +9.1%, +27.0%] above allowed +10%"; null for a plain Pass. */
+  /**
+   * Human reason, e.g. "canary p99 shift +18.4% [CI +9.1%, +27.0%] relative to baseline median 0.12 (Hodges-Lehmann);
+   * mean change +19.2%, above allowed +10.0% (the threshold applies to the mean change)"; null for a plain Pass.
+   */
   reason: string | null;
   /**
    * Kayenta's result flag: true when this result fails the whole canary (a critical metric that is High/Low

@@ -1,25 +1,32 @@
 import { formatScore } from '../reports/format';
-import { runHeadline } from '../reports/run-summary';
-import type { OutcomeVerdict } from '../run/run-state';
+import { runHeadline, type DecisionLabel } from '../reports/run-summary';
 import type { Notifier, RunEvent } from './notifier';
 
 /** The local run's notifier: one readable line per event on a stream (the terminal, or a log file). */
 
-const COLORS: Record<OutcomeVerdict | 'none', string> = {
-  pass: '\x1b[32m',
-  marginal: '\x1b[33m',
-  fail: '\x1b[31m',
-  inconclusive: '\x1b[35m',
-  none: '\x1b[90m',
-};
+const ANSI = { green: '\x1b[32m', yellow: '\x1b[33m', red: '\x1b[31m', magenta: '\x1b[35m', grey: '\x1b[90m' };
 const RESET = '\x1b[0m';
 
-/** One line, without a trailing newline; colour only wraps the verdict word. */
+const LABEL_COLORS: Record<DecisionLabel, string> = {
+  PROMOTED: ANSI.green,
+  'WOULD PROMOTE (DRY RUN)': ANSI.green,
+  'ROLLED BACK': ANSI.red,
+  'COULD NOT JUDGE': ANSI.magenta,
+  FAILED: ANSI.red,
+  'IN PROGRESS': ANSI.grey,
+};
+
+/** A score's colour by the decision rule: ≤ marginal rolls back, ≥ pass may promote. */
+function bandColor(score: number, thresholds: { marginal: number; pass: number }): string {
+  if (score <= thresholds.marginal) return ANSI.red;
+  return score >= thresholds.pass ? ANSI.green : ANSI.yellow;
+}
+
+/** One line, without a trailing newline; colour only wraps the decision (or a judgment's score). */
 export function formatConsoleLine(event: RunEvent, color = false): string {
   const { state } = event;
   const h = runHeadline(state);
-  const paint = (text: string, verdict: OutcomeVerdict | undefined) =>
-    color ? `${COLORS[verdict ?? 'none']}${text}${RESET}` : text;
+  const paint = (text: string, code: string) => (color ? `${code}${text}${RESET}` : text);
   const prefix = `[canary-judge] ${state.runId}`;
   const score = h.score === undefined ? '' : ` score ${formatScore(h.score)}/100`;
   const report = event.links.report ?? state.outcome?.reportUrl;
@@ -30,16 +37,16 @@ export function formatConsoleLine(event: RunEvent, color = false): string {
     }
     case 'judgment': {
       const last = h.lastJudgment;
-      const step = last ? `step ${last.step}/${state.input.steps.length} (${last.weight}%)` : 'judgment';
-      const next = last ? ` → ${last.action}` : '';
-      return `${prefix} ${step}${score} ${paint(h.verdict ?? 'no verdict', h.verdict)}${next}${last?.reason ? `: ${last.reason}` : ''}`;
+      if (!last) return `${prefix} judged: ${h.summary}`;
+      const scored = paint(`score ${formatScore(last.score)}/100`, bandColor(last.score, h.thresholds));
+      return `${prefix} step ${last.step}/${state.input.steps.length} (${last.weight}%) ${scored} → ${last.action}: ${h.summary}`;
     }
     case 'approval':
-      return `${prefix} waiting for approval before promoting${score} ${paint(h.verdict ?? 'no verdict', h.verdict)}`;
+      return `${prefix} waiting for approval before promoting:${score} (judge: ${h.verdict ?? 'no verdict'})`;
     case 'finished': {
-      const verdict = paint((h.verdict ?? 'no verdict').toUpperCase(), h.verdict);
-      const reason = h.reason ? `: ${h.reason}` : '';
-      return `${prefix} ${verdict}${score}, ${h.status}${reason}${report ? ` (report: ${report})` : ''}`;
+      const verdict = h.verdict ? `, judge: ${h.verdict}` : '';
+      const where = report ? `; report: ${report}` : '';
+      return `${prefix} ${paint(h.label, LABEL_COLORS[h.label])}: ${h.summary} (${score.trim() || 'no score'}${verdict}${where})`;
     }
   }
 }

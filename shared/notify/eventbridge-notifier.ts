@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { isFailingClassification, runHeadline } from '../reports/run-summary';
+import { isFailingClassification } from '../reports/metric-rows';
+import { runHeadline, runIdentity } from '../reports/run-summary';
 import type { RunLog } from '../run/announce';
 import type { RunState } from '../run/run-state';
 import { stderrLog } from './stderr-log';
@@ -28,6 +29,8 @@ export interface VerdictEventDetail {
   score: number | null;
   decision: 'promote' | 'rollback' | null;
   status: string;
+  /** Why, in one sentence of plain words (what Slack and the report lead with). */
+  summary: string;
   reason: string;
   thresholds: { marginal: number; pass: number };
   steps: { planned: number; judged: number };
@@ -39,20 +42,18 @@ export interface VerdictEventDetail {
   executionUrl: string | null;
 }
 
+const cut = (text: string) => (text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1)}…` : text);
+
 export function verdictEventDetail(state: RunState, links: RunEvent['links'] = {}): VerdictEventDetail {
   const h = runHeadline(state);
   return {
-    runId: state.runId,
-    service: state.input.service,
-    baselineVersion: state.input.baseline.version,
-    canaryVersion: state.input.canary.version,
-    target: state.input.target,
-    dryRun: state.input.dryRun,
+    ...runIdentity(state),
     verdict: h.verdict ?? null,
     score: h.score ?? null,
     decision: h.decision ?? null,
     status: h.status,
-    reason: h.reason.length > MAX_REASON ? `${h.reason.slice(0, MAX_REASON - 1)}…` : h.reason,
+    summary: cut(h.summary),
+    reason: cut(h.reason),
     thresholds: h.thresholds,
     steps: { planned: state.input.steps.length, judged: state.judgments.length },
     failedMetrics: (h.lastJudgment?.metrics ?? [])

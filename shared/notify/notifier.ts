@@ -8,8 +8,8 @@ export type RunEventKind = 'started' | 'judgment' | 'approval' | 'finished';
 export interface RunEvent {
   kind: RunEventKind;
   state: RunState;
-  /** Links for the message: console execution, report. */
-  links: { execution?: string; report?: string };
+  /** Links for the message: console execution, report, the index of all runs. */
+  links: { execution?: string; report?: string; index?: string };
 }
 
 export interface Notifier {

@@ -1,6 +1,9 @@
-import type { OutcomeVerdict } from '../run/run-state';
-import { formatPercent, formatScore, formatTime, formatValue } from '../reports/format';
-import { isFailingClassification, metricRowFromBrief, runHeadline, type MetricRow } from '../reports/run-summary';
+import { formatPercent, formatScore, formatTime } from '../reports/format';
+import { formatRate, formatRatio } from '../judge/count-classifier';
+import { isFailingClassification, type MetricRow } from '../reports/metric-rows';
+import { judgmentRows } from '../reports/outcome-sentence';
+import { runHeadline, type DecisionLabel } from '../reports/run-summary';
+import { formatMeasure } from '../reports/units';
 import type { RunState } from '../run/run-state';
 import type { RunEvent } from './notifier';
 
@@ -47,7 +50,20 @@ export interface SlackMessage {
   blocks: SlackBlock[];
 }
 
-const VERDICT_EMOJI: Record<OutcomeVerdict, string> = { pass: '🟢', marginal: '🟡', fail: '🔴', inconclusive: '🟣' };
+const DECISION_EMOJI: Record<DecisionLabel, string> = {
+  PROMOTED: '🟢',
+  'WOULD PROMOTE (DRY RUN)': '🟢',
+  'ROLLED BACK': '🔴',
+  'COULD NOT JUDGE': '🟣',
+  FAILED: '🔴',
+  'IN PROGRESS': '⏳',
+};
+
+/** A judgment's score by the decision rule's bands: ≤ marginal rolls back, ≥ pass may promote. */
+function bandEmoji(score: number, thresholds: { marginal: number; pass: number }): string {
+  if (score <= thresholds.marginal) return '🔴';
+  return score >= thresholds.pass ? '🟢' : '🟡';
+}
 
 /** Slack's mrkdwn control characters: &, <, > must be entities, or `<...>` turns into a link or mention. */
 export function escapeSlack(text: string): string {
@@ -88,23 +104,26 @@ function headerFor(event: RunEvent): string {
   const { state } = event;
   const h = runHeadline(state);
   const who = `${state.input.service} ${state.input.canary.version}`;
-  const emoji = h.verdict ? VERDICT_EMOJI[h.verdict] : '⚪';
   switch (event.kind) {
     case 'started':
       return `🚀 Canary started: ${who}`;
-    case 'judgment':
-      return `${emoji} ${who}: step ${h.lastJudgment?.step ?? '?'} scored ${h.score === undefined ? '–' : formatScore(h.score)} (${h.verdict ?? 'no verdict'})`;
+    case 'judgment': {
+      const j = h.lastJudgment;
+      if (!j) return `⏳ ${who}: judged`;
+      return `${bandEmoji(j.score, h.thresholds)} ${who}: step ${j.step} scored ${formatScore(j.score)} → ${j.action}`;
+    }
     case 'approval':
       return `⏸️ ${who} waits for approval`;
     case 'finished':
-      return `${emoji} ${(h.verdict ?? 'no verdict').toUpperCase()}: ${who} ${h.status}`;
+      return `${DECISION_EMOJI[h.label]} ${h.label}: ${who}`;
   }
 }
 
 function scoreText(state: RunState): string {
   const h = runHeadline(state);
   const score = h.score === undefined ? '–' : `*${formatScore(h.score)}* / 100`;
-  return `${score}  (marginal ≤ ${h.thresholds.marginal}, pass ≥ ${h.thresholds.pass})`;
+  const verdict = h.verdict ? ` · judge: ${h.verdict}` : '';
+  return `${score}${verdict}  (roll back ≤ ${h.thresholds.marginal}, promote ≥ ${h.thresholds.pass})`;
 }
 
 function summaryFields(event: RunEvent): TextObject[] {
@@ -114,29 +133,31 @@ function summaryFields(event: RunEvent): TextObject[] {
   if (event.kind === 'started') {
     fields.push(
       field('Steps', state.input.steps.map((s) => `${s.weight}%`).join(' → ')),
-      field('Thresholds', `marginal ≤ ${h.thresholds.marginal}, pass ≥ ${h.thresholds.pass}`),
+      field('Thresholds', `roll back ≤ ${h.thresholds.marginal}, promote ≥ ${h.thresholds.pass}`),
     );
   } else {
     fields.push(field('Score', scoreText(state)), field('Step', stepText(state)));
-    if (event.kind === 'finished') fields.push(field('Decision', escapeSlack(h.status)));
     if (event.kind === 'judgment' && h.lastJudgment) fields.push(field('Next', escapeSlack(h.lastJudgment.action)));
   }
   fields.push(field('Run', `\`${escapeSlack(state.runId)}\`${state.input.dryRun ? ' (dry run)' : ''}`));
   return fields.slice(0, SLACK_LIMITS.fields);
 }
 
-function reasonBlock(event: RunEvent): SlackBlock | undefined {
+/** The one-sentence why, first thing under the header; the workflow's own words below it when they differ. */
+function whyBlocks(event: RunEvent): SlackBlock[] {
+  if (event.kind === 'started' || event.kind === 'approval') return [];
   const h = runHeadline(event.state);
-  const show =
-    (event.kind === 'finished' && (h.decision === 'rollback' || h.status === 'failed')) ||
-    (event.kind === 'judgment' && h.lastJudgment?.action === 'rollback');
-  if (!show || !h.reason) return undefined;
-  const quoted = escapeSlack(h.reason)
-    .split('\n')
-    .map((line) => `> ${line}`)
-    .join('\n');
-  const title = h.status === 'failed' ? 'What went wrong' : 'Why it was rolled back';
-  return { type: 'section', text: mrkdwn(`*${title}*\n${quoted}`, SLACK_LIMITS.sectionText) };
+  const lead = event.kind === 'finished' ? `*${h.label}:* ` : '';
+  const blocks: SlackBlock[] = [
+    { type: 'section', text: mrkdwn(`${lead}${escapeSlack(h.summary)}`, SLACK_LIMITS.sectionText) },
+  ];
+  if (event.kind === 'finished' && h.reason && h.reason !== h.summary) {
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(`Recorded reason: ${escapeSlack(h.reason)}`, SLACK_LIMITS.contextText)],
+    });
+  }
+  return blocks;
 }
 
 function metricIcon(row: MetricRow): string {
@@ -153,6 +174,8 @@ function rank(row: MetricRow): number {
  * A fixed-width table in a code block (Slack has no table block): icon, metric, classification, baseline →
  * canary median, change. Rows are added while the section stays within its limit, then "+N more".
  */
+const rateOf = (s: { events: number; total: number }) => (s.total > 0 ? s.events / s.total : null);
+
 export function metricTable(rows: readonly MetricRow[], maxRows = MAX_METRIC_ROWS): string | undefined {
   if (rows.length === 0) return undefined;
   const sorted = rows
@@ -165,15 +188,17 @@ export function metricTable(rows: readonly MetricRow[], maxRows = MAX_METRIC_ROW
     metricIcon(r),
     truncate(r.name, 28) + (r.critical ? '*' : ''),
     r.classification,
-    `${formatValue(r.baselineMedian)} → ${formatValue(r.canaryMedian)}`,
-    formatPercent(r.changePercent),
+    r.counts
+      ? `${formatRate(rateOf(r.counts.baseline))} → ${formatRate(rateOf(r.counts.canary))}`
+      : `${formatMeasure(r.baselineMedian, r.unit)} → ${formatMeasure(r.canaryMedian, r.unit)}`,
+    r.counts ? formatRatio(r.counts.rateRatio) : formatPercent(r.changePercent),
   ]);
   const widths = [1, 2, 3].map((c) => Math.max(...cells.map((row) => [...row[c]].length), c === 1 ? 6 : 0));
   const line = (row: string[]) =>
     clean(
       `${row[0]} ${row[1].padEnd(widths[0])}  ${row[2].padEnd(widths[1])}  ${row[3].padEnd(widths[2])}  ${row[4]}`,
     ).trimEnd();
-  const title = '*Metrics* (median baseline → canary; * critical)\n';
+  const title = '*Metrics* (baseline → canary median and change, or rate and rate ratio; * critical)\n';
   const open = '```\n';
   const close = '\n```';
   const lines: string[] = [];
@@ -191,7 +216,7 @@ export function metricTable(rows: readonly MetricRow[], maxRows = MAX_METRIC_ROW
 
 function metricsBlock(state: RunState): SlackBlock | undefined {
   const last = runHeadline(state).lastJudgment;
-  const table = last ? metricTable(last.metrics.map(metricRowFromBrief)) : undefined;
+  const table = last ? metricTable(judgmentRows(state, last)) : undefined;
   return table ? { type: 'section', text: mrkdwn(table, SLACK_LIMITS.sectionText) } : undefined;
 }
 
@@ -203,6 +228,7 @@ function linkBlocks(event: RunEvent): SlackBlock[] {
   const links = [
     { id: 'open_execution', label: 'Open execution', url: event.links.execution },
     { id: 'open_report', label: 'Open report', url: report },
+    { id: 'open_runs', label: 'All runs', url: event.links.index },
   ].filter((l): l is { id: string; label: string; url: string } => Boolean(l.url));
   const buttons = links.filter((l) => isWebUrl(l.url));
   const other = links.filter((l) => !isWebUrl(l.url));
@@ -222,7 +248,7 @@ function linkBlocks(event: RunEvent): SlackBlock[] {
     blocks.push({
       type: 'context',
       elements: other.map((l) =>
-        mrkdwn(`${l.label.replace('Open ', '')}: \`${escapeSlack(l.url)}\``, SLACK_LIMITS.contextText),
+        mrkdwn(`${l.label.replace('Open ', '').toLowerCase()}: \`${escapeSlack(l.url)}\``, SLACK_LIMITS.contextText),
       ),
     });
   }
@@ -248,15 +274,13 @@ export function buildSlackMessage(event: RunEvent): SlackMessage {
     { type: 'header', text: plain(header, SLACK_LIMITS.headerText) },
     { type: 'section', fields: summaryFields(event) },
   ];
-  const reason = reasonBlock(event);
-  if (reason) blocks.push(reason);
+  blocks.push(...whyBlocks(event));
   if (event.kind !== 'started') {
     const metrics = metricsBlock(event.state);
     if (metrics) blocks.push(metrics);
   }
   blocks.push(...linkBlocks(event), contextBlock(event.state));
-  const h = runHeadline(event.state);
-  const fallback = h.reason && event.kind === 'finished' ? `${header}: ${h.reason}` : header;
+  const fallback = event.kind === 'finished' ? `${header}: ${runHeadline(event.state).summary}` : header;
   // The fallback is read as mrkdwn (unlike the header's plain_text), so it is escaped.
   return {
     text: truncate(escapeSlack(fallback), SLACK_LIMITS.fallbackText),

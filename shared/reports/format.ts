@@ -25,12 +25,6 @@ export function formatValue(value: number | null | undefined): string {
   return trimZeros(value.toPrecision(3));
 }
 
-/** Like formatValue with an explicit sign, for shifts. */
-export function formatSigned(value: number | null | undefined): string {
-  const text = formatValue(value);
-  return value !== null && value !== undefined && Number.isFinite(value) && value > 0 ? `+${text}` : text;
-}
-
 /** Relative change canary vs baseline in percent; null when the baseline is 0 or a side is missing. */
 export function percentChange(baseline: number | null | undefined, canary: number | null | undefined): number | null {
   if (baseline === null || baseline === undefined || canary === null || canary === undefined) return null;

@@ -1,13 +1,14 @@
 import type { JudgeResult } from '../judge/types';
 import type { MetricSeries } from '../metrics/metric-source';
-import type { JudgmentSummary, OutcomeVerdict, RunState } from '../run/run-state';
+import type { JudgmentSummary, RunState } from '../run/run-state';
 import { escapeHtml as esc } from './escape';
 import { formatDuration, formatScore, formatTime } from './format';
 import { metricCard, metricTable } from './report-metrics';
-import { REPORT_CSS } from './report-style';
+import { htmlPage } from './html-page';
+import { metricInfo } from './metric-rows';
 import { runHeadline, type RunHeadline } from './run-summary';
 import { el, px, svgRoot, text } from './svg/elements';
-import { VERDICT_COLORS } from './svg/palette';
+import { DECISION_COLORS, scoreBandColor } from './svg/palette';
 import { linearScale } from './svg/scales';
 import { renderTimelineChart, type TimelineStep } from './svg/timeline-chart';
 
@@ -33,12 +34,6 @@ export function judgmentReportName(step: number): string {
   return `judgments/step-${step}.json`;
 }
 
-const NO_VERDICT_COLOR = '#4b5563';
-
-function verdictColor(verdict: OutcomeVerdict | undefined): string {
-  return verdict ? VERDICT_COLORS[verdict] : NO_VERDICT_COLOR;
-}
-
 /** A bar from 0 to 100 with the fail/marginal/pass zones and the score's marker. */
 function scoreBar(headline: RunHeadline): string {
   const width = 240;
@@ -52,7 +47,7 @@ function scoreBar(headline: RunHeadline): string {
       ? ''
       : el('path', {
           d: `M${px(x(headline.score))} 2l5 9l-5 9l-5 -9Z`,
-          fill: verdictColor(headline.verdict),
+          fill: scoreBandColor(headline.score, headline.thresholds),
           stroke: '#fff',
           'stroke-width': 1.5,
         });
@@ -68,25 +63,37 @@ function scoreBar(headline: RunHeadline): string {
   return svgRoot(
     width,
     height,
-    `score ${headline.score ?? 'none'} of 100; marginal ${marginal}, pass ${pass}`,
+    `score ${headline.score ?? 'none'} of 100; rolls back at ${marginal} or less, promotes at ${pass} or more`,
     { 'data-plot': 'score', 'data-score': headline.score === undefined ? undefined : String(headline.score) },
     zone(0, marginal, '#fecaca') + zone(marginal, pass, '#fde68a') + zone(pass, 100, '#bbf7d0') + marker + labels,
   );
 }
 
+function judgeLine(headline: RunHeadline): string {
+  const { marginal, pass } = headline.thresholds;
+  const verdict = headline.verdict
+    ? `Judge verdict <strong data-field="verdict">${esc(headline.verdict)}</strong>${headline.score === undefined ? '' : ` at score ${formatScore(headline.score)}`} · `
+    : '';
+  return `<p class="status">${verdict}the run rolls back at a score ≤ ${marginal} and promotes at ≥ ${pass} after the last step</p>`;
+}
+
 function hero(state: RunState, headline: RunHeadline): string {
-  const verdictText = headline.verdict ? headline.verdict.toUpperCase() : 'NO VERDICT';
-  const reason = headline.reason ? `<p class="reason">${esc(headline.reason)}</p>` : '';
+  // The workflow's own words, when the summary says it differently.
+  const recorded =
+    headline.reason && headline.reason !== headline.summary
+      ? `<p class="recorded">Recorded reason: <span data-field="reason">${esc(headline.reason)}</span></p>`
+      : '';
   const score =
     headline.score === undefined
       ? '<div class="score"><span class="value">–</span></div>'
       : `<div class="score"><span class="value" data-field="score">${formatScore(headline.score)}</span><span class="of"> / 100</span>${scoreBar(headline)}</div>`;
-  return `<header class="hero" style="--verdict:${verdictColor(headline.verdict)}">
-<div class="badge" data-field="verdict">${verdictText}</div>
+  return `<header class="hero" style="--verdict:${DECISION_COLORS[headline.label]}">
+<div class="badge" data-field="decision">${esc(headline.label)}</div>
 <div>
 <h1>${esc(state.input.service)}: ${esc(state.input.baseline.version)} → ${esc(state.input.canary.version)}</h1>
-<p class="status">Decision: <strong data-field="status">${esc(headline.status)}</strong> · marginal ≤ ${headline.thresholds.marginal}, pass ≥ ${headline.thresholds.pass}</p>
-${reason}
+<p class="summary" data-field="summary">${esc(headline.summary)}</p>
+${judgeLine(headline)}
+${recorded}
 </div>
 ${score}
 </header>`;
@@ -140,7 +147,7 @@ function timelineSteps(state: RunState): TimelineStep[] {
       weight: s.weight,
       durationSeconds: s.durationSeconds,
       reached: judgments.length > 0 || s.step - 1 <= currentIndex,
-      judgments: judgments.map((j) => ({ score: j.score, verdict: j.verdict, action: j.action })),
+      judgments: judgments.map((j) => ({ score: j.score, action: j.action })),
     };
   });
 }
@@ -152,9 +159,8 @@ function timeline(state: RunState): string {
       (j) => `<tr data-step="${j.step}">
 <td class="num">${j.step}</td><td class="num">${j.weight}%</td>
 <td class="mono">${esc(clock(j.window.start))} – ${esc(clock(j.window.end))}</td>
-<td class="num">${formatScore(j.score)}</td>
-<td><span class="pill" style="--c:${verdictColor(j.verdict)}">${esc(j.verdict)}</span></td>
-<td>${esc(j.action)}</td><td>${esc(j.reason)}</td></tr>`,
+<td class="num"><span class="pill" style="--c:${scoreBandColor(j.score, state.input.thresholds)}">${formatScore(j.score)}</span></td>
+<td>${esc(j.verdict)}</td><td>${esc(j.action)}</td><td>${esc(j.reason)}</td></tr>`,
     )
     .join('\n');
   const chart = renderTimelineChart({
@@ -164,7 +170,7 @@ function timeline(state: RunState): string {
     rootAttrs: { 'data-plot': 'timeline' },
   });
   const table = rows
-    ? `<div class="table-wrap"><table><thead><tr><th class="num">Step</th><th class="num">Weight</th><th>Judgment window (UTC)</th><th class="num">Score</th><th>Verdict</th><th>Action</th><th>Reason</th></tr></thead><tbody>
+    ? `<div class="table-wrap"><table><thead><tr><th class="num">Step</th><th class="num">Weight</th><th>Judgment window (UTC)</th><th class="num">Score</th><th>Judge verdict</th><th>Action</th><th>Reason</th></tr></thead><tbody>
 ${rows}
 </tbody></table></div>`
     : '<p class="muted">No judgment was made: the run ended before the first one.</p>';
@@ -175,25 +181,30 @@ function deciding(judgments: readonly StoredJudgment[]): StoredJudgment | undefi
   return [...judgments].sort((a, b) => a.summary.step - b.summary.step).at(-1);
 }
 
-function metricsSection(judgment: StoredJudgment): string {
+function metricsSection(judgment: StoredJudgment, info: ReturnType<typeof metricInfo>): string {
   const seriesByName = new Map(judgment.series.map((s) => [s.name, s]));
-  const cards = judgment.result.metrics.map((m) => metricCard(m, seriesByName.get(m.name))).join('\n');
+  const cards = judgment.result.metrics
+    .map((m) => metricCard(m, seriesByName.get(m.name), info.get(m.name)?.unit))
+    .join('\n');
   const reason = judgment.result.reason ? `<p class="reason">${esc(judgment.result.reason)}</p>` : '';
-  return `<section id="metrics"><h2>Metrics at step ${judgment.summary.step} (score ${formatScore(judgment.result.score)}, ${esc(judgment.result.verdict)})</h2>${reason}${metricTable(judgment.result.metrics)}</section>
+  return `<section id="metrics"><h2>Metrics at step ${judgment.summary.step}: score ${formatScore(judgment.result.score)} → ${esc(judgment.summary.action)}</h2>${reason}${metricTable(judgment.result.metrics, info)}</section>
 <section id="metric-details"><h2>Per metric</h2>
 ${cards}
 </section>`;
 }
 
-function earlierJudgments(judgments: readonly StoredJudgment[], last: StoredJudgment): string {
+function earlierJudgments(
+  judgments: readonly StoredJudgment[],
+  last: StoredJudgment,
+  info: ReturnType<typeof metricInfo>,
+): string {
   const earlier = judgments.filter((j) => j !== last).sort((a, b) => a.summary.step - b.summary.step);
   if (earlier.length === 0) return '';
   const blocks = earlier
     .map(
-      (
-        j,
-      ) => `<details><summary>Step ${j.summary.step} · ${j.summary.weight}% · score ${formatScore(j.result.score)} (${esc(j.result.verdict)}) → ${esc(j.summary.action)}</summary>
-${metricTable(j.result.metrics)}</details>`,
+      (j) =>
+        `<details><summary>Step ${j.summary.step} · ${j.summary.weight}% · score ${formatScore(j.result.score)} → ${esc(j.summary.action)}</summary>
+${metricTable(j.result.metrics, info)}</details>`,
     )
     .join('\n');
   return `<section><h2>Earlier judgments</h2>${blocks}</section>`;
@@ -203,30 +214,19 @@ export function renderRunReport(data: RunReportData): string {
   const { state } = data;
   const headline = runHeadline(state);
   const last = deciding(data.judgments);
+  const info = metricInfo(state.input.canaryConfig);
   const error = state.error
     ? `<section class="error" data-field="error"><strong>${esc(state.error.Error)}</strong>${state.error.Cause ? `: ${esc(state.error.Cause)}` : ''}</section>`
     : '';
-  const title = `canary-judge · ${state.input.service} ${state.input.canary.version} · ${headline.verdict ?? headline.status}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${esc(title)}</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-<main>
-${hero(state, headline)}
+  const title = `canary-judge · ${state.input.service} ${state.input.canary.version} · ${headline.label.toLowerCase()}`;
+  return htmlPage(
+    title,
+    `${hero(state, headline)}
 ${error}
 ${facts(state, headline)}
 ${timeline(state)}
-${last ? metricsSection(last) : ''}
-${last ? earlierJudgments(data.judgments, last) : ''}
-<footer>canary-judge run report · run ${esc(state.runId)}</footer>
-</main>
-</body>
-</html>
-`;
+${last ? metricsSection(last, info) : ''}
+${last ? earlierJudgments(data.judgments, last, info) : ''}
+<footer>canary-judge run report · run ${esc(state.runId)}</footer>`,
+  );
 }

@@ -1,12 +1,14 @@
 import type { MetricResult } from '../judge/types';
 import type { MetricSeries, Series } from '../metrics/metric-source';
 import { escapeHtml as esc } from './escape';
-import { formatPercent, formatSigned, formatValue } from './format';
-import { metricRowFromResult } from './run-summary';
+import { formatPercent, formatValue } from './format';
+import { formatRate, formatRatio } from '../judge/count-classifier';
+import { metricRowFromResult, type MetricInfo, type MetricRow } from './metric-rows';
 import { renderDistributionChart } from './svg/distribution-chart';
 import type { Point } from './svg/downsample';
 import { renderLineChart } from './svg/line-chart';
 import { BASELINE_COLOR, CANARY_COLOR, CLASSIFICATION_COLORS } from './svg/palette';
+import { formatDifference, formatMeasure } from './units';
 
 /** The report's per-metric parts: the summary table and one card per metric with its two plots. */
 
@@ -26,9 +28,9 @@ function tags(metric: MetricResult): string {
   );
 }
 
-function interval(metric: MetricResult): string {
+function interval(metric: MetricResult, unit: string | undefined): string {
   if (metric.lower === null || metric.upper === null) return '–';
-  return `[${formatSigned(metric.lower)}, ${formatSigned(metric.upper)}]`;
+  return `[${formatDifference(metric.lower, unit)}, ${formatDifference(metric.upper, unit)}]`;
 }
 
 function pValue(p: number | null): string {
@@ -36,37 +38,99 @@ function pValue(p: number | null): string {
   return p < 1e-4 ? '<0.0001' : p.toFixed(4);
 }
 
-export function metricTable(metrics: readonly MetricResult[]): string {
+/** The effect size the allowed / critical thresholds apply to: the mean change, or CLES. */
+function effectSize(metric: MetricResult): string {
+  const { measure, value } = metric.effectSize;
+  if (value === null) return '–';
+  return measure === 'cles' ? `CLES ${formatValue(value)}` : formatPercent((value - 1) * 100);
+}
+
+/** What each change column is: three different numbers a reader should not mix up. */
+const COLUMN_NOTE =
+  '<p class="note">Median change: canary median vs baseline median. HL shift: the Hodges–Lehmann estimate of how far ' +
+  "the canary's values are shifted (the median of all canary − baseline differences) with its confidence interval; " +
+  "a metric is High or Low when that interval clears 0. Mean change: mean(canary) / mean(baseline) − 1, the effect size a metric's allowed and " +
+  'critical increase or decrease apply to (CLES instead when its effectSize.measure is cles). Count metrics (errors of ' +
+  "requests) show each side's rate with its counts, the rate ratio canary / baseline in the change columns and its " +
+  'anytime-valid confidence interval; their allowed and critical thresholds apply to the rate ratio. pp = percentage points.</p>';
+
+interface Cells {
+  baseline: string;
+  canary: string;
+  change: string;
+  shift: string;
+  interval: string;
+  effect: string;
+  p: string;
+}
+
+function continuousCells(m: MetricResult, row: MetricRow, unit: string | undefined): Cells {
+  return {
+    baseline: formatMeasure(row.baselineMedian, unit),
+    canary: formatMeasure(row.canaryMedian, unit),
+    change: formatPercent(row.changePercent),
+    shift: formatDifference(m.estimate, unit),
+    interval: interval(m, unit),
+    effect: effectSize(m),
+    p: pValue(m.pValue),
+  };
+}
+
+/** A count metric has rates, not medians: the rate of each side with its counts, the rate ratio and its interval. */
+function countCells(c: NonNullable<MetricResult['counts']>): Cells {
+  const side = (s: { events: number; total: number }) =>
+    `${formatRate(s.total > 0 ? s.events / s.total : null)} (${s.events.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')})`;
+  const ratio = formatRatio(c.rateRatio);
+  return {
+    baseline: side(c.baseline),
+    canary: side(c.canary),
+    change: ratio,
+    shift: '–',
+    interval: Number.isFinite(c.lower) ? `[${formatRatio(c.lower)}, ${formatRatio(c.upper ?? Infinity)}]` : '–',
+    effect: ratio,
+    p: '–',
+  };
+}
+
+export function metricTable(
+  metrics: readonly MetricResult[],
+  info: ReadonlyMap<string, MetricInfo> = new Map(),
+): string {
   const confidence = metrics.length > 0 ? Math.round(metrics[0].confidenceLevel * 1000) / 10 : 98;
   const rows = metrics
     .map((m) => {
-      const row = metricRowFromResult(m);
+      const unit = info.get(m.name)?.unit;
+      const row = metricRowFromResult(m, unit);
       const reason = m.reason ? `<div class="row-reason">${esc(m.reason)}</div>` : '';
+      const cells = m.counts ? countCells(m.counts) : continuousCells(m, row, unit);
       return `<tr data-metric="${esc(m.name)}">
 <td class="name"><strong>${esc(m.name)}</strong>${tags(m)}${reason}</td>
 <td>${classificationPill(m.classification)}</td>
-<td class="num">${formatValue(row.baselineMedian)}</td>
-<td class="num">${formatValue(row.canaryMedian)}</td>
-<td class="num">${formatPercent(row.changePercent)}</td>
-<td class="num">${formatSigned(m.estimate)}</td>
-<td class="num">${interval(m)}</td>
-<td class="num">${pValue(m.pValue)}</td>
+<td class="num">${esc(cells.baseline)}</td>
+<td class="num">${esc(cells.canary)}</td>
+<td class="num" data-field="median-change">${esc(cells.change)}</td>
+<td class="num" data-field="shift">${esc(cells.shift)}</td>
+<td class="num">${esc(cells.interval)}</td>
+<td class="num" data-field="mean-change">${esc(cells.effect)}</td>
+<td class="num">${esc(cells.p)}</td>
 </tr>`;
     })
     .join('\n');
   return `<div class="table-wrap"><table class="metrics">
-<thead><tr><th>Metric</th><th>Result</th><th class="num">Baseline median</th><th class="num">Canary median</th><th class="num">Change</th><th class="num">Shift (HL)</th><th class="num">${confidence}% CI</th><th class="num">p-value</th></tr></thead>
+<thead><tr><th>Metric</th><th>Result</th><th class="num">Baseline median</th><th class="num">Canary median</th><th class="num">Median change</th><th class="num">HL shift</th><th class="num">${confidence}% CI of the shift</th><th class="num">Mean change</th><th class="num">p-value</th></tr></thead>
 <tbody>
 ${rows}
-</tbody></table></div>`;
+</tbody></table></div>${COLUMN_NOTE}`;
 }
 
 function points(series: Series): Point[] {
   return series.timestamps.map((t, i) => ({ x: t, y: series.values[i] }));
 }
 
-export function metricCard(metric: MetricResult, series: MetricSeries | undefined): string {
+export function metricCard(metric: MetricResult, series: MetricSeries | undefined, unit?: string): string {
   const plotAttrs = { 'data-metric': metric.name };
+  const measure = (v: number) => formatMeasure(v, unit);
+  const difference = (v: number) => formatDifference(v, unit);
   const timeSeries = series
     ? renderLineChart({
         title: `${metric.name}: baseline and canary over time`,
@@ -74,7 +138,7 @@ export function metricCard(metric: MetricResult, series: MetricSeries | undefine
           { id: 'baseline', label: 'baseline', color: BASELINE_COLOR, points: points(series.baseline) },
           { id: 'canary', label: 'canary', color: CANARY_COLOR, points: points(series.canary) },
         ],
-        formatY: formatValue,
+        formatY: measure,
         width: CHART_WIDTH,
         rootAttrs: { ...plotAttrs, 'data-plot': 'timeseries' },
       })
@@ -89,14 +153,18 @@ export function metricCard(metric: MetricResult, series: MetricSeries | undefine
         baseline: { id: 'baseline', label: 'baseline', color: BASELINE_COLOR, values: series.baseline.values },
         canary: { id: 'canary', label: 'canary', color: CANARY_COLOR, values: series.canary.values },
         shift,
-        formatValue,
-        formatShift: formatSigned,
+        formatValue: measure,
+        formatShift: difference,
         width: CHART_WIDTH,
         rootAttrs: { ...plotAttrs, 'data-plot': 'distribution' },
       })
     : '';
   const sourceError = series?.error ? `<p class="warn">Metric source: ${esc(series.error)}</p>` : '';
-  const counts = `n = ${metric.baseline.count} baseline / ${metric.canary.count} canary after NaN and outlier handling; mean ratio ${formatValue(metric.ratio)}`;
+  const effect =
+    metric.effectSize.measure === 'cles'
+      ? effectSize(metric)
+      : `mean change ${effectSize(metric)} (mean ratio ${formatValue(metric.ratio)})`;
+  const counts = `n = ${metric.baseline.count} baseline / ${metric.canary.count} canary after NaN and outlier handling; ${effect}`;
   return `<article class="metric" id="metric-${esc(encodeURIComponent(metric.name))}">
 <h3>${esc(metric.name)} ${classificationPill(metric.classification)}${tags(metric)}</h3>
 <p class="why">${metric.reason ? esc(metric.reason) : metric.classification === 'Pass' ? 'No difference beyond what is allowed.' : ''}</p>

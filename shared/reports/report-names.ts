@@ -6,6 +6,9 @@ import { ValidationError } from '../config/validation';
  * backslashes and hidden files, so a name can never leave the run's folder or prefix.
  */
 
+/** A run's HTML report, `<run-id>/report.html`. */
+export const REPORT_NAME = 'report.html';
+
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
@@ -24,6 +27,19 @@ function nameIssue(name: string) {
           message: `"${name}" is not a safe report name (segments of letters, digits, . _ - separated by /, none starting with .)`,
         },
       ];
+}
+
+/** Whether a folder or key prefix is named like a run (so it can be listed as one). */
+export function isRunId(name: string): boolean {
+  return RUN_ID.test(name);
+}
+
+/** A file at the store's root: one plain segment. */
+export function assertSafeRootName(name: string): void {
+  if (SEGMENT.test(name)) return;
+  throw new ValidationError('report location', [
+    { path: 'name', message: `"${name}" is not a safe file name (letters, digits, . _ -, not starting with .)` },
+  ]);
 }
 
 export function assertSafeRunId(runId: string): void {

@@ -10,8 +10,11 @@ section,.hero{background:#fff;border:1px solid #e5e7eb;border-radius:10px;paddin
 .hero{display:grid;grid-template-columns:auto 1fr auto;gap:20px;align-items:center;border-left:8px solid var(--verdict)}
 .badge{background:var(--verdict);color:#fff;font-weight:700;letter-spacing:.06em;border-radius:8px;padding:10px 16px;font-size:20px;text-align:center}
 .status{font-size:15px;color:#374151;margin:0}
-.status strong{color:var(--verdict)}
+.status strong{color:#111827}
+.summary{margin:6px 0;font-size:16px;font-weight:600;color:#111827}
+.recorded{margin:4px 0 0;color:#6b7280;font-size:12px;overflow-wrap:anywhere}
 .reason{margin:6px 0 0;color:#111827}
+.note{color:#6b7280;font-size:12px;margin:8px 0 0}
 .score{text-align:right;white-space:nowrap}
 .score .value{font-size:34px;font-weight:700;color:var(--verdict)}
 .score .of{color:#6b7280}

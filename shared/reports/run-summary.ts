@@ -1,18 +1,26 @@
-import type { JudgeThresholds, MetricResult } from '../judge/types';
-import { toMetricBrief } from '../run/metric-brief';
-import type { JudgmentSummary, MetricBrief, OutcomeVerdict, RunState } from '../run/run-state';
-import { percentChange } from './format';
+import type { JudgeThresholds } from '../judge/types';
+import type { JudgmentSummary, OutcomeVerdict, RunState } from '../run/run-state';
+import { outcomeSentence, wouldPromote, type OutcomeFacts } from './outcome-sentence';
 
 /** What a person wants first about a run, derived once for the HTML report and the notifiers alike. */
 
 export type RunStatus = 'promoted' | 'would promote (dry run)' | 'rolled back' | 'failed' | 'in progress';
 
+/** What happened to the canary, the word every view leads with. */
+export type DecisionLabel =
+  'PROMOTED' | 'WOULD PROMOTE (DRY RUN)' | 'ROLLED BACK' | 'COULD NOT JUDGE' | 'FAILED' | 'IN PROGRESS';
+
 export interface RunHeadline {
+  /** Leads every view: the decision, with "could not judge" for an inconclusive run. */
+  label: DecisionLabel;
+  /** Why, in one sentence of plain words (without the label). */
+  summary: string;
   status: RunStatus;
+  /** The judge's verdict (or `inconclusive`); secondary to the label. */
   verdict?: OutcomeVerdict;
   score?: number;
   decision?: 'promote' | 'rollback';
-  /** Why: the outcome's reason, the error, or the last judgment's reason. */
+  /** The decision's own reason as the workflow recorded it (the outcome's reason, the error, the last judgment's). */
   reason: string;
   thresholds: JudgeThresholds;
   startedAt: string;
@@ -27,71 +35,64 @@ function lastJudgment(state: RunState): JudgmentSummary | undefined {
   );
 }
 
-export function runHeadline(state: RunState): RunHeadline {
-  const last = lastJudgment(state);
-  const base = { thresholds: state.input.thresholds, startedAt: state.startedAt, lastJudgment: last };
+const LABELS: Record<RunStatus, DecisionLabel> = {
+  promoted: 'PROMOTED',
+  'would promote (dry run)': 'WOULD PROMOTE (DRY RUN)',
+  'rolled back': 'ROLLED BACK',
+  failed: 'FAILED',
+  'in progress': 'IN PROGRESS',
+};
+
+function statusOf(state: RunState, last: JudgmentSummary | undefined): RunStatus {
   const outcome = state.outcome;
   if (outcome) {
-    const status: RunStatus =
-      outcome.decision === 'rollback' ? 'rolled back' : state.input.dryRun ? 'would promote (dry run)' : 'promoted';
-    return {
-      ...base,
-      status,
-      verdict: outcome.verdict,
-      score: outcome.score,
-      decision: outcome.decision,
-      reason: outcome.reason,
-      endedAt: outcome.finishedAt ?? last?.window.end,
-    };
+    if (state.input.dryRun && (outcome.decision === 'promote' || wouldPromote(state, last))) {
+      return 'would promote (dry run)';
+    }
+    return outcome.decision === 'rollback' ? 'rolled back' : 'promoted';
   }
-  if (state.error) {
-    const cause = state.error.Cause ? `: ${state.error.Cause}` : '';
-    return {
-      ...base,
-      status: 'failed',
-      verdict: last?.verdict,
-      score: last?.score,
-      reason: `${state.error.Error}${cause}`,
-      endedAt: last?.window.end,
-    };
-  }
-  return { ...base, status: 'in progress', verdict: last?.verdict, score: last?.score, reason: last?.reason ?? '' };
+  return state.error ? 'failed' : 'in progress';
 }
 
-const FAILING = new Set(['High', 'Low', 'NodataFailMetric', 'Error']);
-
-/** Classifications that count against the canary. */
-export function isFailingClassification(classification: string): boolean {
-  return FAILING.has(classification);
+function recordedReason(state: RunState, last: JudgmentSummary | undefined): string {
+  if (state.outcome) return state.outcome.reason;
+  if (state.error) return `${state.error.Error}${state.error.Cause ? `: ${state.error.Cause}` : ''}`;
+  return last?.reason ?? '';
 }
 
-/** One line of a per-metric table. */
-export interface MetricRow {
-  name: string;
-  classification: string;
-  critical: boolean;
-  baselineMedian: number | null;
-  canaryMedian: number | null;
-  /** (canary - baseline) / |baseline| in percent; null when undefined. */
-  changePercent: number | null;
-  reason: string | null;
-}
-
-/** A row from the full judge result: the same facts the run state keeps of it. */
-export function metricRowFromResult(metric: MetricResult): MetricRow {
-  return metricRowFromBrief(toMetricBrief(metric));
-}
-
-export function metricRowFromBrief(metric: MetricBrief): MetricRow {
-  const baselineMedian = metric.baselineMedian ?? null;
-  const canaryMedian = metric.canaryMedian ?? null;
+/** `facts`: what the caller knows beyond the state (the local router's request counts). */
+export function runHeadline(state: RunState, facts: OutcomeFacts = {}): RunHeadline {
+  const last = lastJudgment(state);
+  const outcome = state.outcome;
+  const status = statusOf(state, last);
   return {
-    name: metric.name,
-    classification: metric.classification,
-    critical: metric.critical,
-    baselineMedian,
-    canaryMedian,
-    changePercent: percentChange(baselineMedian, canaryMedian),
-    reason: metric.reason ?? null,
+    label: outcome?.verdict === 'inconclusive' ? 'COULD NOT JUDGE' : LABELS[status],
+    summary: outcomeSentence(state, last, facts),
+    status,
+    verdict: outcome?.verdict ?? last?.verdict,
+    score: outcome?.score ?? last?.score,
+    decision: outcome?.decision,
+    reason: recordedReason(state, last),
+    thresholds: state.input.thresholds,
+    startedAt: state.startedAt,
+    endedAt: outcome ? (outcome.finishedAt ?? last?.window.end) : state.error ? last?.window.end : undefined,
+    lastJudgment: last,
+  };
+}
+
+/** "ROLLED BACK: score 50 ≤ marginal 50 at step 1 of 4: ...". */
+export function headlineText(headline: Pick<RunHeadline, 'label' | 'summary'>): string {
+  return `${headline.label}: ${headline.summary}`;
+}
+
+/** Which run of what: the fields every record of a run starts with (the verdict event, the list of runs). */
+export function runIdentity(state: RunState) {
+  return {
+    runId: state.runId,
+    service: state.input.service,
+    baselineVersion: state.input.baseline.version,
+    canaryVersion: state.input.canary.version,
+    target: state.input.target,
+    dryRun: state.input.dryRun,
   };
 }

@@ -2,7 +2,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } fr
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ValidationError } from '../config/validation';
 import { isAwsError } from '../aws/errors';
-import { assertSafeRunId, reportKey } from './report-names';
+import { assertSafeReportName, assertSafeRootName, assertSafeRunId, isRunId, reportKey } from './report-names';
 import type { ReportStore, StoredReport } from './report-store';
 
 export interface S3ReportStoreOptions {
@@ -45,14 +45,52 @@ export class S3ReportStore implements ReportStore {
   }
 
   async put(runId: string, name: string, body: string, contentType: string): Promise<StoredReport> {
-    const key = reportKey(runId, name);
+    return this.putKey(reportKey(runId, name), body, contentType);
+  }
+
+  async putRoot(name: string, body: string, contentType: string): Promise<StoredReport> {
+    assertSafeRootName(name);
+    return this.putKey(name, body, contentType);
+  }
+
+  async rootLink(runId: string, name: string): Promise<string> {
+    assertSafeReportName(runId, name);
+    return this.signedUrl(reportKey(runId, name));
+  }
+
+  /** The run ids under the prefix (one per `<prefix><runId>/` folder), across pages. */
+  async runIds(): Promise<string[]> {
+    const ids: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: this.prefix,
+          Delimiter: '/',
+          ContinuationToken: token,
+        }),
+      );
+      for (const { Prefix } of page.CommonPrefixes ?? []) {
+        const id = Prefix?.slice(this.prefix.length, -1);
+        if (id && isRunId(id)) ids.push(id);
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return ids.sort();
+  }
+
+  private async putKey(key: string, body: string, contentType: string): Promise<StoredReport> {
     await this.client.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, ContentType: contentType }),
     );
-    const url = await getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }), {
+    return { key, url: await this.signedUrl(key) };
+  }
+
+  private signedUrl(key: string): Promise<string> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }), {
       expiresIn: this.expiresIn,
     });
-    return { key, url };
   }
 
   async get(runId: string, name: string): Promise<string | undefined> {

@@ -19,8 +19,19 @@ export async function checkHealth(state: RunState, deps: { fleet: Fleet }, now =
   let status = combined(b, c);
   const overdue = status === 'pending' && now.getTime() >= Date.parse(state.health.deadline);
   if (overdue) status = 'unhealthy';
+  // A baseline that cannot get healthy beside a healthy canary is no verdict on the canary.
+  const baselineOnly = status === 'unhealthy' && c.status === 'healthy';
   return {
     ...state,
+    ...(baselineOnly
+      ? {
+          decision: {
+            action: 'rollback' as const,
+            reason: `could not judge: baseline ${baseline.version} not healthy: ${b.detail}`,
+            couldNotJudge: true,
+          },
+        }
+      : {}),
     health: {
       ...state.health,
       status,

@@ -12,6 +12,8 @@ import type { Action } from './run-state';
 export interface Decision {
   action: Action;
   reason: string;
+  /** A rollback that is no verdict on the canary: the run could not judge it (see RunState.decision). */
+  couldNotJudge?: boolean;
 }
 
 /** Orca and Kayenta standalone allow either threshold to be absent; a run input always has both. */
@@ -27,6 +29,8 @@ export interface JudgedInterval {
   insufficientDataRequired?: string[];
   /** Sequential judging: the best score later looks could still reach (bestReachableScore); absent = not used. */
   reachableScore?: number;
+  /** The judge's own reason for a forced score ("Canary Failed: 50% or more metrics returned NODATA ..."), or "". */
+  reason?: string;
 }
 
 const FAILING: ReadonlySet<Classification> = new Set(['High', 'Low', 'NodataFailMetric']);
@@ -81,6 +85,11 @@ export interface IntervalPosition {
   stepCount: number;
 }
 
+/** The judge's own words behind a forced score, carried into the decision: " (Canary Failed: ...)". */
+function judgeReason(judgment: JudgedInterval): string {
+  return judgment.reason ? ` (${judgment.reason})` : '';
+}
+
 /** A critical failure or a score at or below marginal: the run ends at once, whatever the step. */
 function immediateRollback(
   judgment: JudgedInterval,
@@ -96,7 +105,10 @@ function immediateRollback(
     };
   }
   if (failsFast(judgment.score, thresholds)) {
-    return { action: 'rollback', reason: `${step}: score ${judgment.score} <= marginal ${thresholds.marginal}` };
+    return {
+      action: 'rollback',
+      reason: `${step}: score ${judgment.score} <= marginal ${thresholds.marginal}${judgeReason(judgment)}`,
+    };
   }
   return undefined;
 }
@@ -119,7 +131,10 @@ export function decideInterval(
     return { action: 'continue', reason: `${step}: ${above}, continue${notYet}` };
   }
   if (!passesFinal(score, thresholds)) {
-    return { action: 'rollback', reason: `${step}: final score ${score} < pass ${thresholds.pass}` };
+    return {
+      action: 'rollback',
+      reason: `${step}: final score ${score} < pass ${thresholds.pass}${judgeReason(judgment)}`,
+    };
   }
   const missing = missingEvidence(judgment);
   if (missing) {

@@ -90,11 +90,32 @@ function withSourceErrors(result: JudgeResult, series: MetricSeries[]): JudgeRes
  * A version that died during the step ends the run whatever its metrics say: a crashed canary's cumulative
  * window still holds its good minutes, and a dead baseline leaves nothing valid to compare with.
  */
-async function deadVersion(state: RunState, fleet: Fleet): Promise<string | undefined> {
+async function deadVersion(state: RunState, fleet: Fleet): Promise<{ role: 'baseline' | 'canary'; text: string } | undefined> {
   const { baseline, canary } = state.resources as Required<Pick<RunState['resources'], 'baseline' | 'canary'>>;
   const [b, c] = await Promise.all([fleet.health(baseline), fleet.health(canary)]);
-  if (c.status === 'unhealthy') return `canary ${canary.version} unhealthy: ${c.detail}`;
-  if (b.status === 'unhealthy') return `baseline ${baseline.version} unhealthy: ${b.detail}`;
+  if (c.status === 'unhealthy') return { role: 'canary', text: `canary ${canary.version} unhealthy: ${c.detail}` };
+  if (b.status === 'unhealthy') return { role: 'baseline', text: `baseline ${baseline.version} unhealthy: ${b.detail}` };
+  return undefined;
+}
+
+/**
+ * Faults that leave nothing to judge the canary by end the run as "could not judge", not as a failed canary: a
+ * baseline that died (nothing valid to compare with) or a metrics source that answered for no metric at all.
+ */
+function outage(
+  dead: { role: 'baseline' | 'canary'; text: string } | undefined,
+  series: readonly MetricSeries[],
+  stepLabel: string,
+): Decision | undefined {
+  if (dead?.role === 'canary') return { action: 'rollback', reason: `${stepLabel}: ${dead.text}` };
+  if (dead) return { action: 'rollback', reason: `${stepLabel}: could not judge: ${dead.text}`, couldNotJudge: true };
+  if (series.length > 0 && series.every((s) => s.error)) {
+    return {
+      action: 'rollback',
+      reason: `${stepLabel}: could not judge: the metrics source failed for every metric: ${series[0].error}`,
+      couldNotJudge: true,
+    };
+  }
   return undefined;
 }
 
@@ -174,11 +195,11 @@ export async function judgeStep(state: RunState, deps: JudgeStepDeps, clock = ()
   const look = judgeLook(input, toMetricData(series), position, state.spent ?? {});
   const result = withSourceErrors(look.result, series);
   const dead = await deadVersion(state, deps.fleet);
-  const decision: Decision = dead
-    ? { action: 'rollback', reason: `${stepLabel}: ${dead}` }
-    : input.dryRun
+  const decision: Decision =
+    outage(dead, series, stepLabel) ??
+    (input.dryRun
       ? dryRunDecision(look.decision)
-      : look.decision;
+      : look.decision);
 
   const stepNumber = step.index + 1;
   const summary: JudgmentSummary = {
@@ -212,7 +233,8 @@ export async function judgeStep(state: RunState, deps: JudgeStepDeps, clock = ()
   ];
   const stored: StoredStepJudgment = { summary, result, series, looks };
   const report = await deps.reports.put(runId, summary.reportKey, JSON.stringify(stored), 'application/json');
-  const health = dead && state.health ? { ...state.health, status: 'unhealthy' as const, detail: dead } : state.health;
+  const health =
+    dead && state.health ? { ...state.health, status: 'unhealthy' as const, detail: dead.text } : state.health;
   const next: RunState = {
     ...state,
     health,
@@ -243,7 +265,11 @@ function withoutData(state: RunState, position: LookPosition, now: Date, stepLab
   const delay = state.input.metricsSource.delaySeconds;
   const why = `no complete ${state.input.metricsSource.type} period in the window yet (warm-up ${state.input.analysis.warmupSeconds}s, source delay ${delay}s)`;
   const decision: Decision = isLastLookOfRun(position)
-    ? { action: 'rollback', reason: `${stepLabel}: nothing to judge after the last step: ${why}` }
+    ? {
+        action: 'rollback',
+        reason: `${stepLabel}: could not judge: nothing to judge after the last step: ${why}`,
+        couldNotJudge: true,
+      }
     : isLastLookOfStep(position)
       ? { action: 'continue', reason: `${stepLabel}: ${why}; continue` }
       : { action: 'wait', reason: `${stepLabel}: ${why}` };

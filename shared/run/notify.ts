@@ -1,20 +1,24 @@
 import { stepFunctionsExecutionUrl } from '../notify/console-url';
 import type { Notifier } from '../notify/notifier';
 import { renderRunReport, type StoredJudgment } from '../reports/html-report';
+import { REPORT_NAME } from '../reports/report-names';
 import type { ReportStore } from '../reports/report-store';
+import { writeRunIndex } from '../reports/run-index';
+import { RUN_RECORD_NAME, runRecord } from '../reports/run-record';
 import { announce, type RunLog } from './announce';
 import { rollbackOutcome } from './outcome';
 import type { RunState } from './run-state';
 
-/** Notify's domain: write the run's HTML report, complete the outcome, tell the notifiers. */
+/**
+ * Notify's domain: write the run's HTML report and its record for the list of runs, complete the outcome,
+ * rewrite the runs' index, tell the notifiers.
+ */
 
 export interface NotifyDeps {
   reports: ReportStore;
   notifiers: Notifier[];
   log: RunLog;
 }
-
-export const REPORT_NAME = 'report.html';
 
 /** What the workflow tells notify besides the state. */
 export interface NotifyContext {
@@ -45,9 +49,21 @@ export async function notify(state: RunState, deps: NotifyDeps, context: NotifyC
   const html = renderRunReport({ state: ended, judgments: await storedJudgments(ended, deps.reports, deps.log) });
   const report = await deps.reports.put(state.runId, REPORT_NAME, html, 'text/html; charset=utf-8');
   const final: RunState = { ...ended, outcome: { ...outcome, reportKey: report.key, reportUrl: report.url } };
-  const links = { execution: executionLink(context.executionArn), report: report.url };
+  await deps.reports.put(state.runId, RUN_RECORD_NAME, JSON.stringify(runRecord(final)), 'application/json');
+  const index = await rewriteIndex(deps, now);
+  const links = { execution: executionLink(context.executionArn), report: report.url, index };
   await announce(deps.notifiers, { kind: 'finished', state: final, links }, deps.log);
   return final;
+}
+
+/** The runs' index is a convenience: when it cannot be written, the run still ends as decided. */
+async function rewriteIndex(deps: NotifyDeps, now: Date): Promise<string | undefined> {
+  try {
+    return (await writeRunIndex(deps.reports, now)).url;
+  } catch (error) {
+    deps.log.warn('runs index not written', { error: error instanceof Error ? error.message : String(error) });
+    return undefined;
+  }
 }
 
 /**

@@ -19,8 +19,13 @@ export function rollbackReason(state: RunState): string {
 export function runOutcome(state: RunState, decision: RunOutcome['decision'], reason: string): RunOutcome {
   const last = state.judgments.at(-1);
   // Without a judgment there is no score: the canary never earned one. A version that became unhealthy
-  // fails the run whatever its metrics scored.
-  const verdict = state.health?.status === 'unhealthy' ? 'fail' : (last?.verdict ?? 'fail');
+  // fails the run whatever its metrics scored, unless it was the baseline: then nobody judged the canary.
+  const verdict =
+    decision === 'rollback' && state.decision?.couldNotJudge && !state.error
+      ? 'inconclusive'
+      : state.health?.status === 'unhealthy'
+        ? 'fail'
+        : (last?.verdict ?? 'fail');
   return { decision, verdict, score: last?.score ?? 0, reason };
 }
 

@@ -153,8 +153,12 @@ export const runStateSchema = z.object({
    * (shared/run/looks.ts). Absent until the first look.
    */
   spent: z.record(z.string(), z.number().min(0).max(1)).optional(),
-  /** The last decision; the workflow's Choice states read `decision.action`. */
-  decision: z.object({ action: actionSchema, reason: z.string() }).optional(),
+  /**
+   * The last decision; the workflow's Choice states read `decision.action`. `couldNotJudge` marks a rollback that
+   * is no verdict on the canary (a dead baseline, a metrics source that answered nothing, no data ever judged):
+   * the run's verdict is then `inconclusive`.
+   */
+  decision: z.object({ action: actionSchema, reason: z.string(), couldNotJudge: z.boolean().optional() }).optional(),
   error: runErrorSchema.optional(),
   /** A person's answer when input.approval is 'before-promote' (the AwaitApproval state's result). */
   approval: approvalResultSchema.optional(),

@@ -43,11 +43,13 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function config(): RunInputRaw {
+function config(runId = 'web-e2e-nodata', delaySeconds = 0): RunInputRaw {
   return fixtureRunInput(
     fx,
     {
-      runId: 'web-e2e-nodata',
+      runId,
+      // moto has no metric data: with no delay the looks judge empty windows (Nodata)
+      metricsSource: { type: 'cloudwatch', periodSeconds: 60, delaySeconds },
       steps: [
         { weight: 5, durationSeconds: 2 },
         { weight: 25, durationSeconds: 2 },
@@ -90,7 +92,9 @@ describe('canary-judge run --target aws against moto', () => {
       { name: 'latency-p99', classification: 'Nodata' },
       { name: 'errors', classification: 'Nodata' },
     ]);
-    expect(result.reason).toMatch(/is Nodata \(Missing data for \w+ \(canary 0 points, baseline 0 points\)\)/);
+    expect(result.reason).toBe(
+      'step 1/2: critical metric errors is Nodata (Missing data for errors (canary 0 requests, baseline 0 requests))',
+    );
     // The run really shifted traffic before judging.
     expect(err.join('')).toMatch(/step 1\/2: canary 5% · baseline 5% · production 90%/);
 
@@ -107,5 +111,29 @@ describe('canary-judge run --target aws against moto', () => {
     const page = await fetch(result.report);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('web-e2e-nodata');
+  });
+
+  it('a run too short for the source delay could not judge the canary: exit 2, verdict inconclusive, nothing left', async () => {
+    const file = path.join(work, 'short.json');
+    // CloudWatch's default 60 s delay: 4 s of traffic never leave a complete period to judge
+    const { metricsSource, ...rest } = config('web-e2e-short', 0);
+    writeFileSync(file, JSON.stringify({ ...rest, metricsSource: { ...metricsSource, delaySeconds: undefined } }));
+    const out: string[] = [];
+    const code = await runCommand(
+      { config: file, target: 'aws', speed: 1, json: true, rps: 1 },
+      { stdout: (t) => void out.push(t), stderr: () => undefined, readStdin: () => '', isTTY: false },
+    );
+    const result = JSON.parse(out.join(''));
+    expect({ code, decision: result.decision, verdict: result.verdict, steps: result.steps }).toEqual({
+      code: 2,
+      decision: 'rollback',
+      verdict: 'inconclusive',
+      steps: [],
+    });
+    expect(result.summary).toMatch(/^COULD NOT JUDGE/);
+    expect(result.reason).toBe(
+      'step 2/2: could not judge: nothing to judge after the last step: no complete cloudwatch period in the window yet (warm-up 0s, source delay 60s)',
+    );
+    expect(await leftovers('web-e2e-short')).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { build, stop as stopEsbuild } from 'esbuild';
 import type { RunInputRaw } from '../../shared/config/run-config';
 import { runWorkflow, type RunSummary } from '../../local/runner/run-workflow';
 import { isAlive } from '../support/local-process';
+import { verdictLines } from '../../local/runner/summary';
 import { localRunInput } from '../support/run-inputs';
 
 /**
@@ -160,10 +161,22 @@ describe('a local canary run, end to end', () => {
     expect(summary.reason).toMatch(/^step 1\/3: critical metric error-rate is High/);
   });
 
-  it('rolls back a canary that crashes', async () => {
-    const { summary } = await run('crash', { CRASH_AFTER: '60' });
+  it('rolls back a canary that crashes, saying it died and how many of its requests failed', async () => {
+    const { summary, progress } = await run('crash', { CRASH_AFTER: '60' });
     expect(summary).toMatchObject({ status: 'FAILED', error: 'CanaryRolledBack', decision: 'rollback' });
     expect(summary.steps).toHaveLength(1);
-    expect(summary.reason).toMatch(/step 1\/3: (canary 1\.42\.0 unhealthy|critical metric error-rate)/);
+    expect(summary.reason).toMatch(/step 1\/3: canary 1\.42\.0 unhealthy/);
+    // The router answered for the dead canary: its 5xx are counted, and the summary says so.
+    const served = summary.canaryServed!;
+    expect(served.errors).toBeGreaterThan(0);
+    expect(served.requests).toBeGreaterThan(served.errors);
+    const [lead] = verdictLines(summary);
+    expect(lead).toMatch(/^ROLLED BACK: the canary 1\.42\.0 died during step 1 of 3 \(0\/1 healthy; .*process exited/);
+    expect(lead).toContain(`; ${served.errors} of its ${served.requests} requests failed (5xx)`);
+    // Production answered every request it got: no 5xx are booked against it.
+    const production = progress
+      .filter((l) => /requests: /.test(l))
+      .map((l) => /production \d+( \(\d+ 5xx\))?/.exec(l)?.[0]);
+    expect(production).toEqual([expect.stringMatching(/^production \d+$/)]);
   });
 });

@@ -173,6 +173,19 @@ export class MemoryReportStore implements ReportStore {
   async list(runId: string): Promise<string[]> {
     return [...this.files.keys()].filter((k) => k.startsWith(`${runId}/`)).map((k) => k.slice(runId.length + 1));
   }
+
+  async runIds(): Promise<string[]> {
+    return [...new Set([...this.files.keys()].filter((k) => k.includes('/')).map((k) => k.split('/')[0]))].sort();
+  }
+
+  async putRoot(name: string, body: string, contentType: string): Promise<StoredReport> {
+    this.files.set(name, { body, contentType });
+    return { key: name, url: `memory://${name}` };
+  }
+
+  async rootLink(runId: string, name: string): Promise<string> {
+    return `${runId}/${name}`;
+  }
 }
 
 export class RecordingNotifier implements Notifier {

@@ -12,6 +12,8 @@ export interface TestBackend {
   readonly port: number;
   /** Non-health requests answered. */
   hits: number;
+  /** Non-health requests answered with a 5xx status. */
+  errors: number;
   /** Most non-health requests in progress at once. */
   maxInFlight: number;
   healthStatus: number;
@@ -27,6 +29,8 @@ export async function startBackend(
     port?: number;
     /** Answer every n-th request with 500. */
     failEvery?: number;
+    /** Answer `/health` only after this many ms (a target slow to pass its first check). */
+    healthDelayMs?: number;
   } = {},
 ): Promise<TestBackend> {
   let server: Server | undefined;
@@ -35,6 +39,7 @@ export async function startBackend(
     name,
     port: options.port ?? 0,
     hits: 0,
+    errors: 0,
     maxInFlight: 0,
     healthStatus: 200,
     close: async () => {
@@ -56,8 +61,10 @@ export async function startBackend(
         const url = new URL(req.url ?? '/', 'http://backend');
         req.resume();
         if (url.pathname === '/health') {
-          res.writeHead(backend.healthStatus, { 'content-type': 'text/plain' });
-          res.end('health');
+          setTimeout(() => {
+            res.writeHead(backend.healthStatus, { 'content-type': 'text/plain' });
+            res.end('health');
+          }, options.healthDelayMs ?? 0);
           return;
         }
         backend.hits += 1;
@@ -68,6 +75,7 @@ export async function startBackend(
         const failed = options.failEvery !== undefined && backend.hits % options.failEvery === 0;
         const status = Number(url.searchParams.get('status') ?? (failed ? 500 : 200));
         setTimeout(() => {
+          if (status >= 500) backend.errors += 1;
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ backend: name }));
         }, delay);

@@ -30,6 +30,8 @@ export interface Moto {
 export interface MotoOptions {
   /** Set AWS_ENDPOINT_URL, region and fake credentials in process.env until stop(). */
   env?: boolean;
+  /** Step Functions executions run their definition (moto's `execute_state_machine`) instead of staying RUNNING. */
+  executeStateMachines?: boolean;
 }
 
 /** Set by test/support/global-setup.ts: where each worker records its server for the global teardown. */
@@ -143,8 +145,11 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
     const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
     if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
   };
-  // A shared server comes with the previous file's resources.
+  // A shared server comes with the previous file's resources, and maybe another file's configuration.
   if (shared) await reset();
+  const config = { stepfunctions: { execute_state_machine: options.executeStateMachines ?? false } };
+  const configured = await fetch(`${endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify(config) });
+  if (!configured.ok) throw new Error(`moto config failed: HTTP ${configured.status}`);
   const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
   let restoreEnv = options.env ? pointEnvAt(endpoint, credentials) : undefined;
   return {

@@ -16,6 +16,7 @@ const alb = (metricName: string, stat: string) => ({
 
 export const LATENCY_METRIC = {
   name: 'latency',
+  unit: 'seconds',
   groups: ['latency'],
   query: alb('TargetResponseTime', 'Average'),
   analysisConfigurations: {
@@ -25,6 +26,7 @@ export const LATENCY_METRIC = {
 
 export const ERROR_RATE_METRIC = {
   name: 'error-rate',
+  unit: 'ratio',
   groups: ['errors'],
   query: {
     type: 'cloudwatch-ratio' as const,

@@ -26,13 +26,37 @@ export interface MetricSpec {
   noise: number;
   critical?: boolean;
   classification: [Classification, Classification];
+  /** The metric's `unit` in the canary config. */
+  unit?: string;
 }
 
 export const DEFAULT_METRICS: MetricSpec[] = [
-  { name: 'latency-p99', baseline: 0.12, change: 0.2, noise: 0.08, critical: true, classification: ['Pass', 'High'] },
-  { name: 'error-rate', baseline: 0.004, change: 0.05, noise: 0.3, classification: ['Pass', 'Pass'] },
-  { name: 'requests-per-second', baseline: 200, change: -0.01, noise: 0.05, classification: ['Pass', 'Pass'] },
-  { name: 'cpu-utilization', baseline: 41, change: 0.02, noise: 0.06, classification: ['Pass', 'Pass'] },
+  {
+    name: 'latency-p99',
+    baseline: 0.12,
+    change: 0.2,
+    noise: 0.08,
+    critical: true,
+    classification: ['Pass', 'High'],
+    unit: 'seconds',
+  },
+  { name: 'error-rate', baseline: 0.004, change: 0.05, noise: 0.3, classification: ['Pass', 'Pass'], unit: 'ratio' },
+  {
+    name: 'requests-per-second',
+    baseline: 200,
+    change: -0.01,
+    noise: 0.05,
+    classification: ['Pass', 'Pass'],
+    unit: 'req/s',
+  },
+  {
+    name: 'cpu-utilization',
+    baseline: 41,
+    change: 0.02,
+    noise: 0.06,
+    classification: ['Pass', 'Pass'],
+    unit: 'percent',
+  },
 ];
 
 const START = Date.parse('2026-11-22T14:00:00Z');
@@ -136,7 +160,7 @@ export function buildRunReportFixture(options: FixtureOptions = {}): RunReportDa
     ],
     metricsSource: { type: 'local' },
     canaryConfig: {
-      metrics: specs.map((s) => ({ name: s.name, groups: [groupOf(s)] })),
+      metrics: specs.map((s) => ({ name: s.name, groups: [groupOf(s)], unit: s.unit })),
       classifier: { groupWeights: { golden: 60, system: 40 } },
     },
     thresholds: { marginal: 50, pass: 75 },

@@ -30,21 +30,35 @@ export function yAxis(
     .join('');
 }
 
+/** Width of a label at the charts' 11 px font: digits and most letters are about 6.2 px wide. */
+export const labelWidth = (label: string): number => label.length * 6.2;
+
+/**
+ * Tick labels are centred under their tick, except where that would cross the chart's edge (0 or `chartWidth`):
+ * there the label ends (or starts) at its tick, so the first and last labels are never cut off.
+ */
 export function xAxis(
   scale: LinearScale,
   ticks: readonly number[],
   format: (v: number) => string,
   area: PlotArea,
+  chartWidth: number,
 ): string {
   const bottom = area.top + area.height;
+  const anchor = (x: number, label: string): string => {
+    const half = labelWidth(label) / 2;
+    if (x + half > chartWidth) return 'end';
+    return x - half < 0 ? 'start' : 'middle';
+  };
   return (
     el('line', { x1: area.left, x2: area.left + area.width, y1: bottom, y2: bottom, stroke: AXIS_COLOR }) +
     ticks
       .map((t) => {
         const x = scale(t);
+        const label = format(t);
         return (
           el('line', { x1: x, x2: x, y1: bottom, y2: bottom + 4, stroke: AXIS_COLOR }) +
-          text(x, bottom + 16, format(t), { 'text-anchor': 'middle', fill: AXIS_COLOR })
+          text(x, bottom + 16, label, { 'text-anchor': anchor(x, label), fill: AXIS_COLOR })
         );
       })
       .join('')

@@ -1,4 +1,4 @@
-import { legend, xAxis, type PlotArea } from './axes';
+import { labelWidth, legend, xAxis, type PlotArea } from './axes';
 import { boxStats, sortedFinite, type BoxStats } from './box-stats';
 import { sampleSorted } from './downsample';
 import { el, px, svgRoot, text, type Attrs } from './elements';
@@ -133,7 +133,7 @@ export function renderDistributionChart(options: DistributionChartOptions): stri
     baselineBox ? sampleRow(options.baseline, baselineSorted, baselineBox, x, rowY(0), maxPoints) : '',
     canaryBox ? sampleRow(options.canary, canarySorted, canaryBox, x, rowY(1), maxPoints) : '',
     shift ? shiftRow(shift, anchor, x, rowY(2), area, options) : '',
-    xAxis(x, nice.ticks, options.formatValue, area),
+    xAxis(x, nice.ticks, options.formatValue, area, width),
     labels,
     legend(
       [
@@ -160,7 +160,7 @@ function shiftRow(
   const mid = x(anchor + shift.estimate);
   const percent = Math.round(shift.confidenceLevel * 1000) / 10;
   const caption = `${options.formatShift(shift.estimate)} [${percent}% CI ${options.formatShift(shift.lower)}, ${options.formatShift(shift.upper)}]`;
-  const captionWidth = caption.length * 6;
+  const captionWidth = labelWidth(caption);
   const right = area.left + area.width;
   // Beside the interval where it fits, else above it, kept inside the plot.
   const placement =

@@ -1,4 +1,4 @@
-import { legend, xAxis, yAxis, type PlotArea } from './axes';
+import { labelWidth, legend, xAxis, yAxis, type PlotArea } from './axes';
 import { downsampleMinMax, type Point } from './downsample';
 import { el, linePath, svgRoot, type Attrs } from './elements';
 import { finiteExtent, formatClock, linearScale, niceLinear, padDomain, timeTicks } from './scales';
@@ -30,7 +30,6 @@ export const DEFAULT_MAX_POINTS = 300;
 export function renderLineChart(options: LineChartOptions): string {
   const width = options.width ?? 560;
   const height = options.height ?? 240;
-  const area: PlotArea = { left: 56, top: 28, width: width - 56 - 14, height: height - 28 - 30 };
   const maxPoints = options.maxPoints ?? DEFAULT_MAX_POINTS;
   const finite = (p: Point) => Number.isFinite(p.x) && Number.isFinite(p.y);
   const series = options.series.map((s) => ({ ...s, points: downsampleMinMax(s.points.filter(finite), maxPoints) }));
@@ -38,17 +37,20 @@ export function renderLineChart(options: LineChartOptions): string {
   const all = series.flatMap((s) => s.points);
   const xExtent = finiteExtent(all.map((p) => p.x));
   const yExtent = finiteExtent(all.map((p) => p.y));
+  const yNice = yExtent ? niceLinear(padDomain(yExtent, 0.05), 4) : undefined;
+  // Wide enough for the longest y label (values with their unit, e.g. "1.25 req/s").
+  const left = Math.max(56, ...(yNice?.ticks ?? []).map((t) => labelWidth(options.formatY(t)) + 12));
+  const area: PlotArea = { left, top: 28, width: width - left - 14, height: height - 28 - 30 };
   const legendRow = legend(
     series.map((s) => ({ label: s.label, color: s.color, shape: 'line' as const })),
     area.left,
     16,
   );
-  if (!xExtent || !yExtent) {
+  if (!xExtent || !yNice) {
     const empty = el('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle', fill: '#6b7280' }, 'no data');
     return svgRoot(width, height, options.title, { ...options.rootAttrs, 'data-empty': 'true' }, legendRow + empty);
   }
 
-  const yNice = niceLinear(padDomain(yExtent, 0.05), 4);
   const y = linearScale(yNice.domain, [area.top + area.height, area.top]);
   const xDomain: [number, number] = xExtent[0] === xExtent[1] ? [xExtent[0] - 1000, xExtent[1] + 1000] : xExtent;
   const x = linearScale(xDomain, [area.left, area.left + area.width]);
@@ -75,7 +77,7 @@ export function renderLineChart(options: LineChartOptions): string {
     options.title,
     options.rootAttrs ?? {},
     yAxis(y, yNice.ticks, options.formatY, area) +
-      xAxis(x, xt.ticks, (t) => formatClock(t, xt.step), area) +
+      xAxis(x, xt.ticks, (t) => formatClock(t, xt.step), area, width) +
       lines +
       legendRow,
   );

@@ -1,5 +1,6 @@
 import type { Classification } from '../../judge/types';
 import type { OutcomeVerdict } from '../../run/run-state';
+import type { DecisionLabel } from '../run-summary';
 
 /** Colours: blue/orange for baseline/canary (distinguishable with the common colour-vision deficiencies). */
 
@@ -12,6 +13,24 @@ export const VERDICT_COLORS: Record<OutcomeVerdict, string> = {
   fail: '#b91c1c',
   inconclusive: '#7c3aed',
 };
+
+const NEUTRAL = '#4b5563';
+
+/** The decision leads every view, so its colour is the page's: green promoted, red rolled back, violet unjudged. */
+export const DECISION_COLORS: Record<DecisionLabel, string> = {
+  PROMOTED: VERDICT_COLORS.pass,
+  'WOULD PROMOTE (DRY RUN)': VERDICT_COLORS.pass,
+  'ROLLED BACK': VERDICT_COLORS.fail,
+  'COULD NOT JUDGE': VERDICT_COLORS.inconclusive,
+  FAILED: VERDICT_COLORS.fail,
+  'IN PROGRESS': NEUTRAL,
+};
+
+/** A score's colour is the band it falls in by the decision rule: ≤ marginal rolls back, ≥ pass may promote. */
+export function scoreBandColor(score: number, thresholds: { marginal: number; pass: number }): string {
+  if (score <= thresholds.marginal) return VERDICT_COLORS.fail;
+  return score >= thresholds.pass ? VERDICT_COLORS.pass : VERDICT_COLORS.marginal;
+}
 
 export const CLASSIFICATION_COLORS: Record<Classification, string> = {
   Pass: '#15803d',

@@ -1,18 +1,17 @@
-import type { Verdict } from '../../judge/types';
 import type { Action } from '../../run/run-state';
 import { AXIS_COLOR, GRID_COLOR, legend } from './axes';
 import { el, linePath, svgRoot, text, type Attrs } from './elements';
-import { BASELINE_COLOR, CANARY_COLOR, VERDICT_COLORS } from './palette';
+import { BASELINE_COLOR, CANARY_COLOR, scoreBandColor } from './palette';
 import { linearScale } from './scales';
 
 /**
  * The run step by step: per planned step the traffic split (production / baseline / canary) as a stacked bar,
- * and below it the score of each judgment against the marginal and pass bands. Steps never reached are greyed.
+ * and below it the score of each judgment against the decision rule's bands (≤ marginal rolls back, ≥ pass promotes
+ * after the last step), each dot in its band's colour with the action taken. Steps never reached are greyed.
  */
 
 export interface TimelineJudgment {
   score: number;
-  verdict: Verdict;
   action: Action;
 }
 
@@ -74,12 +73,12 @@ export function renderTimelineChart(options: TimelineChartOptions): string {
           text(left - 6, score(t) + 4, String(t), { 'text-anchor': 'end', fill: AXIS_COLOR }),
       )
       .join('') +
-    text(left + plotWidth - 4, score(pass) - 4, `pass ≥ ${pass}`, {
+    text(left + plotWidth - 4, score(pass) - 4, `promote ≥ ${pass}`, {
       'text-anchor': 'end',
       fill: '#166534',
       'font-size': 10,
     }) +
-    text(left + plotWidth - 4, score(marginal) + 12, `fail ≤ ${marginal}`, {
+    text(left + plotWidth - 4, score(marginal) + 12, `roll back ≤ ${marginal}`, {
       'text-anchor': 'end',
       fill: '#991b1b',
       'font-size': 10,
@@ -139,12 +138,16 @@ export function renderTimelineChart(options: TimelineChartOptions): string {
     .map(({ j, step, x, y }) =>
       el(
         'g',
-        { 'data-judgment': String(step), 'data-score': String(j.score), 'data-verdict': j.verdict },
-        el('circle', { cx: x, cy: y, r: 6, fill: VERDICT_COLORS[j.verdict], stroke: '#fff', 'stroke-width': 1.5 }) +
-          text(x + 10, y - 6, `${j.score.toFixed(j.score % 1 === 0 ? 0 : 2)} ${j.verdict}`, {
-            fill: '#111827',
-            'font-weight': 600,
-          }) +
+        { 'data-judgment': String(step), 'data-score': String(j.score), 'data-action': j.action },
+        el('circle', {
+          cx: x,
+          cy: y,
+          r: 6,
+          fill: scoreBandColor(j.score, options.thresholds),
+          stroke: '#fff',
+          'stroke-width': 1.5,
+        }) +
+          text(x + 10, y - 6, j.score.toFixed(j.score % 1 === 0 ? 0 : 2), { fill: '#111827', 'font-weight': 600 }) +
           (j.action === 'continue' ? '' : text(x + 10, y + 9, `→ ${j.action}`, { fill: AXIS_COLOR })),
       ),
     )

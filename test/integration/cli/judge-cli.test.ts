@@ -62,14 +62,17 @@ describe('canary-judge judge', () => {
     const p99 = out.metrics[0];
     expect(p99).toMatchObject({ name: 'latency-p99', classification: 'High', critical: false });
     expect(p99.reason).toBe(
-      'canary latency-p99 +21.3% [CI +7.7%, +49.4%] vs baseline median 0.2933; mean +22.5%, above allowed +10.0%',
+      'canary latency-p99 shift +21.3% [CI +7.7%, +49.4%] relative to baseline median 0.2933 (Hodges-Lehmann); mean change +22.5%, above allowed +10.0% (the threshold applies to the mean change)',
     );
     expect([p99.lower, p99.estimate, p99.upper].map((v) => Number(v!.toFixed(10)))).toEqual([0.0225, 0.0624, 0.145]);
     const library = judge(
       JSON.parse(readFileSync(join(ROOT, CONFIG), 'utf8')),
       JSON.parse(readFileSync(join(ROOT, DATA), 'utf8')),
     );
-    expect(out).toEqual(library);
+    // The library's reason is Kayenta's (set only when the score was forced to 0); the CLI always says why.
+    expect(library.reason).toBe('');
+    expect(out.reason).toBe('score 70 is below pass 75 and at or above marginal 50: latency-p99 is High');
+    expect(out).toEqual({ ...library, reason: out.reason });
   });
 
   test('thresholds from flags: pass is exit 0, fail is exit 2', () => {
@@ -78,11 +81,16 @@ describe('canary-judge judge', () => {
     expect(JSON.parse(pass.stdout)).toMatchObject({
       score: 70,
       verdict: 'pass',
+      reason: 'score 70 ≥ pass 70: latency-p99 is High',
       thresholds: { marginal: 50, pass: 70 },
     });
     const fail = runCli(['judge', '--config', CONFIG, '--data', DATA, '--json', '--marginal', '71', '--pass', '80']);
     expect(fail.code).toBe(2);
-    expect(JSON.parse(fail.stdout)).toMatchObject({ score: 70, verdict: 'fail' });
+    expect(JSON.parse(fail.stdout)).toMatchObject({
+      score: 70,
+      verdict: 'fail',
+      reason: 'score 70 is below marginal 71: latency-p99 is High',
+    });
   });
 
   test('--confidence changes every interval', () => {
@@ -93,17 +101,18 @@ describe('canary-judge judge', () => {
     expect(out.metrics[0].lower!).toBeGreaterThan(0.0225);
   });
 
-  test('readable table: metric rows with medians, CI and reason, then groups, score and verdict', () => {
+  test('readable table: metric rows with medians and CI in their unit and the reason, then groups, score, verdict and why', () => {
     const r = runCli(['judge', '--config', CONFIG, '--data', DATA]);
     expect(r.code).toBe(1);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^metric\s+result\s+baseline median\s+canary median\s+shift \[98% CI\]\s+reason$/);
+    expect(lines[0]).toMatch(/^metric\s+result\s+baseline median\s+canary median\s+HL shift \[98% CI\]\s+reason$/);
     expect(lines[1]).toMatch(
-      /^latency-p99\s+High\s+0\.2933\s+0\.4465\s+\+0\.0624 \[\+0\.0225, \+0\.145\]\s+canary latency-p99 \+21\.3%/,
+      /^latency-p99\s+High\s+293 ms\s+447 ms\s+\+62\.4 ms \[\+22\.5 ms, \+145 ms\]\s+canary latency-p99 shift \+21\.3%/,
     );
-    expect(lines[4]).toMatch(/^cpu\s+Pass\s+31\.76\s+32\.16\s+\+0\.42 \[-0\.26, \+1\.12\]$/);
+    expect(lines[4]).toMatch(/^cpu\s+Pass\s+31\.8%\s+32\.2%\s+\+0\.42 pp \[-0\.26 pp, \+1\.12 pp\]$/);
     expect(r.stdout).toContain('groups: latency 50 (weight 60), errors 100 (weight 25), system 100 (weight 15)');
     expect(r.stdout).toContain('score:  70 → MARGINAL (marginal 50, pass 75)');
+    expect(r.stdout).toContain('reason: score 70 is below pass 75 and at or above marginal 50: latency-p99 is High');
   });
 
   test('too few points: flagged in the table and listed under the score, left out of it', () => {
@@ -118,7 +127,7 @@ describe('canary-judge judge', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[1]).toMatch(
-      /^latency-p99\s+Nodata \(too few points\)\s+0\.2933\s+\S+\s+-\s+canary has 6 points, baseline 60; at least 10 per side are needed to judge latency-p99$/,
+      /^latency-p99\s+Nodata \(too few points\)\s+293 ms\s+\d+ ms\s+-\s+canary has 6 points, baseline 60; at least 10 per side are needed to judge latency-p99$/,
     );
     expect(lines[3]).toMatch(/^errors-5xx\s+Nodata \(too few points\)\s/);
     expect(r.stdout).toContain('score:  100 → PASS (marginal 50, pass 75)');
@@ -204,6 +213,18 @@ describe('canary-judge judge', () => {
       '$ canary-judge judge --config examples/canary-config.json --data examples/judge-data.json',
     );
     expect(r.stdout).toContain('Exit codes: 0 pass, 1 marginal, 2 fail, 3 bad input');
+    expect(r.stdout).toMatch(/--confidence <level> +two-sided confidence level of each metric's interval/);
+  });
+});
+
+describe('canary-judge run --help', () => {
+  test('shows examples, exit codes and the default load', () => {
+    const r = runCli(['run', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Examples:\n  $ canary-judge run --config examples/local-run.json\n');
+    expect(r.stdout).toContain('$ canary-judge run --config examples/local-latency.json --speed 2');
+    expect(r.stdout).toContain('Exit codes: 0 promoted, 1 rolled back, 2 the run could not finish cleanly');
+    expect(r.stdout).toMatch(/--rps <n> +local load generator: requests per second to the router\s+\(default: 150\)/);
   });
 });
 
@@ -307,6 +328,8 @@ describe('canary-judge mann-whitney', () => {
     const r = runCli(['mann-whitney', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('$ canary-judge mann-whitney --baseline baseline.json --canary canary.json');
+    expect(r.stdout).toMatch(/--confidence <level> +two-sided confidence level of the interval of the shift/);
+    expect(r.stdout).not.toContain('each metric');
   });
 });
 

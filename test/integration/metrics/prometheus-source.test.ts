@@ -187,8 +187,21 @@ describe('PrometheusSource against a real Prometheus', () => {
     all(by['latency-p99'].canary.values, 0.1 + 0.05 * 0.99);
     all(by['latency-average'].baseline.values, 0.02);
     all(by['latency-average'].canary.values, 0.12);
-    all(by['error-rate-5xx'].baseline.values, 1 / 50);
-    all(by['error-rate-5xx'].canary.values, 5 / 50);
+    // The error preset is a count metric: increase() extrapolates each counter, and the source rounds both to whole
+    // events of whole requests per step, so a step's ratio is 1/50 (5/50) to within that rounding.
+    const counts = by['error-rate-5xx'].counts!;
+    for (const [role, share] of [
+      ['baseline', 1 / 50],
+      ['canary', 5 / 50],
+    ] as const) {
+      const { events, totals } = counts[role];
+      expect(events.values.length).toBeGreaterThanOrEqual(2);
+      events.values.forEach((x, i) => {
+        const n = totals.values[i];
+        expect(Number.isInteger(x) && Number.isInteger(n)).toBe(true);
+        expect(Math.abs(x / n - share)).toBeLessThanOrEqual((0.5 + 0.5 * share) / n);
+      });
+    }
     // No 4xx counter exists at all: `or vector(0)` makes that a rate of 0, not a gap.
     all(by['error-rate-4xx'].baseline.values, 0);
     // 50 requests a scrape, a scrape a second: about 150 per 3 s step (increase() extrapolates to the range).

@@ -86,6 +86,8 @@ describe('EventBridgeNotifier against moto', () => {
       score: 0,
       decision: 'rollback',
       status: 'rolled back',
+      summary:
+        'critical metric latency-p99 failed at step 2 of 3: latency-p99 is higher on the canary (median 120 ms → 146 ms, +21.3%)',
       reason: 'Canary Failed: latency-p99 was classified as High',
       thresholds: { marginal: 50, pass: 75 },
       steps: { planned: 3, judged: 2 },
@@ -106,6 +108,23 @@ describe('EventBridgeNotifier against moto', () => {
     await archive('default', { source: ['canary-judge'], detail: { verdict: ['pass'] } });
     await new EventBridgeNotifier({ client, logger }).notify(finished);
     expect(await archived()).toHaveLength(0);
+  });
+
+  it('a rule on detail.decision "rollback" sees a rollback at a marginal score; one on verdict "fail" does not', async () => {
+    const judgments = state.judgments.map((j, i) => (i === 1 ? { ...j, score: 50, verdict: 'marginal' as const } : j));
+    const marginal = {
+      ...finished,
+      state: { ...state, judgments, outcome: { ...state.outcome!, verdict: 'marginal' as const, score: 50 } },
+    };
+    await archive('default', { source: ['canary-judge'], detail: { verdict: ['fail'] } });
+    await new EventBridgeNotifier({ client, logger }).notify(marginal);
+    expect(await archived()).toHaveLength(0);
+    await moto.reset();
+    await archive('default', { source: ['canary-judge'], detail: { decision: ['rollback'] } });
+    await new EventBridgeNotifier({ client, logger }).notify(marginal);
+    expect((await archived()).map((e) => [e.detail.verdict, e.detail.score, e.detail.decision])).toEqual([
+      ['marginal', 50, 'rollback'],
+    ]);
   });
 
   it('puts nothing for events other than finished', async () => {

@@ -108,12 +108,21 @@ describe('SlackNotifier over HTTP', () => {
     // Only the message: no transport options (timeout, retryConfig) leak into the payload.
     expect(Object.keys(request.body).sort()).toEqual(['blocks', 'text']);
     const blocks = request.body.blocks as { type: string }[];
-    expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'section', 'actions', 'context']);
+    expect(blocks.map((b) => b.type)).toEqual([
+      'header',
+      'section',
+      'section',
+      'context',
+      'section',
+      'actions',
+      'context',
+    ]);
     const text = allText(request.body);
-    expect(text).toContain('FAIL: checkout-api 1.5.0 rolled back');
-    expect(text).toContain('*Score*\n*0* / 100');
+    expect(text).toContain('🔴 ROLLED BACK: checkout-api 1.5.0');
+    expect(text).toContain('*ROLLED BACK:* critical metric latency-p99 failed at step 2 of 3');
+    expect(text).toContain('*Score*\n*0* / 100 · judge: fail');
     for (const metric of data.judgments[1].result.metrics) expect(text).toContain(`${metric.name}`);
-    expect(text).toMatch(/✗ latency-p99\* +High +[\d.]+ → [\d.]+ +\+\d+\.\d%/);
+    expect(text).toMatch(/✗ latency-p99\* +High +[\d.]+ ms → [\d.]+ ms +\+\d+\.\d%/);
     expect(warnings).toEqual([]);
   });
 

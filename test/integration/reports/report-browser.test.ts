@@ -2,9 +2,10 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { renderRunReport } from '../../../shared/reports/html-report';
 import { DEFAULT_METRICS, buildRunReportFixture } from '../../support/run-report-fixture';
+import { launchChromium } from '../../support/chromium';
 
 // Browser-side code is passed as strings: the project compiles without the DOM lib.
 
@@ -12,18 +13,6 @@ import { DEFAULT_METRICS, buildRunReportFixture } from '../../support/run-report
  * The report as a person sees it: rendered from realistic data, opened from a file:// URL in headless Chromium
  * (Debian's, installed by scripts/ensure-system-deps.sh). Set CANARY_JUDGE_KEEP_SCREENSHOTS=1 to keep the PNG.
  */
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 jest.setTimeout(90_000);
 
@@ -33,7 +22,7 @@ describe('run report in a browser', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'cj-report-browser-'));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -47,7 +36,8 @@ describe('run report in a browser', () => {
 
   it('renders with no errors, visible verdict and sized plots, loading nothing else', async () => {
     const file = path.join(dir, 'report.html');
-    await writeFile(file, renderRunReport(buildRunReportFixture()), 'utf8');
+    // 101 one-second points: the series end on a tick (14:02:00), whose label sits at the plot's right edge.
+    await writeFile(file, renderRunReport(buildRunReportFixture({ points: 101 })), 'utf8');
     const url = pathToFileURL(file).href;
 
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -64,14 +54,17 @@ describe('run report in a browser', () => {
     expect(problems).toEqual([]);
     expect(requests).toEqual([url]);
 
-    const verdict = page.locator('[data-field="verdict"]');
-    await expect(verdict.isVisible()).resolves.toBe(true);
-    expect(await verdict.textContent()).toBe('FAIL');
+    const decision = page.locator('[data-field="decision"]');
+    await expect(decision.isVisible()).resolves.toBe(true);
+    expect(await decision.textContent()).toBe('ROLLED BACK');
     expect(
-      await page.evaluate(`getComputedStyle(document.querySelector('[data-field="verdict"]')).backgroundColor`),
+      await page.evaluate(`getComputedStyle(document.querySelector('[data-field="decision"]')).backgroundColor`),
     ).toBe('rgb(185, 28, 28)');
-    expect(await page.locator('[data-field="status"]').textContent()).toBe('rolled back');
-    expect(await page.title()).toBe('canary-judge · checkout-api 1.5.0 · fail');
+    expect(await page.locator('[data-field="summary"]').textContent()).toMatch(
+      /^critical metric latency-p99 failed at step 2 of 3: latency-p99 is higher on the canary \(median \d+ ms → \d+ ms, \+\d+\.\d%\)$/,
+    );
+    expect(await page.locator('[data-field="verdict"]').textContent()).toBe('fail');
+    expect(await page.title()).toBe('canary-judge · checkout-api 1.5.0 · rolled back');
 
     const expected: Record<string, number> = {
       score: 1,
@@ -94,6 +87,17 @@ describe('run report in a browser', () => {
     expect(lineWidths).toHaveLength(2 * DEFAULT_METRICS.length);
     for (const width of lineWidths) expect(width).toBeGreaterThan(300);
 
+    // Every label of every plot lies inside its plot: none is cut off at an edge (e.g. the last time label).
+    const clipped = (await page.evaluate(
+      `[...document.querySelectorAll('svg[data-plot]')].flatMap((svg) => {
+        const width = svg.viewBox.baseVal.width;
+        return [...svg.querySelectorAll('text')]
+          .filter((t) => { const b = t.getBBox(); return b.x < -0.5 || b.x + b.width > width + 0.5; })
+          .map((t) => svg.dataset.plot + ': ' + t.textContent);
+      })`,
+    )) as string[];
+    expect(clipped).toEqual([]);
+
     // Nothing wider than the viewport: the page reads without horizontal scrolling.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1200);
 
@@ -110,7 +114,7 @@ describe('run report in a browser', () => {
     await writeFile(file, renderRunReport(buildRunReportFixture()), 'utf8');
     const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
     await page.goto(pathToFileURL(file).href);
-    expect(await page.locator('[data-field="verdict"]').isVisible()).toBe(true);
+    expect(await page.locator('[data-field="decision"]').isVisible()).toBe(true);
     const box = await page.locator('svg[data-plot="timeseries"]').first().boundingBox();
     expect(box?.width).toBeGreaterThan(250);
     expect(box?.width).toBeLessThanOrEqual(420);

@@ -235,6 +235,26 @@ describe('provision and check-health', () => {
     adapters.fleet.health_.canary = undefined;
     expect((await call(checkHealth, adapters, pending)).health?.status).toBe('healthy');
   });
+
+  it('a baseline that cannot get healthy beside a healthy canary is no verdict on the canary: inconclusive', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN);
+    const provisioned = await call(provision, adapters, runState());
+    adapters.fleet.health_.baseline = { status: 'unhealthy', detail: 'exited with code 1' };
+    const state = await call(checkHealth, adapters, provisioned);
+    expect(state.health?.status).toBe('unhealthy');
+    expect(state.decision).toEqual({
+      action: 'rollback',
+      reason: 'could not judge: baseline 1.41.0 not healthy: exited with code 1',
+      couldNotJudge: true,
+    });
+    expect((await call(rollback, adapters, state)).outcome).toMatchObject({ verdict: 'inconclusive', score: 0 });
+    // a dead canary is the canary's fault
+    adapters.fleet.health_.baseline = undefined;
+    adapters.fleet.health_.canary = { status: 'unhealthy', detail: 'exited with code 1' };
+    const canaryDead = await call(checkHealth, adapters, provisioned);
+    expect(canaryDead.decision).toBeUndefined();
+    expect((await call(rollback, adapters, canaryDead)).outcome).toMatchObject({ verdict: 'fail' });
+  });
 });
 
 describe('shift-weight', () => {
@@ -377,6 +397,25 @@ describe('judge', () => {
     });
   });
 
+  it('a baseline that died during the step: could not judge, the verdict is inconclusive, not a failed canary', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    const shifted = await shiftedTo(adapters, 1);
+    adapters.fleet.health_.baseline = { status: 'unhealthy', detail: '0/1 healthy; local:77 exited with code 137' };
+    const state = await call(judge, adapters, shifted);
+    expect(state.decision).toEqual({
+      action: 'rollback',
+      reason: 'step 2/3: could not judge: baseline 1.41.0 unhealthy: 0/1 healthy; local:77 exited with code 137',
+      couldNotJudge: true,
+    });
+    const rolled = await call(rollback, adapters, state);
+    expect(rolled.outcome).toEqual({
+      decision: 'rollback',
+      verdict: 'inconclusive',
+      score: 100,
+      reason: state.decision?.reason,
+    });
+  });
+
   it('judges every metric as missing data when the whole source fails, naming the failure', async () => {
     const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
     const shifted = await shiftedTo(adapters, 0);
@@ -390,8 +429,13 @@ describe('judge', () => {
       ],
       ['latency', 'Nodata', expect.stringContaining('metric source failed: fake metrics: connect ECONNREFUSED')],
     ]);
-    // the critical error-rate has no data: the canary fails
-    expect(state.decision?.action).toBe('rollback');
+    // no metric answered: the run could not judge the canary, whatever the metrics' nanStrategy
+    expect(state.decision).toEqual({
+      action: 'rollback',
+      reason: 'step 1/3: could not judge: the metrics source failed for every metric: fake metrics: connect ECONNREFUSED 127.0.0.1:9090',
+      couldNotJudge: true,
+    });
+    expect((await call(rollback, adapters, state)).outcome?.verdict).toBe('inconclusive');
   });
 
   it('turns a metric-source failure into missing data, classified by mustHaveData, with the failure as reason', async () => {
@@ -548,14 +592,30 @@ describe('promote, rollback, teardown, notify', () => {
     const html = adapters.reports.files.get(`${RUN_ID}/report.html`);
     expect(html?.contentType).toMatch(/^text\/html/);
     expect(html?.body).toContain('MetricsBroken');
+    // The run's record for the list of runs, and the index of all runs beside the run folders.
+    const record = JSON.parse(adapters.reports.files.get(`${RUN_ID}/run.json`)!.body);
+    expect(record).toMatchObject({
+      runId: RUN_ID,
+      decision: 'ROLLED BACK',
+      summary: 'the run itself failed: MetricsBroken: no datapoints',
+      reportKey: `${RUN_ID}/report.html`,
+    });
+    expect(adapters.reports.files.get('index.html')?.body).toContain(`<tr data-run="${RUN_ID}">`);
     const finished = adapters.notifiers[0].events.find((e) => e.kind === 'finished');
-    expect(finished?.links).toEqual({ report: `memory://${RUN_ID}/report.html`, execution: EXECUTION_CONSOLE_URL });
+    expect(finished?.links).toEqual({
+      report: `memory://${RUN_ID}/report.html`,
+      execution: EXECUTION_CONSOLE_URL,
+      index: 'memory://index.html',
+    });
   });
 
   it('notify links no execution for a local run (no console page) and needs the execution ARN', async () => {
     const adapters = fakeAdapters(TEST_LISTENER_ARN);
     await call(notify, adapters, { state: runState(), executionArn: 'local-0b7c' });
-    expect(adapters.notifiers[0].events[0].links).toEqual({ report: `memory://${RUN_ID}/report.html` });
+    expect(adapters.notifiers[0].events[0].links).toEqual({
+      report: `memory://${RUN_ID}/report.html`,
+      index: 'memory://index.html',
+    });
     const error = await expectRejection(call(notify, adapters, runState()));
     expect([error.name, error.message]).toEqual(['ValidationError', expect.stringContaining('executionArn')]);
   });

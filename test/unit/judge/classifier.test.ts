@@ -151,7 +151,9 @@ describe('classifier: deterministic rules where Kayenta adds noise or throws', (
     expect(first).toMatchObject({ classification: 'High', critical: false, ratio: 5 / 3 });
     expect([first.test!.lower, first.test!.estimate, first.test!.upper]).toEqual([2, 2, 2]);
     expect(classify('m', [3], [5, 5], defaults)).toEqual(first);
-    expect(first.reason).toBe('canary m +66.7% [CI +66.7%, +66.7%] vs baseline median 3; mean +66.7%');
+    expect(first.reason).toBe(
+      'canary m shift +66.7% [CI +66.7%, +66.7%] relative to baseline median 3 (Hodges-Lehmann); mean change +66.7%',
+    );
   });
 
   test('a zero side against a constant side: Low with an undefined ratio (Kayenta: Low too)', () => {
@@ -311,21 +313,25 @@ describe('classifier: comparison rules', () => {
     expect(r.classification).toBe('High');
     expect([r.test!.lower, r.test!.estimate, r.test!.upper]).toEqual([5, 10, 15]);
     expect(r.ratio).toBeCloseTo(20.5 / 10.5, 15);
-    expect(r.reason).toBe('canary latency +95.2% [CI +47.6%, +142.9%] vs baseline median 10.5; mean +95.2%');
+    expect(r.reason).toBe(
+      'canary latency shift +95.2% [CI +47.6%, +142.9%] relative to baseline median 10.5 (Hodges-Lehmann); mean change +95.2%',
+    );
   });
 
   test('Low mirrors High', () => {
     const r = classify('throughput', canary, baseline, defaults);
     expect(r.classification).toBe('Low');
     expect([r.test!.lower, r.test!.estimate, r.test!.upper]).toEqual([-15, -10, -5]);
-    expect(r.reason).toBe('canary throughput -48.8% [CI -73.2%, -24.4%] vs baseline median 20.5; mean -48.8%');
+    expect(r.reason).toBe(
+      'canary throughput shift -48.8% [CI -73.2%, -24.4%] relative to baseline median 20.5 (Hodges-Lehmann); mean change -48.8%',
+    );
   });
 
   test('direction: an increase is not a failure for direction decrease, and the reason says so', () => {
     const r = classify('latency', baseline, canary, withSettings({ direction: 'decrease' }));
     expect(r.classification).toBe('Pass');
     expect(r.reason).toBe(
-      'canary latency +95.2% [CI +47.6%, +142.9%] vs baseline median 10.5; an increase is not a failure (direction decrease)',
+      'canary latency shift +95.2% [CI +47.6%, +142.9%] relative to baseline median 10.5 (Hodges-Lehmann); an increase is not a failure (direction decrease)',
     );
   });
 
@@ -338,7 +344,7 @@ describe('classifier: comparison rules', () => {
     );
     expect(within.classification).toBe('Pass');
     expect(within.reason).toBe(
-      'canary latency +95.2% [CI +47.6%, +142.9%] vs baseline median 10.5; mean +95.2%, within allowed +100.0%',
+      'canary latency shift +95.2% [CI +47.6%, +142.9%] relative to baseline median 10.5 (Hodges-Lehmann); mean change +95.2%, within allowed +100.0% (the threshold applies to the mean change)',
     );
     const above = classify(
       'latency',
@@ -348,7 +354,7 @@ describe('classifier: comparison rules', () => {
     );
     expect(above.classification).toBe('High');
     expect(above.reason).toBe(
-      'canary latency +95.2% [CI +47.6%, +142.9%] vs baseline median 10.5; mean +95.2%, above allowed +90.0%',
+      'canary latency shift +95.2% [CI +47.6%, +142.9%] relative to baseline median 10.5 (Hodges-Lehmann); mean change +95.2%, above allowed +90.0% (the threshold applies to the mean change)',
     );
     // inclusive: a ratio exactly at the threshold fails
     const at = classify(
@@ -371,7 +377,7 @@ describe('classifier: comparison rules', () => {
     expect(r.effectSize).toBe(0.875);
     expect(r.classification).toBe('Pass');
     expect(r.reason).toBe(
-      'canary latency +95.2% [CI +47.6%, +142.9%] vs baseline median 10.5; CLES 0.875, within allowed 0.9',
+      'canary latency shift +95.2% [CI +47.6%, +142.9%] relative to baseline median 10.5 (Hodges-Lehmann); CLES 0.875, within allowed 0.9 (the threshold applies to CLES)',
     );
   });
 
@@ -391,10 +397,12 @@ describe('classifier: comparison rules', () => {
         withSettings({ critical: true, effectSize: effectSizeThresholds({ measure: 'meanRatio', criticalIncrease }) }),
       );
     expect(critical(2)).toMatchObject({ classification: 'High', critical: false });
-    expect(critical(2).reason).toBe('canary errors +95.2% [CI +47.6%, +142.9%] vs baseline median 10.5; mean +95.2%');
+    expect(critical(2).reason).toBe(
+      'canary errors shift +95.2% [CI +47.6%, +142.9%] relative to baseline median 10.5 (Hodges-Lehmann); mean change +95.2%',
+    );
     expect(critical(1.9)).toMatchObject({ classification: 'High', critical: true });
     expect(critical(1.9).reason).toBe(
-      'critical: canary errors +95.2% [CI +47.6%, +142.9%] vs baseline median 10.5; mean +95.2%, above critical +90.0%',
+      'critical: canary errors shift +95.2% [CI +47.6%, +142.9%] relative to baseline median 10.5 (Hodges-Lehmann); mean change +95.2%, above critical +90.0% (the threshold applies to the mean change)',
     );
   });
 
@@ -403,7 +411,7 @@ describe('classifier: comparison rules', () => {
     const r = classify('errors', [0, 0, 0, 0, 0, 0], [2, 3, 2, 4, 3, 2], withSettings({ effectSize: gate }));
     expect(r).toMatchObject({ classification: 'High', ratio: null, effectSize: null });
     expect(r.reason).toBe(
-      'canary errors +2.5 [CI +2, +4] vs baseline median 0; mean ratio undefined (a mean is 0), effect size not checked',
+      'canary errors shift +2.5 [CI +2, +4] (Hodges-Lehmann; baseline median 0); the baseline mean is 0, so there is no mean change to hold against a threshold: the shift alone decides',
     );
   });
 });

@@ -117,7 +117,7 @@ describe('judge with count data', () => {
     );
     const missing = judge(config({ critical: true }), { '5xx': counts([[0], [0]], [[3], [480]]), latency: steady });
     expect(missing.metrics[0]).toMatchObject({ classification: 'Nodata', critical: true });
-    expect(missing.metrics[0].reason).toBe('Missing data for 5xx (canary 480 requests, baseline 0)');
+    expect(missing.metrics[0].reason).toBe('Missing data for 5xx (canary 480 requests, baseline 0 requests)');
   });
 
   it("counts 'ratio-series' judges the per-period ratios with Mann-Whitney, as Kayenta would", () => {
@@ -202,7 +202,7 @@ describe('judge options', () => {
     expect(kayenta.score).toBe(50);
     const strict = judge(withFloor(1.5), { '5xx': steady, latency: data }, undefined, { rollbackFloors: true });
     expect(strict.metrics[1]).toMatchObject({ classification: 'High', critical: true });
-    expect(strict.metrics[1].reason).toMatch(/; mean \+59\.3%, at or beyond the rollback floor \+50\.0%$/);
+    expect(strict.metrics[1].reason).toMatch(/; mean change \+59\.3%, at or beyond the rollback floor \+50\.0% \(the threshold applies to the mean change\)$/);
     expect(strict.score).toBe(0);
     // below the floor the metric fails, the canary does not
     const below = judge(withFloor(1.7), { '5xx': steady, latency: data }, undefined, { rollbackFloors: true });

@@ -28,23 +28,35 @@ function metricsSection(blocks: SlackBlock[]): string {
 }
 
 describe('buildSlackMessage', () => {
-  it('builds a valid Block Kit message for a rolled-back run', () => {
+  it('leads a rolled-back run with the decision and why in one sentence', () => {
     const message = buildSlackMessage(finished());
     expect(blockKitProblems(message)).toEqual([]);
     const [header] = block(message.blocks, 'header');
-    expect(header.text.text).toBe('🔴 FAIL: checkout-api 1.5.0 rolled back');
-    const fields = block(message.blocks, 'section')[0].fields?.map((f) => f.text);
-    expect(fields).toEqual([
+    expect(header.text.text).toBe('🔴 ROLLED BACK: checkout-api 1.5.0');
+    const sections = block(message.blocks, 'section');
+    expect(sections[0].fields?.map((f) => f.text)).toEqual([
       '*Service*\ncheckout-api',
       '*Baseline → canary*\n1.4.2 → 1.5.0',
-      '*Score*\n*0* / 100  (marginal ≤ 50, pass ≥ 75)',
+      '*Score*\n*0* / 100 · judge: fail  (roll back ≤ 50, promote ≥ 75)',
       '*Step*\n2 of 3 · 10% + 10%',
-      '*Decision*\nrolled back',
       '*Run*\n`checkout-api-20261122-1400`',
     ]);
-    expect(allText(message)).toContain('*Why it was rolled back*\n> Canary Failed: latency-p99 was classified as High');
-    expect(message.text).toBe(
-      '🔴 FAIL: checkout-api 1.5.0 rolled back: Canary Failed: latency-p99 was classified as High',
+    const sentence =
+      'critical metric latency-p99 failed at step 2 of 3: latency-p99 is higher on the canary (median 120 ms → 146 ms, +21.3%)';
+    expect(sections[1].text?.text).toBe(`*ROLLED BACK:* ${sentence}`);
+    expect(allText(message)).toContain('Recorded reason: Canary Failed: latency-p99 was classified as High');
+    expect(message.text).toBe(`🔴 ROLLED BACK: checkout-api 1.5.0: ${sentence}`);
+  });
+
+  it('says COULD NOT JUDGE for an inconclusive run', () => {
+    const state = buildRunReportFixture().state;
+    const reason = 'step 2/3: baseline 1.4.2 unhealthy: 0/1 healthy';
+    const message = buildSlackMessage(
+      finished({ ...state, outcome: { ...state.outcome!, verdict: 'inconclusive', reason } }),
+    );
+    expect(block(message.blocks, 'header')[0].text.text).toBe('🟣 COULD NOT JUDGE: checkout-api 1.5.0');
+    expect(allText(message)).toContain(
+      `*COULD NOT JUDGE:* ${reason}; traffic went back to production and the canary is not blamed`,
     );
   });
 
@@ -57,12 +69,14 @@ describe('buildSlackMessage', () => {
     lines.forEach((line, i) => expect(line).toContain(last[i].name));
     const latency = data.judgments[1].result.metrics[0];
     const change = ((latency.canary.median - latency.baseline.median) / latency.baseline.median) * 100;
+    const ms = (seconds: number) => `${Number((seconds * 1000).toPrecision(3))} ms`;
     expect(lines[0]).toMatch(
       new RegExp(
-        `^✗ latency-p99\\* +High +${Number(latency.baseline.median.toPrecision(3))} → ${Number(latency.canary.median.toPrecision(3))} +\\+${change.toFixed(1)}%$`,
+        `^✗ latency-p99\\* +High +${ms(latency.baseline.median)} → ${ms(latency.canary.median)} +\\+${change.toFixed(1)}%$`,
       ),
     );
-    expect(lines[1]).toMatch(/^✓ error-rate +Pass /);
+    expect(lines[1]).toMatch(/^✓ error-rate +Pass +0\.\d+% → 0\.\d+% +[+-]\d+\.\d%$/);
+    expect(lines[2]).toMatch(/^✓ requests-per-second +Pass +\d+ req\/s → \d+ req\/s +[+-]\d+\.\d%$/);
   });
 
   it('links the execution and a web report with buttons', () => {
@@ -71,6 +85,21 @@ describe('buildSlackMessage', () => {
       ['Open execution', EXECUTION],
       ['Open report', REPORT],
     ]);
+  });
+
+  it('links the index of all runs with a button, or as text for a local path', () => {
+    const index = 'https://reports.s3.amazonaws.com/index.html?X-Amz-Signature=def';
+    const [actions] = block(
+      buildSlackMessage({ ...finished(), links: { ...finished().links, index } }).blocks,
+      'actions',
+    );
+    expect(actions.elements.map((e) => [e.text.text, e.url])).toEqual([
+      ['Open execution', EXECUTION],
+      ['Open report', REPORT],
+      ['All runs', index],
+    ]);
+    const local = buildSlackMessage({ ...finished(), links: { index: '/work/reports/index.html' } });
+    expect(allText(local)).toContain('all runs: `/work/reports/index.html`');
   });
 
   it('shows a local report path as text, since Slack buttons need a web URL', () => {
@@ -148,9 +177,10 @@ describe('buildSlackMessage', () => {
     const first = { ...state, judgments: state.judgments.slice(0, 1), outcome: undefined };
     const message = buildSlackMessage({ kind: 'judgment', state: first, links: {} });
     expect(blockKitProblems(message)).toEqual([]);
-    expect(block(message.blocks, 'header')[0].text.text).toBe('🟢 checkout-api 1.5.0: step 1 scored 100 (pass)');
+    expect(block(message.blocks, 'header')[0].text.text).toBe('🟢 checkout-api 1.5.0: step 1 scored 100 → continue');
     expect(allText(message)).toContain('*Next*\ncontinue');
-    expect(allText(message)).not.toContain('Why it was rolled back');
+    expect(allText(message)).toContain('score 100 &gt; marginal 50 at step 1 of 3');
+    expect(allText(message)).not.toContain('Recorded reason');
     expect(metricsSection(message.blocks)).toContain('latency-p99');
   });
 });

@@ -1,4 +1,5 @@
 import { renderRunReport, type RunReportData } from '../../../shared/reports/html-report';
+import { formatDifference, formatMeasure } from '../../../shared/reports/units';
 import { DEFAULT_METRICS, buildRunReportFixture } from '../../support/run-report-fixture';
 
 /** All `<svg ...>...</svg>` elements carrying data-plot="<kind>". */
@@ -29,19 +30,25 @@ describe('renderRunReport', () => {
   const html = renderRunReport(data);
   const last = data.judgments[data.judgments.length - 1];
 
-  it('shows verdict, score, decision, reason, versions and times', () => {
-    expect(html).toMatch(/data-field="verdict">FAIL</);
+  it('leads with the decision and why in one sentence, then verdict, score, versions and times', () => {
+    expect(html).toMatch(/data-field="decision">ROLLED BACK</);
+    expect(html).toContain(
+      'data-field="summary">critical metric latency-p99 failed at step 2 of 3: latency-p99 is higher on the canary (median 120 ms → 146 ms, +21.3%)<',
+    );
+    expect(html).toMatch(/data-field="verdict">fail</);
     expect(html).toMatch(/data-field="score">0</);
-    expect(html).toMatch(/data-field="status">rolled back</);
-    expect(html).toContain('Canary Failed: latency-p99 was classified as High');
+    expect(html).toContain(
+      'Recorded reason: <span data-field="reason">Canary Failed: latency-p99 was classified as High<',
+    );
     expect(html).toContain('checkout-api: 1.4.2 → 1.5.0');
     expect(html).toContain('checkout-api-20261122-1400');
     expect(html).toContain('2026-11-22 14:00:00 UTC');
     expect(html).toContain(
       `${data.state.outcome?.finishedAt?.slice(0, 10)} ${data.state.outcome?.finishedAt?.slice(11, 19)} UTC`,
     );
-    expect(html).toContain('marginal ≤ 50, pass ≥ 75');
-    // The verdict colour (fail red) drives the header.
+    expect(html).toContain('the run rolls back at a score ≤ 50 and promotes at ≥ 75 after the last step');
+    expect(html).toContain('<title>canary-judge · checkout-api 1.5.0 · rolled back</title>');
+    // The decision's colour (rolled back: red) drives the header.
     expect(html).toContain('style="--verdict:#b91c1c"');
   });
 
@@ -55,7 +62,7 @@ describe('renderRunReport', () => {
     expect(renderRunReport(fixed)).toContain('95% at every judgment');
   });
 
-  it('lists every metric with classification, medians, change and interval', () => {
+  it('lists every metric with classification, medians in their unit, each change labelled, and the interval', () => {
     for (const metric of last.result.metrics) {
       const row = new RegExp(`<tr data-metric="${metric.name}">([\\s\\S]*?)</tr>`).exec(html)?.[1];
       expect(row).toBeDefined();
@@ -63,15 +70,33 @@ describe('renderRunReport', () => {
       expect(html).toContain(`id="metric-${metric.name}"`);
     }
     const latency = /<tr data-metric="latency-p99">([\s\S]*?)<\/tr>/.exec(html)?.[1] ?? '';
-    const cells = [...latency.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]);
+    const cells = [...latency.matchAll(/<td class="num"[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+    // Three changes, three names: the median change, the Hodges-Lehmann shift (with its CI) and the mean change.
     const metric = last.result.metrics[0];
     const change = ((metric.canary.median - metric.baseline.median) / metric.baseline.median) * 100;
-    expect(cells[0]).toBe(Number(metric.baseline.median.toPrecision(3)).toString());
-    expect(cells[1]).toBe(Number(metric.canary.median.toPrecision(3)).toString());
-    expect(cells[2]).toBe(`+${change.toFixed(1)}%`);
-    expect(cells[3]).toBe(`+${Number(metric.estimate!.toPrecision(3))}`);
-    expect(cells[4]).toBe(`[+${Number(metric.lower!.toPrecision(3))}, +${Number(metric.upper!.toPrecision(3))}]`);
+    const ms = (seconds: number) => `${Number((seconds * 1000).toPrecision(3))} ms`;
+    expect(cells).toEqual([
+      ms(metric.baseline.median),
+      ms(metric.canary.median),
+      `+${change.toFixed(1)}%`,
+      `+${ms(metric.estimate!)}`,
+      `[+${ms(metric.lower!)}, +${ms(metric.upper!)}]`,
+      `+${((metric.ratio! - 1) * 100).toFixed(1)}%`,
+      '&lt;0.0001',
+    ]);
     expect(latency).toContain('critical');
+    expect(html).toContain(
+      '<th class="num">Median change</th><th class="num">HL shift</th><th class="num">98% CI of the shift</th><th class="num">Mean change</th>',
+    );
+    expect(html).toContain('Mean change: mean(canary) / mean(baseline) − 1, the effect size');
+    // Shares in % (differences in percentage points), own labels after the number.
+    const errors = last.result.metrics[1];
+    const errorRow = /<tr data-metric="error-rate">([\s\S]*?)<\/tr>/.exec(html)?.[1] ?? '';
+    expect(errorRow).toContain(`>${formatMeasure(errors.baseline.median, 'ratio')}<`);
+    expect(formatMeasure(errors.baseline.median, 'ratio')).toMatch(/^0\.\d+%$/);
+    expect(errorRow).toContain(`>${formatDifference(errors.estimate, 'ratio')}<`);
+    expect(formatDifference(errors.estimate, 'ratio')).toMatch(/ pp$/);
+    expect(html).toMatch(/<tr data-metric="requests-per-second">[\s\S]*?>\d+ req\/s</);
   });
 
   it('draws one time-series and one distribution plot per metric with both series and every point', () => {
@@ -111,21 +136,23 @@ describe('renderRunReport', () => {
     expect(plots(html, 'timeline')).toHaveLength(1);
     expect(attr(timeline, 'data-steps')).toBe('3');
     expect(attr(timeline, 'data-judgments')).toBe('2');
-    const dots = [...timeline.matchAll(/data-judgment="(\d+)" data-score="([^"]+)" data-verdict="(\w+)"/g)].map((m) => [
+    const dots = [...timeline.matchAll(/data-judgment="(\d+)" data-score="([^"]+)" data-action="(\w+)"/g)].map((m) => [
       Number(m[1]),
       Number(m[2]),
       m[3],
     ]);
     expect(dots).toEqual([
-      [1, 100, 'pass'],
-      [2, 0, 'fail'],
+      [1, 100, 'continue'],
+      [2, 0, 'rollback'],
     ]);
+    expect(timeline).toContain('>roll back ≤ 50<');
+    expect(timeline).toContain('>promote ≥ 75<');
     expect(timeline).toContain('data-step="3" data-reached="false"');
     expect(plots(html, 'score')).toHaveLength(1);
   });
 
   it('shows earlier judgments collapsed', () => {
-    expect(html).toMatch(/<details><summary>Step 1 · 5% · score 100 \(pass\) → continue<\/summary>/);
+    expect(html).toMatch(/<details><summary>Step 1 · 5% · score 100 → continue<\/summary>/);
   });
 
   it('loads nothing from elsewhere', () => {
@@ -169,6 +196,63 @@ describe('renderRunReport', () => {
     expect(long.length).toBeLessThan(200_000);
   });
 
+  it('a regression rolled back at a score equal to marginal: badge, sentence, bands and markers agree', () => {
+    const data = buildRunReportFixture();
+    const [first, second] = data.judgments;
+    const metrics = second.summary.metrics.map((m) => ({ ...m, critical: false }));
+    const summary = {
+      ...second.summary,
+      score: 50,
+      verdict: 'marginal' as const,
+      metrics,
+      reason: 'step 2/3: score 50 <= marginal 50',
+    };
+    const state = {
+      ...data.state,
+      judgments: [first.summary, summary],
+      decision: { action: 'rollback' as const, reason: summary.reason },
+      outcome: { ...data.state.outcome!, verdict: 'marginal' as const, score: 50, reason: summary.reason },
+    };
+    const result = { ...second.result, score: 50, verdict: 'marginal' as const, reason: '' };
+    const page = renderRunReport({ state, judgments: [first, { ...second, summary, result }] });
+    expect(page).toMatch(/data-field="decision">ROLLED BACK</);
+    expect(page).toMatch(
+      /data-field="summary">score 50 ≤ marginal 50 at step 2 of 3: latency-p99 is higher on the canary \(median 120 ms → 146 ms, \+21\.3%\)</,
+    );
+    expect(page).toContain(
+      'Judge verdict <strong data-field="verdict">marginal</strong> at score 50 · the run rolls back at a score ≤ 50',
+    );
+    // The score marker and the timeline's dot sit in the red "roll back ≤ 50" band, in its colour.
+    const [bar] = plots(page, 'score');
+    expect(bar).toMatch(/<path d="[^"]*" fill="#b91c1c"/);
+    const [timeline] = plots(page, 'timeline');
+    expect(/data-judgment="2"[^>]*><circle[^>]*fill="([^"]+)"/.exec(timeline)?.[1]).toBe('#b91c1c');
+    expect(timeline).toContain('>roll back ≤ 50<');
+    expect(page).not.toMatch(/fail ≤|>marginal<\/span>/);
+  });
+
+  it('an inconclusive run reads COULD NOT JUDGE, in violet', () => {
+    const data = buildRunReportFixture();
+    const reason = 'step 2/3: baseline 1.4.2 unhealthy: 0/1 healthy';
+    const state = { ...data.state, outcome: { ...data.state.outcome!, verdict: 'inconclusive' as const, reason } };
+    const page = renderRunReport({ ...data, state });
+    expect(page).toMatch(/data-field="decision">COULD NOT JUDGE</);
+    expect(page).toContain(
+      `data-field="summary">${reason}; traffic went back to production and the canary is not blamed<`,
+    );
+    expect(page).toContain('style="--verdict:#7c3aed"');
+    expect(page).toContain('<title>canary-judge · checkout-api 1.5.0 · could not judge</title>');
+  });
+
+  it("labels the plots' axes in the metric's unit", () => {
+    const yLabels = (svg: string) => [...svg.matchAll(/stroke="#e5e7eb"\/><text [^>]*>([^<]+)</g)].map((m) => m[1]);
+    const [latencySeries] = plots(html, 'timeseries');
+    expect(yLabels(latencySeries).length).toBeGreaterThan(2);
+    for (const label of yLabels(latencySeries)) expect(label).toMatch(/^[\d.]+ ms$/);
+    const [latencyDistribution] = plots(html, 'distribution');
+    expect(latencyDistribution).toMatch(/>\+[\d.]+ ms \[98% CI \+[\d.]+ ms, \+[\d.]+ ms\]</);
+  });
+
   it('renders a run that failed before any judgment', () => {
     const fixture = buildRunReportFixture();
     const failed: RunReportData = {
@@ -183,9 +267,11 @@ describe('renderRunReport', () => {
       judgments: [],
     };
     const page = renderRunReport(failed);
-    expect(page).toMatch(/data-field="verdict">NO VERDICT</);
-    expect(page).toMatch(/data-field="status">failed</);
-    expect(page).toContain('ProvisionFailed: canary never became healthy &lt;timeout&gt;');
+    expect(page).toMatch(/data-field="decision">FAILED</);
+    expect(page).not.toContain('data-field="verdict"');
+    expect(page).toContain(
+      'data-field="summary">the run itself failed: ProvisionFailed: canary never became healthy &lt;timeout&gt;<',
+    );
     expect(plots(page, 'timeseries')).toHaveLength(0);
     expect(attr(plots(page, 'timeline')[0], 'data-judgments')).toBe('0');
     expect(page).toContain('No judgment was made');

@@ -111,4 +111,27 @@ describe('line chart', () => {
     expect(empty).toContain('data-empty="true"');
     expect(empty).toContain('>no data<');
   });
+
+  it('keeps the first and last time labels inside the chart when their ticks sit at its edges', () => {
+    const start = Date.parse('2026-11-22T14:00:00Z');
+    const points = Array.from({ length: 61 }, (_, i) => ({ x: start + i * 1000, y: i % 7 }));
+    const width = 460;
+    const svg = renderLineChart({
+      title: 't',
+      formatY: String,
+      width,
+      series: [{ id: 'a', label: 'a', color: '#000', points }],
+    });
+    const labels = [...svg.matchAll(/<text x="([\d.]+)" y="226" text-anchor="(\w+)"[^>]*>(\d\d:\d\d:\d\d)</g)].map(
+      ([, x, anchor, label]) => ({ x: Number(x), anchor, label }),
+    );
+    expect(labels.map((l) => l.label)).toEqual(['14:00:00', '14:00:15', '14:00:30', '14:00:45', '14:01:00']);
+    expect(labels.map((l) => l.anchor)).toEqual(['middle', 'middle', 'middle', 'middle', 'end']);
+    for (const { x, anchor, label } of labels) {
+      const w = label.length * 6.2;
+      const [from, to] = anchor === 'end' ? [x - w, x] : anchor === 'start' ? [x, x + w] : [x - w / 2, x + w / 2];
+      expect(from).toBeGreaterThanOrEqual(0);
+      expect(to).toBeLessThanOrEqual(width);
+    }
+  });
 });

@@ -73,6 +73,18 @@ describe('decision: per-interval rules', () => {
     expect(d).toEqual({ action: 'rollback', reason: 'step 1/4: score 50 <= marginal 50' });
   });
 
+  test("a forced score carries the judge's own reason into the decision", () => {
+    const reason = 'Canary Failed: 50% or more metrics returned NODATA (2 of 2)';
+    expect(decideInterval({ ...judged(0), reason }, { stepIndex: 0, stepCount: 4 }, thresholds)).toEqual({
+      action: 'rollback',
+      reason: `step 1/4: score 0 <= marginal 50 (${reason})`,
+    });
+    expect(decideInterval({ ...judged(60), reason: '' }, { stepIndex: 3, stepCount: 4 }, thresholds)).toEqual({
+      action: 'rollback',
+      reason: 'step 4/4: final score 60 < pass 75',
+    });
+  });
+
   test('a score between marginal and pass continues on an intermediate step', () => {
     const d = decideInterval(judged(60), { stepIndex: 1, stepCount: 4 }, thresholds);
     expect(d).toEqual({ action: 'continue', reason: 'step 2/4: score 60 > marginal 50, continue' });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runWorkflow, type RunWorkflowOptions } from '../../../local/runner/run-workflow';
-import { exitCodeFor } from '../../../local/runner/summary';
+import { exitCodeFor, runResultJson, verdictLines } from '../../../local/runner/summary';
 import type { RunInputRaw } from '../../../shared/config/run-config';
 import { ValidationError } from '../../../shared/config/validation';
 import { fakeAdapters, type FakeAdapters, type SeriesMaker } from '../../support/fake-adapters';
@@ -76,16 +76,52 @@ describe('runWorkflow with in-memory adapters', () => {
     expect(adapters.fleet.of(summary.runId!)).toEqual([]);
     expect(adapters.traffic.productionWeight(TEST_LISTENER_ARN)).toBe(100);
     expect(opts.lines.join('\n')).toMatch(
-      /step 2\/2: canary 50% · baseline 50% · production 0% for 1s[\s\S]*judged step 2\/2: score 100 \(pass\) → promote/,
+      /step 2\/2: canary 50% · baseline 50% · production 0% for 1s[\s\S]*judged step 2\/2: score 100\/100 → promote: score 100 ≥ pass 75 after the last step/,
     );
+    expect(verdictLines(summary)[0]).toBe('PROMOTED: score 100 ≥ pass 75 after the last step; all 2 metrics passed');
   });
 
-  it('rolls back a regression with a readable reason', async () => {
+  it('rolls back a regression, leading with the decision and why in one sentence, values in their unit', async () => {
     const adapters = fakeAdapters(TEST_LISTENER_ARN, slow);
-    const summary = await runWorkflow(options(adapters, {}));
+    const opts = options(adapters, {});
+    const summary = await runWorkflow(opts);
     expect(summary).toMatchObject({ status: 'FAILED', error: 'CanaryRolledBack', decision: 'rollback', score: 50 });
     expect(summary.reason).toBe('step 1/2: score 50 <= marginal 50');
+    const sentence =
+      'ROLLED BACK: score 50 ≤ marginal 50 at step 1 of 2: latency is higher on the canary (median 105 ms → 305 ms, +191%)';
+    expect(verdictLines(summary)).toEqual([
+      sentence,
+      `score 50/100 (judge: marginal) · run ${summary.runId}`,
+      `report: memory://${summary.runId}/report.html`,
+    ]);
+    expect(runResultJson(summary).summary).toBe(sentence);
+    const judged = opts.lines.filter((l) => /judged step|✓|✗/.test(l)).map((l) => l.replace(/^\[ *[\d.]+s\] /, ''));
+    expect(judged).toEqual([
+      '  judged step 1/2: score 50/100 → roll back: score 50 ≤ marginal 50',
+      '    ✓ error-rate  no significant difference · median 0% → 0%',
+      '    ✗ latency     higher on the canary · median 105 ms → 305 ms (+191%)',
+    ]);
     expect(adapters.fleet.of(summary.runId!)).toEqual([]);
+  });
+
+  it('says a failed critical metric once per step, in words, not the judge reason four times', async () => {
+    const errors: SeriesMaker = (name, role) =>
+      name === 'latency'
+        ? Array.from({ length: 10 }, (_, i) => 0.1 + i * 0.001)
+        : Array.from({ length: 10 }, (_, i) => (role === 'canary' ? 0.2 + (i % 3) * 0.01 : 0));
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, errors);
+    const opts = options(adapters, {});
+    const summary = await runWorkflow(opts);
+    const judgeReason = summary.state!.judgments[0].metrics.find((m) => m.name === 'error-rate')!.reason!;
+    expect(judgeReason).toContain('the baseline mean is 0');
+    const everything = [...opts.lines, ...verdictLines(summary)];
+    expect(everything.filter((l) => l.includes('Hodges-Lehmann') || l.includes('mean is 0'))).toEqual([]);
+    expect(everything.filter((l) => l.includes('✗ error-rate'))).toEqual([
+      expect.stringMatching(/✗ error-rate \(critical\) {2}higher on the canary · median 0% → 21%$/),
+    ]);
+    expect(verdictLines(summary)[0]).toBe(
+      'ROLLED BACK: critical metric error-rate failed at step 1 of 2: error-rate is higher on the canary (median 0% → 21%)',
+    );
   });
 
   it('refuses bad input before creating any adapter, naming the field', async () => {
@@ -165,6 +201,21 @@ describe('runWorkflow with in-memory adapters', () => {
     expect(adapters.reports.files.get(`${summary.runId}/report.html`)?.body).toContain(reason);
     const finished = adapters.notifiers[0].events.filter((e) => e.kind === 'finished');
     expect(finished.map((e) => e.state.outcome?.reason)).toEqual([reason]);
+  });
+
+  it('a dead baseline ends the run as could not judge: verdict inconclusive, exit 2, traffic back on production', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    adapters.fleet.health_.baseline = { status: 'unhealthy', detail: '0/1 healthy; exited with code 1' };
+    const summary = await runWorkflow(options(adapters, { input: awsInput() }));
+    expect(summary).toMatchObject({
+      status: 'FAILED',
+      verdict: 'inconclusive',
+      reason: 'could not judge: baseline 1.41.0 not healthy: 0/1 healthy; exited with code 1',
+    });
+    expect(exitCodeFor(summary)).toBe(2);
+    expect(verdictLines(summary)[0]).toMatch(/^COULD NOT JUDGE/);
+    expect(adapters.traffic.productionWeight(TEST_LISTENER_ARN)).toBe(100);
+    expect(adapters.fleet.of(summary.runId!)).toEqual([]);
   });
 
   it('an interruption without a named reason still reports the step it stopped at (exit 130)', async () => {

@@ -1,0 +1,51 @@
+import { formatValue } from './format';
+
+/**
+ * Metric values in the unit a person reads them in, from the canary metric's `unit` (presets set it): `seconds`
+ * in ms (s from 1 s on), `ratio` (a share) in %, `percent` as %, `count` as a plain number, any
+ * other label after the number. Without a unit the number stands alone. Differences of shares (ratio, percent)
+ * are in percentage points ("pp"), so they cannot be taken for a relative change.
+ */
+
+/** The unit of each metric of a canary config, by name. */
+export function metricUnits(config: { metrics: readonly { name: string; unit?: string }[] }): Map<string, string> {
+  return new Map(config.metrics.flatMap((m) => (m.unit ? [[m.name, m.unit] as const] : [])));
+}
+
+/** One scale below a second (ms), so an interval's two ends and an axis's ticks read alike. */
+function seconds(value: number): string {
+  return Math.abs(value) >= 1 ? `${formatValue(value)} s` : `${formatValue(value * 1e3)} ms`;
+}
+
+function withUnit(value: number, unit: string | undefined, shareSuffix: string): string {
+  switch (unit) {
+    case undefined:
+    case 'count':
+      return formatValue(value);
+    case 'seconds':
+      return seconds(value);
+    case 'ratio':
+      return `${formatValue(value * 100)}${shareSuffix}`;
+    case 'percent':
+      return `${formatValue(value)}${shareSuffix}`;
+    default:
+      return `${formatValue(value)} ${unit}`;
+  }
+}
+
+const missing = (value: number | null | undefined): value is null | undefined =>
+  value === null || value === undefined || !Number.isFinite(value);
+
+/** A value: "22.2 ms", "0.41%", "41.2%", "153", "12 req"; "–" for none. */
+export function formatMeasure(value: number | null | undefined, unit?: string): string {
+  if (missing(value)) return '–';
+  return withUnit(value, unit, '%');
+}
+
+/** A signed difference of two values: "+10.1 ms", "+16.7 pp", "-3"; "–" for none. */
+export function formatDifference(value: number | null | undefined, unit?: string): string {
+  if (missing(value)) return '–';
+  if (value === 0) return formatMeasure(0, unit === 'ratio' || unit === 'percent' ? 'pp' : unit);
+  const text = withUnit(value, unit, ' pp');
+  return value > 0 ? `+${text}` : text;
+}
