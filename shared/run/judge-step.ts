@@ -90,11 +90,15 @@ function withSourceErrors(result: JudgeResult, series: MetricSeries[]): JudgeRes
  * A version that died during the step ends the run whatever its metrics say: a crashed canary's cumulative
  * window still holds its good minutes, and a dead baseline leaves nothing valid to compare with.
  */
-async function deadVersion(state: RunState, fleet: Fleet): Promise<{ role: 'baseline' | 'canary'; text: string } | undefined> {
+async function deadVersion(
+  state: RunState,
+  fleet: Fleet,
+): Promise<{ role: 'baseline' | 'canary'; text: string } | undefined> {
   const { baseline, canary } = state.resources as Required<Pick<RunState['resources'], 'baseline' | 'canary'>>;
   const [b, c] = await Promise.all([fleet.health(baseline), fleet.health(canary)]);
   if (c.status === 'unhealthy') return { role: 'canary', text: `canary ${canary.version} unhealthy: ${c.detail}` };
-  if (b.status === 'unhealthy') return { role: 'baseline', text: `baseline ${baseline.version} unhealthy: ${b.detail}` };
+  if (b.status === 'unhealthy')
+    return { role: 'baseline', text: `baseline ${baseline.version} unhealthy: ${b.detail}` };
   return undefined;
 }
 
@@ -196,10 +200,7 @@ export async function judgeStep(state: RunState, deps: JudgeStepDeps, clock = ()
   const result = withSourceErrors(look.result, series);
   const dead = await deadVersion(state, deps.fleet);
   const decision: Decision =
-    outage(dead, series, stepLabel) ??
-    (input.dryRun
-      ? dryRunDecision(look.decision)
-      : look.decision);
+    outage(dead, series, stepLabel) ?? (input.dryRun ? dryRunDecision(look.decision) : look.decision);
 
   const stepNumber = step.index + 1;
   const summary: JudgmentSummary = {

@@ -432,7 +432,8 @@ describe('judge', () => {
     // no metric answered: the run could not judge the canary, whatever the metrics' nanStrategy
     expect(state.decision).toEqual({
       action: 'rollback',
-      reason: 'step 1/3: could not judge: the metrics source failed for every metric: fake metrics: connect ECONNREFUSED 127.0.0.1:9090',
+      reason:
+        'step 1/3: could not judge: the metrics source failed for every metric: fake metrics: connect ECONNREFUSED 127.0.0.1:9090',
       couldNotJudge: true,
     });
     expect((await call(rollback, adapters, state)).outcome?.verdict).toBe('inconclusive');

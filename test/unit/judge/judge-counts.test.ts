@@ -202,7 +202,9 @@ describe('judge options', () => {
     expect(kayenta.score).toBe(50);
     const strict = judge(withFloor(1.5), { '5xx': steady, latency: data }, undefined, { rollbackFloors: true });
     expect(strict.metrics[1]).toMatchObject({ classification: 'High', critical: true });
-    expect(strict.metrics[1].reason).toMatch(/; mean change \+59\.3%, at or beyond the rollback floor \+50\.0% \(the threshold applies to the mean change\)$/);
+    expect(strict.metrics[1].reason).toMatch(
+      /; mean change \+59\.3%, at or beyond the rollback floor \+50\.0% \(the threshold applies to the mean change\)$/,
+    );
     expect(strict.score).toBe(0);
     // below the floor the metric fails, the canary does not
     const below = judge(withFloor(1.7), { '5xx': steady, latency: data }, undefined, { rollbackFloors: true });
