@@ -31,7 +31,13 @@ export function cellKey(profile: string, scenario: string, policy: string): stri
  * scenario and policy: each policy judges the very same series (common random numbers, so differences
  * between policies are not noise between samples), and the runs are the same however the range is split.
  */
-export function runRepetitions(setup: HarnessSetup, seed: number, from: number, to: number): Cell[] {
+export function runRepetitions(
+  setup: HarnessSetup,
+  seed: number,
+  from: number,
+  to: number,
+  onRepetition: () => void = () => {},
+): Cell[] {
   const cells = new Map<string, Cell>();
   for (const profile of setup.profiles) {
     for (const scenario of setup.scenarios) {
@@ -56,6 +62,7 @@ export function runRepetitions(setup: HarnessSetup, seed: number, from: number, 
         }
       }
     }
+    onRepetition();
   }
   return [...cells.values()];
 }

@@ -6,7 +6,7 @@ import { mergeCells, type Cell } from './harness';
 import { judgmentConfidences, renderReport, renderSmallSamples, summaryJson } from './report';
 import { smallSampleRates } from './small-samples';
 import { buildSetup, type SetupIds } from './setup';
-import type { WorkerTask } from './worker';
+import type { WorkerMessage, WorkerTask } from './worker';
 
 /**
  * `npm run bench:stats`: simulates thousands of seeded canary runs per scenario, judges them with the real judge
@@ -43,15 +43,37 @@ const program = new Command()
   )
   .option('--quiet', 'no progress output on stderr');
 
-function runWorker(task: WorkerTask): Promise<Cell[]> {
+function runWorker(task: WorkerTask, onRepetition: () => void): Promise<Cell[]> {
   return new Promise((resolve, reject) => {
     // The worker is TypeScript too: it inherits this process's execArgv (ts-node's register hook).
     const worker = new Worker(path.join(__dirname, `worker${path.extname(__filename)}`), { workerData: task });
-    worker.once('message', resolve);
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'repetition') onRepetition();
+      else resolve(message.cells);
+    });
     worker.once('error', reject);
     worker.once('exit', (code) => code !== 0 && reject(new Error(`worker exited with code ${code}`)));
   });
 }
+
+/** A line on stderr at most every 10 s: repetitions done, elapsed and a linear estimate of the time left. */
+function progressReporter(total: number, started: number, quiet: boolean): () => void {
+  let done = 0;
+  let last = started;
+  return () => {
+    done += 1;
+    const now = Date.now();
+    if (quiet || (now - last < 10_000 && done < total)) return;
+    last = now;
+    const elapsed = (now - started) / 1000;
+    const left = (elapsed / done) * (total - done);
+    process.stderr.write(
+      `bench:stats: ${done}/${total} repetitions, ${minutes(elapsed)} elapsed, about ${minutes(left)} left\n`,
+    );
+  };
+}
+
+const minutes = (seconds: number) => `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 
 async function main(): Promise<void> {
   program.parse();
@@ -76,8 +98,9 @@ async function main(): Promise<void> {
       `bench:stats: ${opts.repetitions} repetitions × ${cells} cells on ${chunks} worker(s), seed ${opts.seed}...\n`,
     );
   }
+  const progress = progressReporter(opts.repetitions, started, opts.quiet === true);
   const parts = await Promise.all(
-    bounds.slice(0, -1).map((from, i) => runWorker({ ids, seed: opts.seed, from, to: bounds[i + 1] })),
+    bounds.slice(0, -1).map((from, i) => runWorker({ ids, seed: opts.seed, from, to: bounds[i + 1] }, progress)),
   );
   const input = { cells: mergeCells(parts), setup, repetitions: opts.repetitions, seed: opts.seed };
   console.log(renderReport(input));

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runRepetitions } from './harness';
 import { buildSetup, type SetupIds } from './setup';
 
-/** One share of the repetitions, run in a worker thread; posts its cells back. */
+/** One share of the repetitions, run in a worker thread; posts a tick per repetition, then its cells. */
 export interface WorkerTask {
   ids: SetupIds;
   seed: number;
@@ -11,4 +11,8 @@ export interface WorkerTask {
 }
 
 const task = workerData as WorkerTask;
-parentPort?.postMessage(runRepetitions(buildSetup(task.ids), task.seed, task.from, task.to));
+export type WorkerMessage = { kind: 'repetition' } | { kind: 'cells'; cells: ReturnType<typeof runRepetitions> };
+
+const post = (message: WorkerMessage) => parentPort?.postMessage(message);
+const cells = runRepetitions(buildSetup(task.ids), task.seed, task.from, task.to, () => post({ kind: 'repetition' }));
+post({ kind: 'cells', cells });
