@@ -95,7 +95,10 @@ describe('buildDefinition: shape', () => {
 interface Plan {
   pendingPolls: number;
   unhealthy?: boolean;
+  /** The action of each step's last look. */
   decisions: Action[];
+  /** Looks per step (sequential judging): every look before the last answers `wait`. Default 1. */
+  looksPerStep?: number;
   approval?: 'before-promote';
   /** Task state → errors to throw on the first calls (then succeed), or 'always'. */
   failures?: Partial<Record<TaskStateName, { name: string; times: number | 'always' }>>;
@@ -108,6 +111,7 @@ function stubWorkflow(plan: Plan, answer?: ApprovalResult) {
   const failuresLeft = new Map(Object.entries(plan.failures ?? {}).map(([k, v]) => [k, v.times]));
   /** What Notify and AwaitApproval were told the execution's ARN is. */
   const executionArns: string[] = [];
+  const looksTaken: number[] = [];
   const stub =
     (name: TaskStateName, step: (s: StubState) => Partial<RunState>): TaskFunction =>
     async (event) => {
@@ -155,8 +159,11 @@ function stubWorkflow(plan: Plan, answer?: ApprovalResult) {
       return { step: { index, weight: 10 * (index + 1), appliedAt: '2026-01-01T00:01:00Z', waitSeconds: 1 } };
     }),
     Judge: stub('Judge', (s) => {
-      const action = s.input.plan.decisions[s.step!.index];
-      return { decision: { action, reason: `step ${s.step!.index + 1}: ${action}` } };
+      const index = s.step!.index;
+      looksTaken[index] = (looksTaken[index] ?? 0) + 1;
+      const last = looksTaken[index] >= (s.input.plan.looksPerStep ?? 1);
+      const action = last ? s.input.plan.decisions[index] : 'wait';
+      return { decision: { action, reason: `step ${index + 1}: ${action}` } };
     }),
     Promote: stub('Promote', (s) => ({
       outcome: { decision: 'promote', verdict: 'pass', score: 90, reason: s.decision!.reason },
@@ -206,6 +213,20 @@ describe('buildDefinition: executed with stub handlers (aws-local-stepfunctions)
     expect(calls.filter((c) => c === 'ShiftWeight')).toHaveLength(4);
     expect(calls.slice(-3)).toEqual(['Promote', 'Teardown', 'Notify']);
     expect(result.lastState?.outcome?.decision).toBe('promote');
+  });
+
+  it('looks every minute of four 10-minute steps in 3 transitions a look: 143 in all', async () => {
+    const { calls, run } = stubWorkflow({
+      pendingPolls: 3,
+      looksPerStep: 10,
+      decisions: ['continue', 'continue', 'continue', 'promote'],
+    });
+    const result = await run();
+    expect(result.status).toBe('SUCCEEDED');
+    // as above, with Bake/Judge/Decide 10 times per step instead of once
+    expect(result.transitions).toBe(2 + 4 * 2 + 3 + 4 * (1 + 10 * 3) + 6);
+    expect(calls.filter((c) => c === 'Judge')).toHaveLength(40);
+    expect(calls.filter((c) => c === 'ShiftWeight')).toHaveLength(4);
   });
 
   it('stays under 200 transitions with the most health polls a run can make', async () => {
