@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { Command, InvalidArgumentError } from 'commander';
 import { mergeCells, type Cell } from './harness';
 import { judgmentConfidences, renderReport, renderSmallSamples, summaryJson } from './report';
+import { renderLimits } from './limits';
 import { smallSampleRates } from './small-samples';
 import { buildSetup, type SetupIds } from './setup';
 import type { WorkerMessage, WorkerTask } from './worker';
@@ -104,6 +105,8 @@ async function main(): Promise<void> {
   );
   const input = { cells: mergeCells(parts), setup, repetitions: opts.repetitions, seed: opts.seed };
   console.log(renderReport(input));
+  const budget = (setup.policies.find((p) => p.id === 'default') ?? setup.policies[0]).analysis.errorControl;
+  console.log(`\n${renderLimits(setup.profiles, setup.service, budget.runFalseRollbackRate)}`);
   if (opts.smallSampleRepetitions > 0) {
     const defaults = setup.policies.find((p) => p.id === 'default') ?? setup.policies[0];
     const levels = [0.98, Math.max(...judgmentConfidences(defaults, setup.profiles[0]))];
