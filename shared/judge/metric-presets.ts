@@ -26,23 +26,13 @@ export interface PresetJudging {
 export const PRESET_MIN_DATA_POINTS = 5;
 
 /**
- * Continuous latency: fails when significantly higher and the mean at least `allowedIncrease` × the baseline's; with
- * sequential judging (the default) a failure at or beyond `rollbackIncrease` fails the run whatever the grouping.
+ * A metric that fails when higher. Continuous (latency): significantly higher and the mean at least `allowedIncrease`
+ * × the baseline's. Counts (5xx, slow requests): `allowedIncrease` is the count test's null boundary (fail only when the
+ * data prove the canary's rate above allowed × the baseline's); the count test needs no minimum sample, minDataPoints
+ * applies where counts are judged as per-period ratios instead (judgment mode `kayenta`). With sequential judging (the
+ * default) a failure at or beyond `rollbackIncrease` fails the run whatever the grouping.
  */
-const latency = (allowedIncrease: number, rollbackIncrease: number): Partial<MetricAnalysisConfig> => ({
-  direction: 'increase',
-  nanStrategy: 'remove',
-  minDataPoints: PRESET_MIN_DATA_POINTS,
-  effectSize: { measure: 'meanRatio', allowedIncrease, rollbackIncrease },
-});
-
-/**
- * A count metric: `allowedIncrease` is the count test's null boundary (fail only when the data prove the canary's rate
- * above allowed × the baseline's), `rollbackIncrease` the estimate at which a proven failure ends the run at once,
- * whatever the grouping. The count test needs no minimum sample; minDataPoints applies where the metric is judged as
- * per-period ratios instead (judgment mode `kayenta`).
- */
-const counted = (allowedIncrease: number, rollbackIncrease: number): Partial<MetricAnalysisConfig> => ({
+const higherFails = (allowedIncrease: number, rollbackIncrease: number): Partial<MetricAnalysisConfig> => ({
   direction: 'increase',
   nanStrategy: 'remove',
   minDataPoints: PRESET_MIN_DATA_POINTS,
@@ -54,19 +44,19 @@ export const PRESET_JUDGING: Readonly<Record<string, PresetJudging>> = {
     description: 'Median response time of the version (seconds)',
     groups: ['latency'],
     unit: 'seconds',
-    analysis: latency(1.1, 1.5),
+    analysis: higherFails(1.1, 1.5),
   },
   'latency-p90': {
     description: '90th percentile response time (seconds)',
     groups: ['latency'],
     unit: 'seconds',
-    analysis: latency(1.1, 1.5),
+    analysis: higherFails(1.1, 1.5),
   },
   'latency-p99': {
     description: '99th percentile response time (seconds); tails are noisy, so a larger shift is allowed',
     groups: ['latency'],
     unit: 'seconds',
-    analysis: latency(1.2, 2),
+    analysis: higherFails(1.2, 2),
   },
   'latency-average': {
     description: 'Mean response time (seconds)',
@@ -75,7 +65,7 @@ export const PRESET_JUDGING: Readonly<Record<string, PresetJudging>> = {
     // 5 %: above the instance-to-instance spread of a mean (A/A runs stay below 1 % rolled back) and low enough
     // to catch a +10 % mean by the second step at 5 % traffic (npm run bench:stats, readme "Statistical quality");
     // +50 %: no release should get through with that, whatever the other metrics say
-    analysis: latency(1.05, 1.5),
+    analysis: higherFails(1.05, 1.5),
   },
   'latency-slow-share': {
     description:
@@ -84,7 +74,7 @@ export const PRESET_JUDGING: Readonly<Record<string, PresetJudging>> = {
     groups: ['latency'],
     unit: 'ratio',
     // a tail regression (1 % of requests +0.5 s) multiplies the share above 0.5 s by about 10; ×3 proven ends the run
-    analysis: counted(1.5, 3),
+    analysis: higherFails(1.5, 3),
     defaultBoundSeconds: 0.5,
   },
   'error-rate-5xx': {
@@ -95,7 +85,7 @@ export const PRESET_JUDGING: Readonly<Record<string, PresetJudging>> = {
     unit: 'ratio',
     // critical: a proven failure with the rate at least doubled rolls back at once (Kayenta's criticalIncrease)
     analysis: {
-      ...counted(1.1, 2),
+      ...higherFails(1.1, 2),
       critical: true,
       effectSize: { measure: 'meanRatio', allowedIncrease: 1.1, criticalIncrease: 2 },
     },
@@ -104,7 +94,7 @@ export const PRESET_JUDGING: Readonly<Record<string, PresetJudging>> = {
     description: 'Requests answered with 4xx by the targets, of all requests, judged from the counts',
     groups: ['errors'],
     unit: 'ratio',
-    analysis: counted(1.2, 3),
+    analysis: higherFails(1.2, 3),
   },
   'request-count': {
     description: 'Requests per period; baseline and canary get the same weight, so a gap means trouble either way',
