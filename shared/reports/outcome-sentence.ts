@@ -64,13 +64,22 @@ export function judgmentCause(state: RunState, j: JudgmentSummary, rows = judgme
   return j.reason;
 }
 
+/** When the decisive look was made: " (look 3 of 10, 12 min after the first shift)"; empty without looks. */
+export function lookTiming(state: RunState, j: JudgmentSummary): string {
+  if (!j.look || !j.judgedAt || !state.trafficStartedAt) return '';
+  const seconds = Math.max(0, (Date.parse(j.judgedAt) - Date.parse(state.trafficStartedAt)) / 1000);
+  const since = seconds < 120 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
+  const look = j.look.of > 1 ? `look ${j.look.number} of ${j.look.of}, ` : '';
+  return ` (${look}${since} after the first shift)`;
+}
+
 function judgmentSentence(state: RunState, j: JudgmentSummary): string {
   const rows = judgmentRows(state, j);
   const cause = judgmentCause(state, j, rows);
   if (j.action === 'promote' || isDryRunPromotion(state, j)) return `${cause}; ${passed(rows)}`;
   const failing = rows.filter((r) => !r.muted && isFailingClassification(r.classification));
   const why = failing.length > 0 ? `: ${findings(failing)}` : '';
-  return `${cause} at step ${j.step} of ${state.input.steps.length}${why}`;
+  return `${cause} at step ${j.step} of ${state.input.steps.length}${lookTiming(state, j)}${why}`;
 }
 
 /** judge-step's words for a version that died during a step: "canary 1.1.0 unhealthy: 0/1 healthy; ...". */
