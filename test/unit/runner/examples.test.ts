@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { prepareInput } from '../../../local/runner/run-workflow';
+import { looksInStep } from '../../../shared/run/looks';
 
 /** The run configs `npm start` uses are valid run inputs, and differ only where their scenario says. */
 
@@ -29,5 +30,17 @@ describe('examples/local-*.json', () => {
     expect(input.steps.reduce((sum, s) => sum + s.durationSeconds, 0)).toBe(80);
     expect(input.metricsSource).toEqual({ type: 'local', periodSeconds: 1, delaySeconds: 0 });
     expect(prepareInput({ input: healthy, speed: 4 }).input.steps.map((s) => s.durationSeconds)).toEqual([5, 5, 5, 5]);
+  });
+
+  it('looks several times a step, at the default speed and faster (sequential judging)', () => {
+    const looks = (speed: number) => {
+      const { input } = prepareInput({ input: healthy, speed });
+      return input.steps.map((_, i) => looksInStep(input, i));
+    };
+    expect(prepareInput({ input: healthy }).input.judgment).toEqual({ mode: 'sequential', checkIntervalSeconds: 5 });
+    expect(looks(1)).toEqual([4, 4, 4, 4]);
+    // 10-second steps looked at every 3 s (2.5 rounded), 5-second steps every second
+    expect(looks(2)).toEqual([4, 4, 4, 4]);
+    expect(looks(4)).toEqual([5, 5, 5, 5]);
   });
 });
