@@ -53,6 +53,17 @@ describe('applySpeed', () => {
     });
   });
 
+  it('refuses too many looks as given, before scaling would have brought them under the bound', () => {
+    // at --speed 2 the step is 501 s looked at every second: 501 looks, but the run as given plans 1001
+    const input = localRunInput({
+      steps: [{ weight: 10, durationSeconds: 1001 }],
+      judgment: { checkIntervalSeconds: 1 },
+    });
+    expect(() => prepareInput({ input, speed: 2 })).toThrow(
+      'invalid run input: judgment.checkIntervalSeconds: a look every 1s plans 1001 looks over the steps, more than 1000',
+    );
+  });
+
   it('keeps the metrics source delay: how late the source has data does not change with the run speed', () => {
     const input = localRunInput({ metricsSource: { type: 'cloudwatch', periodSeconds: 60, delaySeconds: 60 } });
     expect(applySpeed(input, 10).metricsSource).toEqual({ type: 'cloudwatch', periodSeconds: 60, delaySeconds: 60 });
