@@ -168,6 +168,26 @@ export const judgmentSchema = z
   })
   .strict();
 
+/**
+ * Most looks a run may plan. Each look is a Wait, a Judge task and a Choice in the execution's history (9 events), so
+ * 1000 looks take about 9,000 of the 25,000 events Step Functions allows an execution, leaving room for the health
+ * polls (at most 40), retries and the rest; each look is also one metrics query per metric.
+ */
+export const MAX_PLANNED_LOOKS = 1000;
+
+/** Looks in a step of `durationSeconds`: one per check interval, the last at the step's end (Kayenta mode: one). */
+export function looksPerStep(judgment: JudgmentConfig, durationSeconds: number): number {
+  if (judgment.mode === 'kayenta') return 1;
+  return Math.max(1, Math.ceil(durationSeconds / judgment.checkIntervalSeconds));
+}
+
+/** The shortest check interval (seconds) that keeps the steps within MAX_PLANNED_LOOKS. */
+function shortestIntervalWithin(durations: number[]): number {
+  let interval = Math.max(1, Math.ceil(durations.reduce((a, b) => a + b, 0) / MAX_PLANNED_LOOKS));
+  while (durations.reduce((sum, d) => sum + Math.ceil(d / interval), 0) > MAX_PLANNED_LOOKS) interval += 1;
+  return interval;
+}
+
 export const analysisSchema = z
   .object({
     /** Data within this many seconds after a weight change is skipped. */
@@ -251,6 +271,17 @@ export const runInputSchema = z
         code: 'custom',
         path: ['analysis', 'warmupSeconds'],
         message: `must be shorter than every step: steps[${shortest}].durationSeconds is ${run.steps[shortest].durationSeconds}`,
+      });
+    }
+    const looks = run.steps.reduce((sum, s) => sum + looksPerStep(run.judgment, s.durationSeconds), 0);
+    if (looks > MAX_PLANNED_LOOKS) {
+      const durations = run.steps.map((s) => s.durationSeconds);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['judgment', 'checkIntervalSeconds'],
+        message:
+          `a look every ${run.judgment.checkIntervalSeconds}s plans ${looks} looks over the steps, more than ` +
+          `${MAX_PLANNED_LOOKS}: use at least ${shortestIntervalWithin(durations)}s (or fewer, shorter steps)`,
       });
     }
     // production keeps 100 - 2*weight; ALB weights are 0..999 and we use percents, so only the sum can break.

@@ -1,4 +1,4 @@
-import type { RunInput } from '../config/run-config';
+import { looksPerStep, type RunInput } from '../config/run-config';
 import { alphaSpent, confidenceForRunStep, MIN_JUDGMENT_ALPHA } from '../judge/error-control';
 import { sequentialBoundaries } from '../judge/group-sequential';
 import { normalCdf } from '../judge/normal';
@@ -37,8 +37,7 @@ export interface LookPosition {
 
 /** How many looks a step has: one per check interval, the last at its end (Kayenta mode: one). */
 export function looksInStep(input: LookInput, stepIndex: number): number {
-  if (input.judgment.mode === 'kayenta') return 1;
-  return Math.max(1, Math.ceil(input.steps[stepIndex].durationSeconds / input.judgment.checkIntervalSeconds));
+  return looksPerStep(input.judgment, input.steps[stepIndex].durationSeconds);
 }
 
 /** Seconds after the step's weight was applied at which its look `look` is due. */

@@ -4,7 +4,8 @@ import { localRunInput } from '../../support/run-inputs';
 
 /**
  * Fields whose size a run depends on are bounded, and a warm-up that would swallow a whole step is refused
- * at validation (before anything is launched) instead of failing in Judge or ending as a score of 0.
+ * at validation (before anything is launched) instead of failing in Judge or ending as a score of 0. So is a
+ * check interval that plans more looks than an execution's history can hold.
  */
 
 function issuesOf(input: RunInputRaw): { path: string; message: string }[] {
@@ -21,6 +22,9 @@ const steps = [
   { weight: 10, durationSeconds: 30 },
   { weight: 20, durationSeconds: 20 },
 ];
+
+/** The most steps a run may have (20), each `seconds` long. */
+const hourSteps = (seconds: number) => Array.from({ length: 20 }, () => ({ weight: 10, durationSeconds: seconds }));
 
 describe('run input bounds', () => {
   it.each<[string, Partial<RunInputRaw>, string, RegExp]>([
@@ -62,6 +66,18 @@ describe('run input bounds', () => {
       'analysis.warmupSeconds',
       /shorter than every step: steps\[1\]\.durationSeconds is 20/,
     ],
+    [
+      'more than 1000 planned looks',
+      { steps: hourSteps(3600), judgment: { checkIntervalSeconds: 60 } },
+      'judgment.checkIntervalSeconds',
+      /^a look every 60s plans 1200 looks over the steps, more than 1000: use at least 72s/,
+    ],
+    [
+      'a look a second over 1001 seconds of steps',
+      { steps: [{ weight: 10, durationSeconds: 1001 }], judgment: { checkIntervalSeconds: 1 } },
+      'judgment.checkIntervalSeconds',
+      /plans 1001 looks .* use at least 2s/,
+    ],
   ])('refuses %s, naming the field', (_what, change, path, message) => {
     const issues = issuesOf(localRunInput(change));
     expect(new Set(issues.map((i) => i.path))).toEqual(new Set([path]));
@@ -69,6 +85,11 @@ describe('run input bounds', () => {
   });
 
   it.each<[string, Partial<RunInputRaw>]>([
+    ['exactly 1000 planned looks', { steps: hourSteps(3000), judgment: { checkIntervalSeconds: 60 } }],
+    [
+      'Kayenta mode, one look a step',
+      { steps: hourSteps(3600), judgment: { mode: 'kayenta', checkIntervalSeconds: 1 } },
+    ],
     ['a warm-up shorter than every step', { steps, analysis: { warmupSeconds: 19 } }],
     [
       'versions as release tools write them',
