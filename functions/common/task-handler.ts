@@ -6,7 +6,7 @@ import { createAdapters, type Adapters } from '../../shared/adapters';
 import type { RunInput } from '../../shared/config/run-config';
 import { parseOrThrow } from '../../shared/config/validation';
 import type { RunLog } from '../../shared/run/announce';
-import type { RunState } from '../../shared/run/run-state';
+import { lastJudgment, type RunState } from '../../shared/run/run-state';
 import { runStateSchema } from '../../shared/run/run-state-schema';
 import type { TaskName } from '../../state-machines/definition';
 
@@ -35,7 +35,7 @@ export function createLogger(env: NodeJS.ProcessEnv = process.env): Logger {
 
 /** The few facts worth a log line after each task (the whole state would drown the log). */
 function progress(state: RunState): Record<string, unknown> {
-  const last = state.judgments.at(-1);
+  const last = lastJudgment(state);
   return {
     step: state.step ? state.step.index + 1 : undefined,
     weight: state.step?.weight,

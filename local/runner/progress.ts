@@ -1,7 +1,7 @@
 import { formatScore } from '../../shared/reports/format';
 import { isFailingClassification, resultWords, valuesText, type MetricRow } from '../../shared/reports/metric-rows';
 import { judgmentRows, stepCause, type ServedCounts } from '../../shared/reports/outcome-sentence';
-import type { RunState } from '../../shared/run/run-state';
+import { lastJudgment, type RunState } from '../../shared/run/run-state';
 import type { ExecutionEvent } from './execute';
 
 /**
@@ -68,7 +68,7 @@ function metricLine(row: MetricRow, nameWidth: number): string {
 }
 
 function judgmentLines(s: RunState, served: ServedRequests | undefined): string[] {
-  const j = s.judgments.at(-1);
+  const j = lastJudgment(s);
   if (!j) return [];
   const lines = [
     `  judged step ${j.step}/${s.input.steps.length}: score ${formatScore(j.score)}/100 → ${ACTION_WORDS[j.action]}: ${stepCause(s, j)}`,
@@ -86,7 +86,7 @@ function lookLine(s: RunState): string {
   const where = step
     ? `look ${step.look ?? 0}/${step.looks ?? 1} of step ${step.index + 1}/${s.input.steps.length}`
     : 'look';
-  const j = s.judgments.at(-1);
+  const j = lastJudgment(s);
   const judgedNow = j && step && j.step === step.index + 1 && j.look?.number === step.look;
   if (!judgedNow) return `${where}: ${s.decision?.reason ?? ''}`;
   const notYet = /; not judged yet: (.*)$/.exec(s.decision?.reason ?? '')?.[1];

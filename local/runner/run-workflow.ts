@@ -16,7 +16,13 @@ import { runInputSchema, type RunInput, type RunInputRaw } from '../../shared/co
 import { parseOrThrow } from '../../shared/config/validation';
 import type { Verdict } from '../../shared/judge/types';
 import type { ServedCounts } from '../../shared/reports/outcome-sentence';
-import type { ApprovalResult, JudgmentSummary, OutcomeVerdict, RunState } from '../../shared/run/run-state';
+import {
+  lastJudgment,
+  type ApprovalResult,
+  type JudgmentSummary,
+  type OutcomeVerdict,
+  type RunState,
+} from '../../shared/run/run-state';
 import { interruptedOutcome } from '../../shared/run/outcome';
 import { assertMetricsResolvable } from '../../shared/run/start';
 import {
@@ -169,7 +175,7 @@ function approver(options: RunWorkflowOptions): (request: ApprovalRequest) => Pr
         by: 'canary-judge run',
         comment: 'no approval given (use --approve, or run on a terminal)',
       };
-    const last = state.judgments.at(-1);
+    const last = lastJudgment(state);
     const question = `Promote ${state.input.service} ${state.input.canary.version} (score ${last?.score ?? '-'}, ${last?.verdict ?? '-'})?`;
     const yes = options.ask ? await options.ask(question) : false;
     return { approved: yes, by: 'terminal' };

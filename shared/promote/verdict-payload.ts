@@ -1,4 +1,4 @@
-import type { RunState } from '../run/run-state';
+import { lastJudgment, type RunState } from '../run/run-state';
 
 /** The verdict a promote webhook receives: enough to roll the version out without reading anything else. */
 export interface VerdictPayload {
@@ -17,7 +17,7 @@ export interface VerdictPayload {
 }
 
 export function verdictPayload(state: RunState, now: Date): VerdictPayload {
-  const last = state.judgments.at(-1);
+  const last = lastJudgment(state);
   return {
     type: 'canary-judge.promote',
     runId: state.runId,

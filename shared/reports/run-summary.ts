@@ -1,10 +1,10 @@
 import type { JudgeThresholds } from '../judge/types';
-import type { JudgmentSummary, OutcomeVerdict, RunState } from '../run/run-state';
+import { lastJudgment, type JudgmentSummary, type OutcomeVerdict, type RunState } from '../run/run-state';
 import { outcomeSentence, wouldPromote, type OutcomeFacts } from './outcome-sentence';
 
 /** What a person wants first about a run, derived once for the HTML report and the notifiers alike. */
 
-export type RunStatus = 'promoted' | 'would promote (dry run)' | 'rolled back' | 'failed' | 'in progress';
+export type HeadlineStatus = 'promoted' | 'would promote (dry run)' | 'rolled back' | 'failed' | 'in progress';
 
 /** What happened to the canary, the word every view leads with. */
 export type DecisionLabel =
@@ -15,7 +15,7 @@ export interface RunHeadline {
   label: DecisionLabel;
   /** Why, in one sentence of plain words (without the label). */
   summary: string;
-  status: RunStatus;
+  status: HeadlineStatus;
   /** The judge's verdict (or `inconclusive`); secondary to the label. */
   verdict?: OutcomeVerdict;
   score?: number;
@@ -28,14 +28,7 @@ export interface RunHeadline {
   lastJudgment?: JudgmentSummary;
 }
 
-function lastJudgment(state: RunState): JudgmentSummary | undefined {
-  return state.judgments.reduce<JudgmentSummary | undefined>(
-    (last, j) => (!last || j.step >= last.step ? j : last),
-    undefined,
-  );
-}
-
-const LABELS: Record<RunStatus, DecisionLabel> = {
+const LABELS: Record<HeadlineStatus, DecisionLabel> = {
   promoted: 'PROMOTED',
   'would promote (dry run)': 'WOULD PROMOTE (DRY RUN)',
   'rolled back': 'ROLLED BACK',
@@ -43,7 +36,7 @@ const LABELS: Record<RunStatus, DecisionLabel> = {
   'in progress': 'IN PROGRESS',
 };
 
-function statusOf(state: RunState, last: JudgmentSummary | undefined): RunStatus {
+function statusOf(state: RunState, last: JudgmentSummary | undefined): HeadlineStatus {
   const outcome = state.outcome;
   if (outcome) {
     if (state.input.dryRun && (outcome.decision === 'promote' || wouldPromote(state, last))) {

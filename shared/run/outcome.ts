@@ -1,5 +1,5 @@
 import { describeRunError } from './errors';
-import type { RunOutcome, RunState } from './run-state';
+import { lastJudgment, type RunOutcome, type RunState } from './run-state';
 
 /** How a run ended, in one sentence and a few fields: what the report, the notifiers and the CLI show. */
 
@@ -17,7 +17,7 @@ export function rollbackReason(state: RunState): string {
 }
 
 export function runOutcome(state: RunState, decision: RunOutcome['decision'], reason: string): RunOutcome {
-  const last = state.judgments.at(-1);
+  const last = lastJudgment(state);
   // Without a judgment there is no score: the canary never earned one. A version that became unhealthy
   // fails the run whatever its metrics scored, unless it was the baseline: then nobody judged the canary.
   const verdict =

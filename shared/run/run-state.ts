@@ -38,3 +38,8 @@ export type RunError = z.output<typeof runErrorSchema>;
 export type ApprovalResult = z.output<typeof approvalResultSchema>;
 export type TeardownSummary = z.output<typeof teardownSummarySchema>;
 export type RunState = z.output<typeof runStateSchema>;
+
+/** The run's latest judgment: the state keeps one per step judged so far, its latest look, the newest last. */
+export function lastJudgment(state: Pick<RunState, 'judgments'>): JudgmentSummary | undefined {
+  return state.judgments.at(-1);
+}

@@ -2,7 +2,7 @@ import type { DescribeExecutionCommandOutput, HistoryEvent } from '@aws-sdk/clie
 import { APPROVAL_STATE, RUN_ERRORS } from '../../state-machines/definition';
 import type { Verdict } from '../judge/types';
 import { currentState, latestRunState } from './execution-history';
-import type { Action, OutcomeVerdict } from './run-state';
+import { lastJudgment, type Action, type OutcomeVerdict } from './run-state';
 
 /**
  * What `GET /runs/{id}` answers: a run's progress and result as a CI job needs it, derived from the
@@ -68,7 +68,7 @@ export function summarizeRun(execution: Execution, events: readonly HistoryEvent
     verdict,
     action,
   }));
-  const last = state?.judgments.at(-1);
+  const last = (state && lastJudgment(state));
   const outcome = state?.outcome;
   return {
     name: execution.name ?? '',
