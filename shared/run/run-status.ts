@@ -68,7 +68,7 @@ export function summarizeRun(execution: Execution, events: readonly HistoryEvent
     verdict,
     action,
   }));
-  const last = (state && lastJudgment(state));
+  const last = state && lastJudgment(state);
   const outcome = state?.outcome;
   return {
     name: execution.name ?? '',
