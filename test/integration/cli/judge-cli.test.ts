@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { judge } from '../../../shared/judge/judge';
 import type { JudgeResult } from '../../../shared/judge/types';
 import { CLI, ensureBuiltCli, ROOT, runCli } from '../../support/built-cli';
+import { fault } from '../../faults/catalog';
 
 const CONFIG = 'examples/canary-config.json';
 const DATA = 'examples/judge-data.json';
@@ -344,9 +345,11 @@ describe('canary-judge mann-whitney', () => {
     ]);
   });
 
-  test('a level the sample sizes cannot reach: 1 against 5 points at 98 % is said, with the numbers', () => {
+  test("fault 'unattainable-level': 1 against 5 points at 98 % is said, with the numbers", () => {
+    const row = fault('unattainable-level');
     const r = runCli(['mann-whitney', '--baseline', '-', '--canary', '-'], '{"baseline":[1],"canary":[2,3,4,5,6]}');
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(row.exit);
+    expect(r.stdout).toContain(row.reason);
     expect(r.stdout.split('\n').slice(-3)).toEqual([
       '  canary is higher than baseline (the interval is above 0)',
       '  warning   98% confidence is not attainable with 1 baseline and 5 canary points: the smallest two-sided ' +
