@@ -351,6 +351,19 @@ export const FAULTS: readonly Fault[] = [
     slow: false,
   },
   {
+    id: 'query-source-mismatch',
+    area: 'command line',
+    fault: "a metric query of another source's kind",
+    provoked: "the fixture's CloudWatch-shaped queries with `metricsSource: prometheus`",
+    exit: 3,
+    outcome: 'refused, nothing started',
+    reason:
+      'canaryConfig.metrics[0].query.type: metric "error-rate" has a cloudwatch-ratio query, which metricsSource.type "prometheus" cannot answer',
+    report: false,
+    notification: false,
+    slow: false,
+  },
+  {
     id: 'judge-bad-data',
     area: 'command line',
     fault: 'malformed samples for `canary-judge judge`',
