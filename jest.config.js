@@ -24,10 +24,10 @@ const servers = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };
 
-const project = (name, extra = {}) => ({
+const project = (name, { roots = [], ...extra } = {}) => ({
   displayName: name,
   testEnvironment: 'node',
-  roots: [`<rootDir>/test/${name}`],
+  roots: [`<rootDir>/test/${name}`, ...roots],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': swc,
@@ -38,9 +38,27 @@ const project = (name, extra = {}) => ({
   ...extra,
 });
 
+/**
+ * The fault matrix (test/faults/, docs/faults.md) runs in both: its files that run whole canary runs
+ * (`*.slow.test.ts`) with e2e, the others (the catalogue's check, bad input, the run API) with integration.
+ */
+const FAULTS = '<rootDir>/test/faults';
+const faultsFast = {
+  roots: [FAULTS],
+  testPathIgnorePatterns: ['/node_modules/', '/test/faults/.*\\.slow\\.test\\.ts$'],
+};
+const faultsSlow = {
+  roots: [FAULTS],
+  testPathIgnorePatterns: ['/node_modules/', '/test/faults/(?!.*\\.slow\\.test\\.ts$)'],
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
-  projects: [project('unit'), project('integration', servers), project('e2e', servers)],
+  projects: [
+    project('unit'),
+    project('integration', { ...servers, ...faultsFast }),
+    project('e2e', { ...servers, ...faultsSlow }),
+  ],
   testTimeout: 30000,
   // Most of the slow tests wait on servers and timers, not on the CPU: two workers on two cores.
   maxWorkers: 2,

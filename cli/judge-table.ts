@@ -1,6 +1,7 @@
 import { formatNumber } from '../shared/judge/format';
 import type { JudgeResult, MetricResult } from '../shared/judge/types';
 import { formatDifference, formatMeasure } from '../shared/reports/units';
+import { metricLevelWarnings } from './attainable-level';
 import { verdictReason } from './verdict-reason';
 
 /** The readable form of a judge result: one row per metric, then the groups, the score and the verdict. */
@@ -71,5 +72,6 @@ export function judgeTable(result: JudgeResult, units: ReadonlyMap<string, strin
     `score:  ${result.score} → ${result.verdict.toUpperCase()} (marginal ${t.marginal}, pass ${t.pass})`,
     `reason: ${verdictReason(result)}`,
     ...notJudged(result),
+    ...metricLevelWarnings(result).map((w) => `warning: ${w.metric}: ${w.warning}`),
   ].join('\n');
 }

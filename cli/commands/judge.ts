@@ -6,6 +6,7 @@ import type { Verdict } from '../../shared/judge/types';
 import { ValidationError } from '../../shared/config/validation';
 import { InputError, parseInput, processIo, readJsonInput, withBadInputHandling, type CliIo } from '../io';
 import { metricUnits } from '../../shared/reports/units';
+import { metricLevelWarnings } from '../attainable-level';
 import { judgeTable } from '../judge-table';
 import { verdictReason } from '../verdict-reason';
 import { confidenceOption, parseScore } from '../options';
@@ -51,7 +52,11 @@ export function judgeCommand(options: JudgeCommandOptions, io: CliIo): number {
       throw error;
     }
     const output = options.json
-      ? JSON.stringify({ ...result, reason: verdictReason(result) }, null, 2)
+      ? JSON.stringify(
+          { ...result, reason: verdictReason(result), levelWarnings: metricLevelWarnings(result) },
+          null,
+          2,
+        )
       : judgeTable(result, metricUnits(config));
     io.stdout(`${output}\n`);
     return VERDICT_EXIT_CODES[result.verdict];
@@ -87,7 +92,8 @@ export function registerJudgeCommand(program: Command): void {
     .addOption(confidenceOption("each metric's interval"))
     .option(
       '--json',
-      'print the whole judge result as JSON (score, verdict and its reason, groups, metrics with numbers and reasons)',
+      'print the whole judge result as JSON (score, verdict and its reason, groups, metrics with numbers and ' +
+        'reasons, levelWarnings: metrics compared at a confidence level their sample sizes cannot reach)',
     )
     .addHelpText('after', EXAMPLES)
     .action((options: JudgeCommandOptions) => {

@@ -4,6 +4,7 @@ import { percentile } from '../../shared/judge/descriptive';
 import { formatNumber, formatSigned } from '../../shared/judge/format';
 import { mannWhitney } from '../../shared/judge/mann-whitney';
 import type { MannWhitneyResult } from '../../shared/judge/types';
+import { levelAttainability } from '../attainable-level';
 import { InputError, parseInput, processIo, readJsonInput, withBadInputHandling, type CliIo } from '../io';
 import { confidenceOption } from '../options';
 
@@ -38,9 +39,9 @@ function verdictLine(r: MannWhitneyResult): string {
   return 'no shift detected (the interval contains 0)';
 }
 
-function summary(r: MannWhitneyResult, baseline: number[], canary: number[]): string {
+function summary(r: MannWhitneyResult, baseline: number[], canary: number[], warning: string | null): string {
   const pct = `${Number((r.confidenceLevel * 100).toPrecision(6))}%`;
-  return [
+  const lines = [
     `Mann-Whitney comparison, shift = canary - baseline, ${pct} confidence`,
     `  baseline  ${r.baselineCount} points, median ${formatNumber(percentile(baseline, 50))}`,
     `  canary    ${r.canaryCount} points, median ${formatNumber(percentile(canary, 50))}`,
@@ -48,7 +49,9 @@ function summary(r: MannWhitneyResult, baseline: number[], canary: number[]): st
     `  interval  [${formatSigned(r.lower)}, ${formatSigned(r.upper)}]`,
     `  p-value   ${formatNumber(r.pValue)} (shift 0, two-sided)`,
     `  ${verdictLine(r)}`,
-  ].join('\n');
+  ];
+  if (warning) lines.push(`  warning   ${warning}`);
+  return lines.join('\n');
 }
 
 /** The command's work with its I/O passed in; returns the exit code. */
@@ -56,11 +59,13 @@ export function mannWhitneyCommand(options: MannWhitneyCommandOptions, io: CliIo
   return withBadInputHandling('mann-whitney', io, () => {
     const { baseline, canary } = readSamples(options, io);
     const r = mannWhitney(baseline, canary, { confidenceLevel: options.confidence });
+    const level = levelAttainability(r.baselineCount, r.canaryCount, r.confidenceLevel);
     if (options.json) {
       const { estimate, lower, upper, pValue, baselineCount, canaryCount, confidenceLevel } = r;
-      io.stdout(`${JSON.stringify({ estimate, lower, upper, pValue, baselineCount, canaryCount, confidenceLevel })}\n`);
+      const out = { estimate, lower, upper, pValue, baselineCount, canaryCount, confidenceLevel, ...level };
+      io.stdout(`${JSON.stringify(out)}\n`);
     } else {
-      io.stdout(`${summary(r, baseline, canary)}\n`);
+      io.stdout(`${summary(r, baseline, canary, level.warning)}\n`);
     }
     return 0;
   });
@@ -74,6 +79,9 @@ Examples:
   $ canary-judge mann-whitney --baseline baseline.json --canary canary.json --confidence 0.95 --json
   $ echo '{"baseline":[1,2,3,4,5],"canary":[3,4,5,6,7]}' | canary-judge mann-whitney --baseline - --canary - --json
 
+A --confidence the sample sizes cannot reach (e.g. 98% with 2 and 3 points: the exact test's smallest
+p-value is 0.2) is said in a warning line ("warning" in --json); the exit code stays 0.
+
 Exit codes: 0 done, 3 bad input (unreadable file, bad JSON, not an array of numbers, bad flag).`;
 
 export function registerMannWhitneyCommand(program: Command): void {
@@ -83,7 +91,11 @@ export function registerMannWhitneyCommand(program: Command): void {
     .requiredOption('--baseline <file>', 'baseline sample: JSON array of numbers, or - for stdin')
     .requiredOption('--canary <file>', 'canary sample: JSON array of numbers, or - for stdin')
     .addOption(confidenceOption('the interval of the shift (canary - baseline)'))
-    .option('--json', 'print {"estimate","lower","upper","pValue","baselineCount","canaryCount","confidenceLevel"}')
+    .option(
+      '--json',
+      'print {"estimate","lower","upper","pValue","baselineCount","canaryCount","confidenceLevel","levelAttainable",' +
+        '"smallestAttainablePValue","highestAttainableConfidenceLevel","warning"}',
+    )
     .addHelpText('after', EXAMPLES)
     .action((options: MannWhitneyCommandOptions) => {
       process.exitCode = mannWhitneyCommand(options, processIo);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canaryConfigSchema, scoreThresholdsSchema } from '../judge/canary-config';
 import { errorControlSchema } from '../judge/error-control';
+import { QUERY_TYPES_BY_SOURCE } from '../metrics/metric-query';
 
 /**
  * The input of one canary run: the same schema validates a CI webhook body, a console "Start execution"
@@ -284,6 +285,20 @@ export const runInputSchema = z
           `${MAX_PLANNED_LOOKS}: use at least ${shortestIntervalWithin(durations)}s (or fewer, shorter steps)`,
       });
     }
+    // A query of another source's kind (PromQL against CloudWatch, a CloudWatch shape against Prometheus) would
+    // only fail at the first judgment, after instances were launched and traffic moved.
+    const answered: readonly string[] = QUERY_TYPES_BY_SOURCE[run.metricsSource.type];
+    run.canaryConfig.metrics.forEach((metric, i) => {
+      if (!metric.query || answered.includes(metric.query.type)) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['canaryConfig', 'metrics', i, 'query', 'type'],
+        message:
+          `metric "${metric.name}" has a ${metric.query.type} query, which metricsSource.type ` +
+          `"${run.metricsSource.type}" cannot answer (it answers ${answered.join(', ')}); give a query of that kind ` +
+          `or a preset, or change metricsSource`,
+      });
+    });
     // production keeps 100 - 2*weight; ALB weights are 0..999 and we use percents, so only the sum can break.
     run.steps.forEach((s, i) => {
       if (2 * s.weight > 100 || 2 * s.weight > ALB_MAX_WEIGHT) {

@@ -1,7 +1,13 @@
 /** The judge: pure statistics, classifier, scorer and the `judge` entry point. No I/O. */
 
 export { judge, DEFAULT_CONFIDENCE_LEVEL, DEFAULT_THRESHOLDS } from './judge';
-export { mannWhitney, shiftStatistic, AllTiedError } from './mann-whitney';
+export {
+  mannWhitney,
+  shiftStatistic,
+  AllTiedError,
+  exactLevelAttainability,
+  type ExactLevelAttainability,
+} from './mann-whitney';
 export {
   classify,
   effectSizeThresholds,

@@ -175,6 +175,49 @@ export function levelAttainable(baseline: Sample, canary: Sample, confidenceLeve
   return corrected(pairs - 1 - pairs / 2, sigma, -normalQuantile((1 - confidenceLevel) / 2)) > 0;
 }
 
+/** Whether an exact Mann-Whitney test on these sample sizes can reach a confidence level at all. */
+export interface ExactLevelAttainability {
+  attainable: boolean;
+  /** 2 / C(n + m, n): the two-sided p-value when every point of one sample is above every point of the other. */
+  smallestPValue: number;
+  /** 1 - smallestPValue: the highest two-sided confidence level the sample sizes can support. */
+  highestConfidenceLevel: number;
+}
+
+/**
+ * Whether `confidenceLevel` is attainable by the exact Mann-Whitney test with `baselineCount` and `canaryCount`
+ * points, whatever the values: the smallest two-sided p-value is 2 / C(n + m, n) (the one-sided one half of it).
+ * The interval at level c excludes 0 on one side only where that side's one-sided p is below (1 - c) / 2, so the
+ * same bound holds for a metric judged in one direction. Ties only raise the smallest p. `levelAttainable` (the
+ * normal-approximation interval's own bound) is never looser: when this says no, the interval is every difference.
+ */
+export function exactLevelAttainability(
+  baselineCount: number,
+  canaryCount: number,
+  confidenceLevel: number,
+): ExactLevelAttainability {
+  const level = checkedConfidenceLevel(confidenceLevel);
+  for (const [path, count] of [
+    ['baselineCount', baselineCount],
+    ['canaryCount', canaryCount],
+  ] as const) {
+    if (!Number.isInteger(count) || count < 1) {
+      throw new ValidationError('Mann-Whitney sample sizes', [
+        { path, message: `must be a whole number of at least 1 (got ${String(count)})` },
+      ]);
+    }
+  }
+  // C(n + m, k) with k the smaller size, as a running product (Infinity for huge sizes: p underflows to 0, as it should)
+  const k = Math.min(baselineCount, canaryCount);
+  const n = baselineCount + canaryCount;
+  let arrangements = 1;
+  for (let i = 1; i <= k; i++) arrangements = (arrangements * (n - k + i)) / i;
+  const smallestPValue = Math.min(1, 2 / arrangements);
+  // relative slack for 1 - level's rounding: 2 against 3 points do reach 80 % (p = 0.2 = 1 - 0.8 exactly)
+  const attainable = smallestPValue <= (1 - level) * (1 + 1e-9);
+  return { attainable, smallestPValue, highestConfidenceLevel: 1 - smallestPValue };
+}
+
 /** Mean of two neighbouring order statistics, without overflowing for values near the float64 limit. */
 function midpoint(a: number, b: number): number {
   const mid = (a + b) / 2;

@@ -109,6 +109,16 @@ export const metricQuerySchema = z.discriminatedUnion('type', [
   prometheusCountsQuerySchema,
 ]);
 
+/**
+ * The query types each metrics source answers: CloudWatch and the local router the CloudWatch shapes, Prometheus
+ * PromQL. The run input is refused (naming the metric) when a metric's query is of another source's kind.
+ */
+export const QUERY_TYPES_BY_SOURCE = {
+  cloudwatch: ['cloudwatch', 'cloudwatch-ratio', 'cloudwatch-counts', 'cloudwatch-exceedance'],
+  local: ['cloudwatch', 'cloudwatch-ratio', 'cloudwatch-counts', 'cloudwatch-exceedance'],
+  prometheus: ['prometheus', 'prometheus-counts'],
+} as const satisfies Record<string, readonly MetricQuery['type'][]>;
+
 /** Query types whose metric is counts (events of exposures), judged by the count test. */
 export const COUNT_QUERY_TYPES = ['cloudwatch-counts', 'cloudwatch-exceedance', 'prometheus-counts'] as const;
 

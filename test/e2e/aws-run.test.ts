@@ -13,6 +13,7 @@ import type { RunInputRaw } from '../../shared/config/run-config';
 import { forwardWeights } from '../../shared/traffic/alb-rule';
 import { createAlbFixtureFromEnv, fixtureRunInput, runLeftovers, type AlbFixture } from '../support/aws-fixtures';
 import { startMoto, type Moto } from '../support/moto';
+import { fault } from '../faults/catalog';
 
 /**
  * `canary-judge run --config FILE --target aws` against moto: the workflow's real AWS adapters provision on a
@@ -113,7 +114,8 @@ describe('canary-judge run --target aws against moto', () => {
     expect(await page.text()).toContain('web-e2e-nodata');
   });
 
-  it('a run too short for the source delay could not judge the canary: exit 2, verdict inconclusive, nothing left', async () => {
+  it("fault 'nothing-judged-aws': a run too short for the source delay could not judge the canary: exit 2, verdict inconclusive, nothing left", async () => {
+    const row = fault('nothing-judged-aws');
     const file = path.join(work, 'short.json');
     // CloudWatch's default 60 s delay: 4 s of traffic never leave a complete period to judge
     const { metricsSource, ...rest } = config('web-e2e-short', 0);
@@ -130,6 +132,8 @@ describe('canary-judge run --target aws against moto', () => {
       verdict: 'inconclusive',
       steps: [],
     });
+    expect(code).toBe(row.exit);
+    expect(result.reason).toContain(row.reason);
     expect(result.summary).toMatch(/^COULD NOT JUDGE/);
     expect(result.reason).toBe(
       'step 2/2: could not judge: nothing to judge after the last step: no complete cloudwatch period in the window yet (warm-up 0s, source delay 60s)',

@@ -17,6 +17,7 @@ import { forwardWeights } from '../../shared/traffic/alb-rule';
 import { createAlbFixtureFromEnv, runLeftovers, type AlbFixture } from '../support/aws-fixtures';
 import { bundle } from '../support/bundle';
 import { startMoto, type Moto } from '../support/moto';
+import { fault } from '../faults/catalog';
 
 /**
  * Fault: `canary-judge run --target aws` killed with SIGKILL after provision left its listener rule (the
@@ -72,7 +73,8 @@ function io() {
 }
 
 describe('canary-judge run --target aws killed with SIGKILL after provision (moto)', () => {
-  it('canary-judge cleanup --target aws removes the rule, target groups and instances by tag, once', async () => {
+  it("fault 'runner-killed-aws': canary-judge cleanup --target aws removes the rule, target groups and instances by tag, once", async () => {
+    const row = fault('runner-killed-aws');
     const runId = 'web-killed';
     const child = spawn(process.execPath, [cli, 'run', '--config', config(runId), '--target', 'aws', '--json'], {
       cwd: work,
@@ -97,7 +99,7 @@ describe('canary-judge run --target aws killed with SIGKILL after provision (mot
     expect(left.filter((l) => l.includes(':listener-rule/'))).toHaveLength(1);
 
     const first = io();
-    expect(await cleanupCommand({ target: 'aws', stateDir, json: true }, first)).toBe(0);
+    expect(await cleanupCommand({ target: 'aws', stateDir, json: true }, first)).toBe(row.exit);
     const result = JSON.parse(first.out.join('')) as {
       runs: { runId: string; trafficRestored: boolean; removed: string[]; error?: string }[];
       removedCount: number;
@@ -120,7 +122,8 @@ describe('canary-judge run --target aws killed with SIGKILL after provision (mot
     expect(Object.fromEntries(forwardWeights(listener.DefaultActions))).toEqual({ [fx.productionTargetGroupArn]: 1 });
 
     const again = io();
-    expect(await cleanupCommand({ target: 'aws', stateDir }, again)).toBe(0);
+    expect(await cleanupCommand({ target: 'aws', stateDir }, again)).toBe(row.exit);
+    expect(again.out.join('')).toContain(row.reason);
     expect(again.out.join('')).toBe(
       `nothing to clean up: no aws run recorded under ${stateDir} died before its teardown\n`,
     );

@@ -8,6 +8,7 @@ import { bundle } from '../support/bundle';
 import { writeUserService } from '../support/user-service';
 import { groupMembers, processGroupOf, running, waitGone } from '../support/process-groups';
 import { ERROR_RATE_METRIC, localRunInput } from '../support/run-inputs';
+import { fault } from '../faults/catalog';
 
 /**
  * Fault: after a SIGKILL of `canary-judge run` (no exit hook runs), a user's own `local.command` processes
@@ -130,12 +131,13 @@ function cleanup(...args: string[]): { code: number | null; stdout: string; stde
 }
 
 describe('a runner killed with SIGKILL mid-run (local)', () => {
-  it('canary-judge cleanup stops every process it left, says what it removed, and finds nothing the second time', async () => {
+  it("fault 'runner-killed-local': canary-judge cleanup stops every process it left, says what it removed, and finds nothing the second time", async () => {
+    const row = fault('runner-killed-local');
     const runId = 'shop-killed';
     const { leaders, all } = await killMidRun(runId);
 
     const first = cleanup('--target', 'local', '--json');
-    expect(first.code).toBe(0);
+    expect(first.code).toBe(row.exit);
     const result = JSON.parse(first.stdout) as {
       runs: { runId: string; removed: string[]; alreadyGone: string[]; trafficRestored: boolean; error?: string }[];
       processes: { instanceId: string; stopped: boolean }[];
@@ -170,7 +172,8 @@ describe('a runner killed with SIGKILL mid-run (local)', () => {
     expect(runRecord.stoppedAt).toEqual(expect.any(String));
 
     const again = cleanup();
-    expect(again.code).toBe(0);
+    expect(again.code).toBe(row.exit);
+    expect(again.stdout).toContain(row.reason);
     expect(again.stdout).toBe(
       `nothing to clean up: no local run recorded under ${stateDir} died before its teardown\n`,
     );

@@ -9,7 +9,7 @@
  * on the terminal. A row whose run never started asserts that nothing was started.
  */
 
-export type FaultArea = 'local run' | 'AWS run' | 'run API' | 'command line';
+export type FaultArea = 'local run' | 'AWS run' | 'run API' | 'command line' | 'workflow step';
 
 export interface Fault {
   id: string;
@@ -18,8 +18,11 @@ export interface Fault {
   fault: string;
   /** How the suite provokes it. */
   provoked: string;
-  /** canary-judge's exit code, or the run API's HTTP status. */
-  exit: number;
+  /**
+   * canary-judge's exit code (of `cleanup` for a row about what a killed run left), or the run API's HTTP status;
+   * null for a workflow step or adapter provoked on its own, where no process exits.
+   */
+  exit: number | null;
   /** How it ends, in a few words. */
   outcome: string;
   /**
@@ -27,14 +30,19 @@ export interface Fault {
    * `reason:` line), the message on stderr when nothing started, or the run API's `message`. Empty: none is due.
    */
   reason: string;
-  /** A report is written (reports/<run-id>/report.html locally, S3 on AWS). */
-  report: boolean;
-  /** A "finished" message reaches Slack (a local receiver stands in for it). */
-  notification: boolean;
+  /** A report is written (reports/<run-id>/report.html locally, S3 on AWS); null when the test does not run Notify. */
+  report: boolean | null;
+  /** A "finished" message reaches Slack (a local receiver stands in for it); null as for `report`. */
+  notification: boolean | null;
   /** Where the behaviour was fixed, when it did not end well before. */
   fixed?: string;
   /** Runs at least one canary run (seconds each): its test is in a *.slow.test.ts file. */
   slow: boolean;
+  /**
+   * The tests that provoke it when they are not in test/faults/ (paths from the repository root): a fault first
+   * tested where it was fixed. Each names the row's id in quotes, as the matrix's own tests do.
+   */
+  tests?: string[];
 }
 
 export const FAULTS: readonly Fault[] = [
@@ -95,23 +103,25 @@ export const FAULTS: readonly Fault[] = [
     area: 'local run',
     fault: 'the baseline dies',
     provoked: "SIGKILL to the baseline's process while step 1/1 bakes",
-    exit: 1,
-    outcome: 'rolled back, verdict fail',
-    reason: 'baseline 1.41.0 unhealthy: 0/1 healthy',
+    exit: 2,
+    outcome: 'could not judge (nothing to compare the canary with): rolled back, verdict inconclusive',
+    reason: 'could not judge: baseline 1.41.0 unhealthy: 0/1 healthy',
     report: true,
     notification: true,
+    fixed: 'issue 10 item 7',
     slow: true,
   },
   {
     id: 'metrics-down',
     area: 'local run',
     fault: 'the metrics source is down',
-    provoked: 'metricsSource Prometheus on a port nothing listens on',
-    exit: 1,
-    outcome: 'rolled back, verdict fail',
-    reason: 'critical metric error-rate is Nodata',
+    provoked: 'metricsSource Prometheus on a port nothing listens on (1-second steps, so it is asked)',
+    exit: 2,
+    outcome: 'could not judge: rolled back, verdict inconclusive',
+    reason: 'could not judge: the metrics source failed for every metric: prometheus http://127.0.0.1:9',
     report: true,
     notification: true,
+    fixed: 'issue 10 item 7',
     slow: true,
   },
   {
@@ -151,6 +161,21 @@ export const FAULTS: readonly Fault[] = [
     report: true,
     notification: true,
     slow: true,
+  },
+  {
+    id: 'runner-killed-local',
+    area: 'local run',
+    fault: "`canary-judge run` is killed (SIGKILL: no handler runs) with a user's service that ignores its parent",
+    provoked: "SIGKILL to the CLI mid-step; each version a user's `local.command` with a helper process in its group",
+    exit: 0,
+    outcome:
+      '`canary-judge cleanup` (or the next run, before it starts) stops every process group the run started; a second cleanup finds nothing',
+    reason: 'nothing to clean up: no local run recorded under',
+    report: null,
+    notification: null,
+    fixed: 'issue 10 item 9',
+    slow: true,
+    tests: ['test/e2e/killed-runner.test.ts'],
   },
   // --- AWS runs (canary-judge run --target aws against moto)
   {
@@ -192,6 +217,35 @@ export const FAULTS: readonly Fault[] = [
     notification: false,
     fixed: 'issue 10 item 1',
     slow: true,
+  },
+  {
+    id: 'runner-killed-aws',
+    area: 'AWS run',
+    fault: '`canary-judge run --target aws` is killed (SIGKILL: no handler runs)',
+    provoked: 'SIGKILL to the CLI after Provision, then `canary-judge cleanup --target aws` twice',
+    exit: 0,
+    outcome:
+      'cleanup finds the dead run by its record and tag: rule, target groups and instances removed, production 100 %; the second finds nothing',
+    reason: 'nothing to clean up: no aws run recorded under',
+    report: null,
+    notification: null,
+    fixed: 'issue 10 item 9',
+    slow: true,
+    tests: ['test/e2e/killed-runner-aws.test.ts'],
+  },
+  {
+    id: 'nothing-judged-aws',
+    area: 'AWS run',
+    fault: 'the run ends before the metrics source has a complete period',
+    provoked: "4 s of traffic against CloudWatch's 60 s delay",
+    exit: 2,
+    outcome: 'could not judge: rolled back, verdict inconclusive, nothing left',
+    reason: 'could not judge: nothing to judge after the last step: no complete cloudwatch period in the window yet',
+    report: null,
+    notification: null,
+    fixed: 'issue 10 item 7',
+    slow: true,
+    tests: ['test/e2e/aws-run.test.ts'],
   },
   // --- the command line: bad input is refused before anything starts
   {
@@ -297,6 +351,19 @@ export const FAULTS: readonly Fault[] = [
     slow: false,
   },
   {
+    id: 'query-source-mismatch',
+    area: 'command line',
+    fault: "a metric query of another source's kind",
+    provoked: "the fixture's CloudWatch-shaped queries with `metricsSource: prometheus`",
+    exit: 3,
+    outcome: 'refused, nothing started',
+    reason:
+      'canaryConfig.metrics[0].query.type: metric "error-rate" has a cloudwatch-ratio query, which metricsSource.type "prometheus" cannot answer',
+    report: false,
+    notification: false,
+    slow: false,
+  },
+  {
     id: 'judge-bad-data',
     area: 'command line',
     fault: 'malformed samples for `canary-judge judge`',
@@ -307,6 +374,21 @@ export const FAULTS: readonly Fault[] = [
     report: false,
     notification: false,
     slow: false,
+  },
+  {
+    id: 'unattainable-level',
+    area: 'command line',
+    fault: 'a confidence level the sample sizes cannot reach',
+    provoked: '`canary-judge mann-whitney` with 1 baseline and 5 canary points at 98 % (and `judge`, 2 against 3)',
+    exit: 0,
+    outcome:
+      'compared, with a warning: the smallest two-sided p-value of the exact test is 2/6 = 0.3333, so at most 66.66 %',
+    reason: '98% confidence is not attainable with 1 baseline and 5 canary points',
+    report: false,
+    notification: false,
+    fixed: 'issue 10 item 13',
+    slow: false,
+    tests: ['test/integration/cli/judge-cli.test.ts'],
   },
   // --- the run API (the deployed handlers against moto's Step Functions and Secrets Manager)
   {
@@ -370,6 +452,67 @@ export const FAULTS: readonly Fault[] = [
     notification: false,
     fixed: 'issue 10 item 11',
     slow: false,
+  },
+  // --- one workflow step or adapter, provoked on its own (moto, the local router, in-memory adapters)
+  {
+    id: 'listener-race',
+    area: 'workflow step',
+    fault: 'two runs take the same listener at the same moment',
+    provoked: 'both create their rule at once (priorities 5 and 6), 20 tries, on ELBv2 (moto) and the local router',
+    exit: null,
+    outcome:
+      'exactly one keeps the listener; the other deletes its own rule and fails with TrafficLocked (a run: exit 2)',
+    reason: 'is in use by canary-judge run "',
+    report: null,
+    notification: null,
+    fixed: 'issue 10 item 3',
+    slow: false,
+    tests: ['test/integration/traffic/listener-lock.test.ts'],
+  },
+  {
+    id: 'priority-in-use',
+    area: 'workflow step',
+    fault: 'two runs ask for the same rule priority at once',
+    provoked:
+      "both create their rule at the listener's first free priority, 20 tries, on ELBv2 (moto) and the local router",
+    exit: null,
+    outcome: "the load balancer's PriorityInUse becomes TrafficLocked naming the other run, never bad input",
+    reason: 'is in use by canary-judge run "',
+    report: null,
+    notification: null,
+    fixed: 'issue 10 item 3',
+    slow: false,
+    tests: ['test/integration/traffic/listener-lock.test.ts'],
+  },
+  {
+    id: 'repeated-run-id',
+    area: 'workflow step',
+    fault: 'a run started again under a run id that is still in use',
+    provoked:
+      'Validate of a run whose id has a rule, target groups and instances (moto, and the local router with processes)',
+    exit: null,
+    outcome:
+      'refused at Validate (a run: exit 3), naming what exists; the first run is untouched and its teardown removes all of it',
+    reason: 'is already in use: listener rule',
+    report: null,
+    notification: null,
+    fixed: 'issue 10 item 3',
+    slow: false,
+    tests: ['test/integration/run/repeated-run-id.test.ts'],
+  },
+  {
+    id: 'judge-reason',
+    area: 'workflow step',
+    fault: "the judge forces the score to 0 (Kayenta's rules: half the metrics without data)",
+    provoked: 'a judgment of score 0 with the reason `Canary Failed: 50% or more metrics returned NODATA (2 of 2)`',
+    exit: null,
+    outcome: "rolled back; the decision's reason, and so the run's, carries the judge's own words",
+    reason: 'score 0 <= marginal 50 (Canary Failed: 50% or more metrics returned NODATA',
+    report: null,
+    notification: null,
+    fixed: 'issue 10 item 12',
+    slow: false,
+    tests: ['test/unit/run/decision.test.ts'],
   },
 ];
 

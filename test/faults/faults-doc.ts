@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FAULTS, type Fault, type FaultArea } from './catalog';
 
@@ -40,20 +40,37 @@ const SECTIONS: { area: FaultArea; title: string; intro: string }[] = [
       'The deployed webhook function against moto\'s Step Functions and Secrets Manager; the "exit" column is ' +
       "the HTTP status, the reason is the answer's `message`.",
   },
+  {
+    area: 'workflow step',
+    title: 'One workflow step or adapter',
+    intro:
+      'Faults provoked on the step or adapter where they were fixed (ELBv2 on moto, the local router, the judge), ' +
+      'in the test the row names: no process exits there (the outcome says what a run does), and no Notify runs.',
+  },
 ];
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 const code = (text: string) => (text ? `\`${cell(text)}\`` : '—');
-const yes = (value: boolean) => (value ? 'yes' : 'no');
+const yes = (value: boolean | null) => (value === null ? '—' : value ? 'yes' : 'no');
+
+/** The row's tests: those it names, or the files of test/faults/ that name its id. */
+function testsOf(f: Fault): string[] {
+  if (f.tests) return f.tests;
+  return readdirSync(__dirname)
+    .filter(
+      (name) => name.endsWith('.test.ts') && readFileSync(path.join(__dirname, name), 'utf8').includes(`'${f.id}'`),
+    )
+    .map((name) => `test/faults/${name}`);
+}
 
 function table(rows: readonly Fault[]): string {
   const lines = [
-    '| fault | provoked by | exit | outcome | reason contains | report | Slack | fixed in |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| fault | provoked by | exit | outcome | reason contains | report | Slack | fixed in | test |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (f) =>
-        `| ${cell(f.fault)} | ${cell(f.provoked)} | ${f.exit} | ${cell(f.outcome)} | ${code(f.reason)} | ` +
-        `${yes(f.report)} | ${yes(f.notification)} | ${f.fixed ?? '—'} |`,
+        `| ${cell(f.fault)} | ${cell(f.provoked)} | ${f.exit ?? '—'} | ${cell(f.outcome)} | ${code(f.reason)} | ` +
+        `${yes(f.report)} | ${yes(f.notification)} | ${f.fixed ?? '—'} | ${testsOf(f).map(code).join(', ')} |`,
     ),
   ];
   return lines.join('\n');
@@ -75,11 +92,11 @@ export function renderFaultsDoc(faults: readonly Fault[] = FAULTS): string {
     '# Faults and what happens',
     `<!-- Generated from test/faults/catalog.ts: ${REGENERATE} (test/faults/catalog.test.ts fails when they differ). -->`,
     'What canary-judge does when something goes wrong during a canary run, each row provoked by a test of the ' +
-      "fault matrix in `test/faults/` (the row's id names its test). Besides what a row says, every test asserts " +
-      'what must hold after any fault: traffic back to 100 % production, no process, target group, listener rule, ' +
-      'instance or launch template version of the run left, and no stack trace on the terminal.',
+      "fault matrix (the row's id names its test, listed in the last column). Besides what a row says, every " +
+      'test of a run asserts what must hold after any fault: traffic back to 100 % production, no process, target ' +
+      'group, listener rule, instance or launch template version of the run left, and no stack trace on the terminal.',
     'Exit codes of `canary-judge run`: 0 promoted, 1 rolled back, 2 the run could not finish cleanly (e.g. the ' +
-      'listener is busy), 3 bad input (the message names the field), 4 internal error, 128 + the signal when ' +
+      'listener is busy) or could not judge the canary (verdict inconclusive), 3 bad input (the message names the field), 4 internal error, 128 + the signal when ' +
       'interrupted (130 SIGINT, 143 SIGTERM, 129 SIGHUP), after the run was torn down and reported. A second ' +
       'signal exits after at most 10 s of teardown.',
     ...SECTIONS.flatMap(({ area, title, intro }) => [
@@ -88,8 +105,10 @@ export function renderFaultsDoc(faults: readonly Fault[] = FAULTS): string {
       table(faults.filter((f) => f.area === area)),
     ]),
     '## Running the matrix',
-    '`npx jest test/faults --maxWorkers=1` runs every row; the files named `*.slow.test.ts` run whole canary ' +
-      'runs (seconds each), the others only start the CLI or call the API.',
+    '`npx jest test/faults --maxWorkers=1` runs the rows tested in `test/faults/`; the files named ' +
+      '`*.slow.test.ts` run whole canary runs (seconds each, with the e2e project), the others only start the CLI ' +
+      'or call the API (with the integration project). A row first tested where it was fixed names its test in ' +
+      'the "test" column, and that test names the row.',
   ];
   return prettierMarkdown(`${parts.join('\n\n')}\n`);
 }

@@ -41,6 +41,7 @@ describe('bad input on the command line', () => {
     ['warmup-longer-than-step', () => config({ analysis: { warmupSeconds: 30 } }), []],
     ['period-huge', () => config({ metricsSource: { type: 'local', periodSeconds: 1e15 } }), []],
     ['version-markup', () => config({ canary: { version: '1.2 <script>', local: { command: ['node'] } } }), []],
+    ['query-source-mismatch', () => config({ metricsSource: { type: 'prometheus', url: 'http://127.0.0.1:9' } }), []],
   ])('%s: exit 3 naming the field, nothing started', async (id, input, args) => {
     const row = fault(id);
     const result = await bench.run(id, input(), { args }).exited;

@@ -62,38 +62,44 @@ describe('local run faults', () => {
   });
 
   it.each([
-    ['kill9-canary', 'canary'],
-    ['kill9-baseline', 'baseline'],
-  ] as const)('%s: rolls back', async (id, role) => {
+    ['kill9-canary', 'canary', 'fail'],
+    // the baseline is what the canary is judged against: without it the run could not judge (issue 10 item 7)
+    ['kill9-baseline', 'baseline', 'inconclusive'],
+  ] as const)('%s: rolls back when the %s dies', async (id, role, verdict) => {
     const row = fault(id);
     const run = bench.run(id, runConfig(row));
     await run.waitFor(BAKING);
     process.kill(bench.instancePid(run, `fault-${id}`, role), 'SIGKILL');
-    await expectLocalRunEnded(row, await run.exited, bench, receiver);
+    const result = await run.exited;
+    await expectLocalRunEnded(row, result, bench, receiver);
+    expect(result.json).toMatchObject({ decision: 'rollback', verdict });
   });
 
-  it('metrics-down: rolls back naming the source', async () => {
+  it('metrics-down: could not judge, naming the source; verdict inconclusive, not a failed canary', async () => {
     const row = fault('metrics-down');
     const query = (q: string) => ({ type: 'prometheus' as const, query: q });
     const run = bench.run(
       row.id,
       runConfig(row, {
-        metricsSource: { type: 'prometheus', url: 'http://127.0.0.1:9' },
+        // 1-second steps: the 6-second window holds whole steps, so the source is asked (and cannot answer)
+        metricsSource: { type: 'prometheus', url: 'http://127.0.0.1:9', stepSeconds: 1 },
         canaryConfig: {
           metrics: [
             {
               ...ERROR_RATE_METRIC,
               query: query('sum(rate(http_requests_total{${scope},status=~"5.."}[10s]))'),
-              // Missing data stays missing (nanStrategy remove): with "replace" the source's failure reads as
-              // zero errors on both sides and the run promotes (reported to the lead with issue 10 item 7).
-              analysisConfigurations: { canary: { direction: 'increase', critical: true } },
+              // "replace" would read the source's failure as zero errors on both sides: the outage is caught
+              // before the judge's data handling, whatever it is
+              analysisConfigurations: { canary: { direction: 'increase', critical: true, nanStrategy: 'replace' } },
             },
           ],
           classifier: { groupWeights: { errors: 100 } },
         },
       }),
     );
-    await expectLocalRunEnded(row, await run.exited, bench, receiver);
+    const result = await run.exited;
+    await expectLocalRunEnded(row, result, bench, receiver);
+    expect(result.json).toMatchObject({ decision: 'rollback', verdict: 'inconclusive' });
   });
 
   it('alb-condition-limit: refused by Validate with the field named, no stack trace', async () => {

@@ -56,9 +56,14 @@ describe('createAdapters', () => {
     expect(a.metrics).toBeInstanceOf(CloudWatchSource);
     expect(a.reports).toBeInstanceOf(S3ReportStore);
     expect(a.notifiers.map((n) => n.constructor)).toEqual([EventBridgeNotifier]);
-    const prom = createAdapters(awsInput({ metricsSource: { type: 'prometheus', url: 'http://127.0.0.1:9090' } }), {
-      REPORTS_BUCKET: 'r',
+    const prometheus = awsInput({
+      metricsSource: { type: 'prometheus', url: 'http://127.0.0.1:9090' },
+      canaryConfig: {
+        metrics: [{ name: 'p99', preset: 'latency-p99' }],
+        classifier: { groupWeights: { latency: 100 } },
+      },
     });
+    const prom = createAdapters(prometheus, { REPORTS_BUCKET: 'r' });
     expect(prom.metrics).toBeInstanceOf(PrometheusSource);
   });
 

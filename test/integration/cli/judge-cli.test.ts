@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { judge } from '../../../shared/judge/judge';
 import type { JudgeResult } from '../../../shared/judge/types';
 import { CLI, ensureBuiltCli, ROOT, runCli } from '../../support/built-cli';
+import { fault } from '../../faults/catalog';
 
 const CONFIG = 'examples/canary-config.json';
 const DATA = 'examples/judge-data.json';
@@ -72,7 +73,7 @@ describe('canary-judge judge', () => {
     // The library's reason is Kayenta's (set only when the score was forced to 0); the CLI always says why.
     expect(library.reason).toBe('');
     expect(out.reason).toBe('score 70 is below pass 75 and at or above marginal 50: latency-p99 is High');
-    expect(out).toEqual({ ...library, reason: out.reason });
+    expect(out).toEqual({ ...library, reason: out.reason, levelWarnings: [] });
   });
 
   test('thresholds from flags: pass is exit 0, fail is exit 2', () => {
@@ -145,6 +146,39 @@ describe('canary-judge judge', () => {
     expect(out.reason).toBe('Canary Failed: no data returned for errors-5xx');
     expect(out.metrics[2]).toMatchObject({ classification: 'Nodata', critical: true });
     expect(out.metrics[1]).toMatchObject({ classification: 'Nodata', reason: 'no data returned for latency-mean' });
+  });
+
+  test('a metric compared at a level its sizes cannot reach (2 against 3 points at 98 %) is warned about', () => {
+    const config = JSON.parse(readFileSync(join(ROOT, CONFIG), 'utf8'));
+    config.metrics[0].analysisConfigurations.canary.minDataPoints = 2; // latency-p99: judged from 2 points a side
+    const configFile = write('two-three-config.json', config);
+    const data = { 'latency-p99': { baseline: [0.2, 0.21], canary: [0.4, 0.41, 0.42] } };
+    const text = runCli(['judge', '--config', configFile, '--data', '-'], JSON.stringify(data));
+    const lines = text.stdout.split('\n');
+    expect(lines[1]).toMatch(/^latency-p99\s+High\s/);
+    expect(lines.at(-2)).toBe(
+      'warning: latency-p99: 98% confidence is not attainable with 2 baseline and 3 canary points: the smallest ' +
+        'two-sided p-value of the exact Mann-Whitney test is 0.2, so at most 80% confidence: the interval is then ' +
+        'the whole range of pairwise differences, and one above or below 0 is not a 98% result',
+    );
+    const json = runCli(['judge', '--config', configFile, '--data', '-', '--json'], JSON.stringify(data));
+    expect(JSON.parse(json.stdout).levelWarnings).toEqual([
+      {
+        metric: 'latency-p99',
+        baselineCount: 2,
+        canaryCount: 3,
+        confidenceLevel: 0.98,
+        smallestAttainablePValue: 0.2,
+        highestAttainableConfidenceLevel: 0.8,
+        warning: lines.at(-2)!.slice('warning: latency-p99: '.length),
+      },
+    ]);
+    // at 80 % the same sizes suffice: no warning
+    const at80 = runCli(
+      ['judge', '--config', CONFIG, '--data', '-', '--json', '--confidence', '0.8'],
+      JSON.stringify(data),
+    );
+    expect(JSON.parse(at80.stdout).levelWarnings).toEqual([]);
   });
 
   describe('bad input: exit 3, one line on stderr naming the file and field, nothing on stdout', () => {
@@ -262,7 +296,16 @@ describe('canary-judge mann-whitney', () => {
       'baselineCount',
       'canaryCount',
       'confidenceLevel',
+      'levelAttainable',
+      'smallestAttainablePValue',
+      'highestAttainableConfidenceLevel',
+      'warning',
     ]);
+    expect(out).toMatchObject({ levelAttainable: true, warning: null });
+    // 2 / C(51, 20), the binomial coefficient counted exactly
+    let arrangements = 1n;
+    for (let i = 1n; i <= 20n; i++) arrangements = (arrangements * (31n + i)) / i;
+    expect(out.smallestAttainablePValue / (2 / Number(arrangements)) - 1).toBeLessThan(1e-12);
     expect([out.estimate, out.lower, out.upper]).toEqual([c.expected.estimate, c.expected.lower, c.expected.upper]);
     expect(Math.abs(out.pValue / c.expected.pValue - 1)).toBeLessThan(1e-9);
     expect([out.baselineCount, out.canaryCount]).toEqual([31, 20]);
@@ -300,6 +343,44 @@ describe('canary-judge mann-whitney', () => {
       '  canary is higher than baseline (the interval is above 0)',
       '',
     ]);
+  });
+
+  test("fault 'unattainable-level': 1 against 5 points at 98 % is said, with the numbers", () => {
+    const row = fault('unattainable-level');
+    const r = runCli(['mann-whitney', '--baseline', '-', '--canary', '-'], '{"baseline":[1],"canary":[2,3,4,5,6]}');
+    expect(r.code).toBe(row.exit);
+    expect(r.stdout).toContain(row.reason);
+    expect(r.stdout.split('\n').slice(-3)).toEqual([
+      '  canary is higher than baseline (the interval is above 0)',
+      '  warning   98% confidence is not attainable with 1 baseline and 5 canary points: the smallest two-sided ' +
+        'p-value of the exact Mann-Whitney test is 0.3333, so at most 66.66% confidence: the interval is then the ' +
+        'whole range of pairwise differences, and one above or below 0 is not a 98% result',
+      '',
+    ]);
+    const json = runCli(
+      ['mann-whitney', '--baseline', '-', '--canary', '-', '--json'],
+      '{"baseline":[1],"canary":[2,3,4,5,6]}',
+    );
+    const out = JSON.parse(json.stdout);
+    expect(out).toMatchObject({ lower: 1, upper: 5, levelAttainable: false });
+    expect(out.smallestAttainablePValue).toBeCloseTo(2 / 6, 15);
+    expect(out.highestAttainableConfidenceLevel).toBeCloseTo(4 / 6, 15);
+    expect(out.warning).toMatch(/^98% confidence is not attainable with 1 baseline and 5 canary points/);
+  });
+
+  test('2 against 3 points: smallest p 0.2, so 98 % warns and 80 % does not', () => {
+    const input = '{"baseline":[1,2],"canary":[10,11,12]}';
+    const at = (level: string) =>
+      JSON.parse(
+        runCli(['mann-whitney', '--baseline', '-', '--canary', '-', '--confidence', level, '--json'], input).stdout,
+      );
+    expect(at('0.98')).toMatchObject({
+      levelAttainable: false,
+      smallestAttainablePValue: 0.2,
+      highestAttainableConfidenceLevel: 0.8,
+      warning: expect.stringContaining('is 0.2, so at most 80% confidence'),
+    });
+    expect(at('0.8')).toMatchObject({ levelAttainable: true, smallestAttainablePValue: 0.2, warning: null });
   });
 
   test('bad input: a null in the sample, a missing stdin side, an empty array', () => {

@@ -22,6 +22,7 @@ import { isAlive } from '../../support/local-process';
 import { startMoto } from '../../support/moto';
 import { localRunInput } from '../../support/run-inputs';
 import { sampleServiceCommand } from '../../support/sample-service-binary';
+import { fault } from '../../faults/catalog';
 
 /**
  * Fault: a run started again under an explicit runId that is still in use took over the first run's rule and
@@ -116,7 +117,7 @@ describe.each([
     await backend?.stop();
   });
 
-  it('is refused at Validate with the field named and what exists, and the first run is not touched', async () => {
+  it("fault 'repeated-run-id': refused at Validate naming what exists; the first run is not touched", async () => {
     const { input, deps } = backend;
     const log = { warn: () => undefined };
     const first = await startRun(input, { ...deps, notifiers: [], log });
@@ -126,6 +127,7 @@ describe.each([
 
     const refused = await startRun(input, { ...deps, notifiers: [], log }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ValidationError);
+    expect((refused as Error).message).toContain(fault('repeated-run-id').reason);
     const fleet = [
       ...[baseline!, canary!].map((v) => `target group ${v.targetGroupArn}`),
       ...[...baseline!.instanceIds, ...canary!.instanceIds].map((id) => `instance ${id}`),

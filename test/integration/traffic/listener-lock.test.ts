@@ -15,6 +15,7 @@ import type { Traffic } from '../../../shared/traffic/traffic';
 import { LocalRouter } from '../../../local/router/local-router';
 import { createAlbFixtureFromEnv } from '../../support/aws-fixtures';
 import { startMoto, type Moto } from '../../support/moto';
+import { fault } from '../../faults/catalog';
 
 /**
  * Fault: the listener lock was check-then-create. Two runs shifting at the same time both passed the check
@@ -129,7 +130,7 @@ describe.each([
     });
 
   /** Both runs create their rule at once: exactly one keeps the listener, read back from the load balancer. */
-  async function race(configs: Record<'run-a' | 'run-b', TrafficConfig>): Promise<void> {
+  async function race(id: string, configs: Record<'run-a' | 'run-b', TrafficConfig>): Promise<void> {
     const [a, b] = await Promise.allSettled([shift('run-a', configs['run-a']), shift('run-b', configs['run-b'])]);
     const won = [a, b].filter((r) => r.status === 'fulfilled');
     const lost = [a, b].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -139,6 +140,7 @@ describe.each([
     const error = lost[0].reason as Error;
     expect(error).toBeInstanceOf(TrafficLockedError);
     expect(error.message).toContain(`in use by canary-judge run "${winner}"`);
+    expect(error.message).toContain(fault(id).reason);
     // Read back: only the winner's rule is on the listener; the loser took its own away.
     const rules = await backend.runRules();
     expect(rules.map(([, runId]) => runId)).toEqual([winner]);
@@ -147,17 +149,17 @@ describe.each([
     expect(await backend.traffic.restore(winner, backend.config)).toEqual({ removed: true });
   }
 
-  it(`lets exactly one of two runs with different priorities keep the listener (${TRIES} tries)`, async () => {
+  it(`fault 'listener-race': exactly one of two runs with different priorities keeps the listener (${TRIES} tries)`, async () => {
     for (let i = 0; i < TRIES; i++) {
-      await race({
+      await race('listener-race', {
         'run-a': { ...backend.config, rulePriority: 5 },
         'run-b': { ...backend.config, rulePriority: 6 },
       });
     }
   });
 
-  it(`maps a priority taken by the other run to TrafficLocked, never to bad input (${TRIES} tries)`, async () => {
-    for (let i = 0; i < TRIES; i++) await race({ 'run-a': backend.config, 'run-b': backend.config });
+  it(`fault 'priority-in-use': a priority taken by the other run is TrafficLocked, never bad input (${TRIES} tries)`, async () => {
+    for (let i = 0; i < TRIES; i++) await race('priority-in-use', { 'run-a': backend.config, 'run-b': backend.config });
   });
 });
 

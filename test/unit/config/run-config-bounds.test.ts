@@ -38,7 +38,14 @@ describe('run input bounds', () => {
     ],
     [
       'Prometheus step of 1e15 s',
-      { metricsSource: { type: 'prometheus', url: 'http://127.0.0.1:9090', stepSeconds: 1e15 } },
+      {
+        metricsSource: { type: 'prometheus', url: 'http://127.0.0.1:9090', stepSeconds: 1e15 },
+        // a preset: the fixture's CloudWatch-shaped queries would be refused for a Prometheus source as well
+        canaryConfig: {
+          metrics: [{ name: 'p99', preset: 'latency-p99' }],
+          classifier: { groupWeights: { latency: 100 } },
+        },
+      },
       'metricsSource.stepSeconds',
       /3600/,
     ],

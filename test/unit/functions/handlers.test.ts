@@ -122,6 +122,22 @@ describe('validate', () => {
     expect(adapters.notifiers[0].events).toEqual([]);
   });
 
+  it('refuses a PromQL query for a CloudWatch source, naming the metric, before anything is created', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN);
+    const promql = { name: 'p99', groups: ['latency'], query: { type: 'prometheus', query: 'rate(x{${scope}}[1m])' } };
+    const input = localRunInput({ metricsSource: { type: 'cloudwatch' } });
+    input.canaryConfig = { ...input.canaryConfig, metrics: [ERROR_RATE_METRIC, promql as never] };
+    const error = await expectRejection(call(validate, adapters, input));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['canaryConfig.metrics[1].query.type']);
+    expect(error.message).toContain('metric "p99" has a prometheus query, which metricsSource.type "cloudwatch"');
+    // nothing started: the listener was not even asked, production keeps all traffic, no start was announced
+    expect(adapters.traffic.calls).toEqual([]);
+    expect(adapters.fleet.calls).toEqual([]);
+    expect(adapters.traffic.productionWeight(TEST_LISTENER_ARN)).toBe(100);
+    expect(adapters.notifiers[0].events).toEqual([]);
+  });
+
   it('names the run service-canaryversion-timestamp and announces the start', async () => {
     const adapters = fakeAdapters(TEST_LISTENER_ARN);
     const state = await call(validate, adapters, localRunInput());

@@ -3,6 +3,7 @@ import { judge } from '../../../shared/judge/judge';
 import {
   criticalFailures,
   decideInterval,
+  decideLook,
   failsFast,
   judgmentWindow,
   missingEvidence,
@@ -11,6 +12,7 @@ import {
   type JudgedInterval,
 } from '../../../shared/run/decision';
 import { kayentaCases } from '../../support/kayenta-cases';
+import { fault } from '../../faults/catalog';
 
 const MIN = 60_000;
 const at = (minutes: number) => new Date(Date.UTC(2025, 0, 1) + minutes * MIN);
@@ -73,12 +75,18 @@ describe('decision: per-interval rules', () => {
     expect(d).toEqual({ action: 'rollback', reason: 'step 1/4: score 50 <= marginal 50' });
   });
 
-  test("a forced score carries the judge's own reason into the decision", () => {
+  test("fault 'judge-reason': a forced score carries the judge's own reason into the decision", () => {
     const reason = 'Canary Failed: 50% or more metrics returned NODATA (2 of 2)';
-    expect(decideInterval({ ...judged(0), reason }, { stepIndex: 0, stepCount: 4 }, thresholds)).toEqual({
+    const decided = decideInterval({ ...judged(0), reason }, { stepIndex: 0, stepCount: 4 }, thresholds);
+    expect(decided).toEqual({
       action: 'rollback',
       reason: `step 1/4: score 0 <= marginal 50 (${reason})`,
     });
+    expect(decided.reason).toContain(fault('judge-reason').reason);
+    // a look inside a step decides the same way
+    expect(
+      decideLook({ ...judged(0), reason }, { stepIndex: 0, stepCount: 4, lastLookOfStep: false }, thresholds).reason,
+    ).toBe(`step 1/4: score 0 <= marginal 50 (${reason})`);
     expect(decideInterval({ ...judged(60), reason: '' }, { stepIndex: 3, stepCount: 4 }, thresholds)).toEqual({
       action: 'rollback',
       reason: 'step 4/4: final score 60 < pass 75',

@@ -286,4 +286,30 @@ describe('refusals and input checks before the run', () => {
     await expect(run).rejects.toThrow(field);
     expect(make).toHaveBeenCalledTimes(1); // only the call above: nothing was started
   });
+
+  it("a query of another source's kind (CloudWatch counts for Prometheus) is refused before any adapter exists", async () => {
+    const make = jest.fn(() => fakeAdapters(TEST_LISTENER_ARN, same));
+    const input = awsInput({ metricsSource: { type: 'prometheus', url: 'http://127.0.0.1:9090' } });
+    const counts = {
+      name: '5xx',
+      groups: ['errors'],
+      query: {
+        type: 'cloudwatch-counts',
+        events: [
+          { type: 'cloudwatch', namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', stat: 'Sum' },
+        ],
+        total: { type: 'cloudwatch', namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', stat: 'Sum' },
+      },
+    };
+    input.canaryConfig = { metrics: [counts as never], classifier: { groupWeights: { errors: 100 } } };
+    const adapters = make();
+    const run = runWorkflow({ ...options(adapters, {}), adapters: make, input });
+    await expect(run).rejects.toThrow(ValidationError);
+    await expect(run).rejects.toThrow(
+      'canaryConfig.metrics[0].query.type: metric "5xx" has a cloudwatch-counts query, which metricsSource.type "prometheus" cannot answer',
+    );
+    expect(make).toHaveBeenCalledTimes(1); // only the call above: no provisioning, no traffic moved
+    expect(adapters.fleet.calls).toEqual([]);
+    expect(adapters.traffic.calls).toEqual([]);
+  });
 });
