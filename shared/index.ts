@@ -21,3 +21,19 @@ export {
   type WindowInput,
 } from './run/decision';
 export type * from './run/run-state';
+export {
+  analyze,
+  parseAnalyzeInput,
+  type AnalysisLabel,
+  type AnalysisResult,
+  type AnalyzeDeps,
+} from './analyze/analyze';
+export {
+  analyzeInputSchema,
+  parseAnalysisTarget,
+  MAX_ANALYSIS_INTERVALS,
+  DEFAULT_ANALYSIS_INTERVAL_SECONDS,
+  type AnalysisTarget,
+  type AnalyzeInput,
+  type AnalyzeInputRaw,
+} from './config/analyze-input';
