@@ -16,7 +16,9 @@ describe("CloudWatch's ALB dimensions from ARNs", () => {
 
   it('takes the dimension form as it is', () => {
     expect(loadBalancerDimension('app/web/50dc6c495c0c9188')).toBe('app/web/50dc6c495c0c9188');
-    expect(targetGroupDimension('targetgroup/shop-blue/943f017f100becff')).toBe('targetgroup/shop-blue/943f017f100becff');
+    expect(targetGroupDimension('targetgroup/shop-blue/943f017f100becff')).toBe(
+      'targetgroup/shop-blue/943f017f100becff',
+    );
     expect(() => targetGroupDimension('targetgroup/shop-blue')).toThrow('not a target group ARN');
   });
 
