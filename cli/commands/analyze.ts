@@ -102,7 +102,7 @@ export function analysisLines(result: AnalysisResult, config: AnalyzeInput['cana
     : [];
   const report = displayPath(result.report?.url);
   return [
-    `${result.label}: ${result.summary}`,
+    result.headline,
     `baseline ${result.baseline.target} · canary ${result.canary.target} · ${formatTime(result.from)} – ${formatTime(result.to)} in ${result.intervalCount} interval(s) of ${result.intervalSeconds}s`,
     '',
     ...intervals,

@@ -55,6 +55,8 @@ export interface AnalysisResult {
   score: number | null;
   /** Why, in one sentence of plain words (without the label). */
   summary: string;
+  /** The label and the summary: what a terminal (and a failed execution's Cause) leads with. */
+  headline: string;
   /** The decision rule's own reason. */
   reason: string;
   /** One per judged interval, in order (`step` is the interval's number). */
@@ -208,6 +210,12 @@ export async function analyze(raw: unknown, deps: AnalyzeDeps): Promise<Analysis
 
   const last = intervals.at(-1);
   const couldNotJudge = decision.couldNotJudge === true;
+  const label: AnalysisLabel = couldNotJudge
+    ? 'COULD NOT JUDGE'
+    : decision.action === 'promote'
+      ? 'WOULD PROMOTE'
+      : 'WOULD ROLL BACK';
+  const summary = sentence(input, decision, last, count);
   const outcome: AnalysisResult = {
     analysisId,
     service: input.service,
@@ -218,11 +226,12 @@ export async function analyze(raw: unknown, deps: AnalyzeDeps): Promise<Analysis
     intervalSeconds: input.intervalSeconds,
     intervalCount: count,
     source: deps.metrics.description,
-    label: couldNotJudge ? 'COULD NOT JUDGE' : decision.action === 'promote' ? 'WOULD PROMOTE' : 'WOULD ROLL BACK',
+    label,
     decision: decision.action === 'promote' ? 'promote' : 'rollback',
     verdict: couldNotJudge ? 'inconclusive' : (last?.verdict ?? 'fail'),
     score: last?.score ?? null,
-    summary: sentence(input, decision, last, count),
+    summary,
+    headline: `${label}: ${summary}`,
     reason: decision.reason,
     intervals,
   };

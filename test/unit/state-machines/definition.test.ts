@@ -173,6 +173,10 @@ function stubWorkflow(plan: Plan, answer?: ApprovalResult) {
     Notify: stub('Notify', (s) => ({
       outcome: s.outcome ?? { decision: 'rollback', verdict: 'fail', score: 0, reason: `run error: ${s.error?.Error}` },
     })),
+    Analyze: async () => {
+      calls.push('Analyze');
+      throw new Error('a run input never reaches Analyze');
+    },
   };
   const options: ExecuteOptions = {
     tasks,
@@ -199,9 +203,9 @@ describe('buildDefinition: executed with stub handlers (aws-local-stepfunctions)
     });
     const result = await run();
     expect(result.status).toBe('SUCCEEDED');
-    // Validate, Provision, 4 polls (CheckHealth + HealthChoice) with 3 waits between, 4 steps of
+    // Mode, Validate, Provision, 4 polls (CheckHealth + HealthChoice) with 3 waits between, 4 steps of
     // ShiftWeight/Bake/Judge/Decide, NeedsApproval, Promote, Teardown, Notify, Finished, Promoted.
-    expect(result.transitions).toBe(2 + 4 * 2 + 3 + 4 * 4 + 6);
+    expect(result.transitions).toBe(1 + 2 + 4 * 2 + 3 + 4 * 4 + 6);
     expect(result.transitions).toBeLessThan(200);
     expect(calls.filter((c) => c === 'ShiftWeight')).toHaveLength(4);
     expect(calls.slice(-3)).toEqual(['Promote', 'Teardown', 'Notify']);
@@ -215,7 +219,7 @@ describe('buildDefinition: executed with stub handlers (aws-local-stepfunctions)
     });
     const result = await run();
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.transitions).toBe(2 + MAX_HEALTH_POLLS * 3 - 1 + 4 * 4 + 6);
+    expect(result.transitions).toBe(1 + 2 + MAX_HEALTH_POLLS * 3 - 1 + 4 * 4 + 6);
     expect(result.transitions).toBeLessThan(200);
   });
 
