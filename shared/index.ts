@@ -37,3 +37,7 @@ export {
   type AnalyzeInput,
   type AnalyzeInputRaw,
 } from './config/analyze-input';
+/** What an analysis reads and writes through: the metrics source its config names, and a report store. */
+export { createMetricSource, analysisReportStore } from './adapters';
+export type { MetricSource } from './metrics/metric-source';
+export type { ReportStore } from './reports/report-store';
