@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { registerAnalyzeCommand } from './commands/analyze';
 import { registerCleanupCommand } from './commands/cleanup';
 import { registerJudgeCommand } from './commands/judge';
 import { registerMannWhitneyCommand } from './commands/mann-whitney';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerCleanupCommand(program);
   registerRunsCommand(program);
+  registerAnalyzeCommand(program);
   return program;
 }
 

@@ -49,7 +49,8 @@ function requiredEnv(env: NodeJS.ProcessEnv, name: string, why: string): string 
   return value;
 }
 
-function metricSource(source: MetricsSourceConfig, env: NodeJS.ProcessEnv): MetricSource {
+/** The metrics source a config names (runs and analyses alike). */
+export function createMetricSource(source: MetricsSourceConfig, env: NodeJS.ProcessEnv = process.env): MetricSource {
   switch (source.type) {
     case 'cloudwatch':
       return new CloudWatchSource({ periodSeconds: source.periodSeconds, region: source.region });
@@ -110,7 +111,7 @@ export function createAdapters(
   log: RunLog = stderrLog,
 ): Adapters {
   const shared = {
-    metrics: metricSource(input.metricsSource, env),
+    metrics: createMetricSource(input.metricsSource, env),
     notifiers: notifiers(input, env, log),
     promoter: createPromoter(input.promote),
   };
@@ -134,4 +135,16 @@ export function createAdapters(
       prefix: env.REPORTS_PREFIX,
     }),
   };
+}
+
+/**
+ * Where an analysis writes its report: the given folder (the CLI's --reports-dir), else the report bucket
+ * (REPORTS_BUCKET, the analyze Lambda).
+ */
+export function analysisReportStore(env: NodeJS.ProcessEnv, reportsDir?: string): ReportStore {
+  if (reportsDir !== undefined) return new FileReportStore(reportsDir);
+  return new S3ReportStore({
+    bucket: requiredEnv(env, 'REPORTS_BUCKET', 'the S3 bucket for analysis reports'),
+    prefix: env.REPORTS_PREFIX,
+  });
 }

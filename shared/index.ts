@@ -21,3 +21,23 @@ export {
   type WindowInput,
 } from './run/decision';
 export type * from './run/run-state';
+export {
+  analyze,
+  parseAnalyzeInput,
+  type AnalysisLabel,
+  type AnalysisResult,
+  type AnalyzeDeps,
+} from './analyze/analyze';
+export {
+  analyzeInputSchema,
+  parseAnalysisTarget,
+  MAX_ANALYSIS_INTERVALS,
+  DEFAULT_ANALYSIS_INTERVAL_SECONDS,
+  type AnalysisTarget,
+  type AnalyzeInput,
+  type AnalyzeInputRaw,
+} from './config/analyze-input';
+/** What an analysis reads and writes through: the metrics source its config names, and a report store. */
+export { createMetricSource, analysisReportStore } from './adapters';
+export type { MetricSource } from './metrics/metric-source';
+export type { ReportStore } from './reports/report-store';

@@ -3,6 +3,7 @@
  * aws-local-stepfunctions, supports neither JSONata nor variables). CDK deploys it with real Lambda ARNs;
  * the local runner executes the very same JSON with each Task mapped to the same handler in-process.
  *
+ *   (Mode: `mode: "analyze"` → Analyze → Analyzed → AnalysisPromoted | AnalysisRolledBack)
  *   Validate → Provision → CheckHealth ⇄ WaitForHealth → [ShiftWeight → (Bake → Judge → Decide)+]* →
  *   (NeedsApproval → AwaitApproval →) Promote | Rollback → Teardown → Notify → Finished → Promoted | RolledBack | RunFailed
  *
@@ -23,6 +24,7 @@ export const TASK_NAMES = [
   'rollback',
   'teardown',
   'notify',
+  'analyze',
 ] as const;
 
 export type TaskName = (typeof TASK_NAMES)[number];
@@ -38,6 +40,7 @@ export const TASK_STATES = {
   Rollback: 'rollback',
   Teardown: 'teardown',
   Notify: 'notify',
+  Analyze: 'analyze',
 } as const satisfies Record<string, TaskName>;
 
 export type TaskStateName = keyof typeof TASK_STATES;
@@ -167,8 +170,32 @@ export function buildDefinition(
     Comment:
       options.comment ??
       'canary-judge: provision baseline + canary, shift traffic step by step, judge each step, promote or roll back, always tear down and notify',
-    StartAt: 'Validate',
+    StartAt: 'Mode',
     States: {
+      // An analysis of a canary deployed by other means reads metrics only: it never reaches the run's states.
+      Mode: {
+        Type: 'Choice',
+        Choices: [
+          {
+            And: [
+              { Variable: '$.mode', IsPresent: true },
+              { Variable: '$.mode', StringEquals: 'analyze' },
+            ],
+            Next: 'Analyze',
+          },
+        ],
+        Default: 'Validate',
+      },
+      // Bad input fails as a run's does (NotStarted, the ValidationError naming the field); nothing was changed.
+      Analyze: task('analyze', 'Analyzed', 'NotStarted'),
+      Analyzed: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.decision', StringEquals: 'promote', Next: 'AnalysisPromoted' }],
+        Default: 'AnalysisRolledBack',
+      },
+      AnalysisPromoted: { Type: 'Succeed' },
+      AnalysisRolledBack: failWithReason(RUN_ERRORS.rolledBack, '$.headline'),
+
       // Bad input or a listener held by another run: nothing was created, so there is nothing to undo.
       Validate: task('validate', 'Provision', 'NotStarted'),
       NotStarted: { Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' },

@@ -127,6 +127,7 @@ const TASK_DESCRIPTIONS: Record<TaskName, string> = {
   rollback: 'give production all traffic back',
   teardown: 'remove everything the run created',
   notify: 'write the report and send Slack / EventBridge messages',
+  analyze: 'judge a canary deployed by other means from its metrics over a past window (mode analyze)',
 };
 
 export class CanaryJudge extends Construct {
@@ -192,7 +193,7 @@ export class CanaryJudge extends Construct {
         name,
         description: `canary-judge ${name}: ${TASK_DESCRIPTIONS[name]}`,
         timeout: Duration.minutes(5),
-        memorySize: name === 'judge' ? 1024 : 512,
+        memorySize: name === 'judge' || name === 'analyze' ? 1024 : 512,
         environment: name === 'validate' ? { ...shared, ...launchOverrides } : shared,
         ...common,
       });
@@ -336,10 +337,10 @@ export class CanaryJudge extends Construct {
     // Provision deletes its own rule again when another run's rule took the listener first (the lock).
     grant([f.provision, f.rollback, f.teardown, f.cleanup], listenerRuleDelete(this));
     grant([f.teardown, f.cleanup], fleetTeardown(this));
-    grant([f.judge], metricsRead(props.prometheusWorkspaceArns ?? []));
+    grant([f.judge, f.analyze], metricsRead(props.prometheusWorkspaceArns ?? []));
     grant([f.promote], autoScalingPromote(this, autoScalingGroups, launch));
     grant([f.notify, f.cleanup], putVerdictEvents(this, eventBusName));
-    grant([f.judge, f.notify, f.cleanup], reportObjects(this.reportBucket));
+    grant([f.judge, f.notify, f.cleanup, f.analyze], reportObjects(this.reportBucket));
     grant([f.webhook, f.status, f.cleanup], readExecutions(this, this.stateMachineName));
     if (props.slackWebhookSecret) for (const fn of [f.notify, f.cleanup]) props.slackWebhookSecret.grantRead(fn);
     if (props.slackWebhookSecretNamePrefix) {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
+import { makeHandler as analyze } from '../../functions/analyze/handler';
 import { makeHandler as checkHealth } from '../../functions/check-health/handler';
-import type { HandlerOptions, TaskHandler } from '../../functions/common/task-handler';
+import type { HandlerOptions } from '../../functions/common/task-handler';
 import { makeHandler as judge } from '../../functions/judge/handler';
 import { makeHandler as notify } from '../../functions/notify/handler';
 import { makeHandler as promote } from '../../functions/promote/handler';
@@ -125,7 +126,11 @@ function lambdaContext(functionName: string): Context {
   };
 }
 
-const HANDLER_FACTORIES: Record<TaskStateName, (options: HandlerOptions) => TaskHandler> = {
+/** Analyze answers with an analysis, the other tasks with a RunState. */
+const HANDLER_FACTORIES: Record<
+  TaskStateName,
+  (options: HandlerOptions) => (event: unknown, context: Context) => Promise<unknown>
+> = {
   Validate: validate,
   Provision: provision,
   CheckHealth: checkHealth,
@@ -135,6 +140,7 @@ const HANDLER_FACTORIES: Record<TaskStateName, (options: HandlerOptions) => Task
   Rollback: rollback,
   Teardown: teardown,
   Notify: notify,
+  Analyze: analyze,
 };
 
 /**

@@ -10,6 +10,11 @@ export interface Scope {
   targetGroupArn: string;
   loadBalancerArn?: string;
   instanceIds: string[];
+  /**
+   * Prometheus: the version's label selector as it is (`version="v1",job="shop"`), instead of the source's
+   * scopeSelector template (a version someone else deployed, judged by `analyze`).
+   */
+  selector?: string;
 }
 
 export interface MetricRequest {

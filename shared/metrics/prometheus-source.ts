@@ -124,7 +124,8 @@ export class PrometheusSource implements MetricSource {
 
   /** One PromQL template for one version, as one series. */
   private async series(template: string, scope: Scope, range: { start: number; end: number }): Promise<Series> {
-    const query = renderQuery(template, scopeSelector(this.options.scopeSelector, scope), this.options.stepSeconds);
+    const selector = scope.selector ?? scopeSelector(this.options.scopeSelector, scope);
+    const query = renderQuery(template, selector, this.options.stepSeconds);
     const body = new URLSearchParams({
       query,
       start: String(range.start),

@@ -35,7 +35,7 @@ export function judgmentReportName(step: number): string {
 }
 
 /** A bar from 0 to 100 with the fail/marginal/pass zones and the score's marker. */
-function scoreBar(headline: RunHeadline): string {
+export function scoreBar(headline: Pick<RunHeadline, 'score' | 'thresholds'>): string {
   const width = 240;
   const height = 34;
   const x = linearScale([0, 100], [7, width - 7]);
@@ -181,29 +181,35 @@ function deciding(judgments: readonly StoredJudgment[]): StoredJudgment | undefi
   return [...judgments].sort((a, b) => a.summary.step - b.summary.step).at(-1);
 }
 
-function metricsSection(judgment: StoredJudgment, info: ReturnType<typeof metricInfo>): string {
+/** The deciding judgment's metrics; `unit` is what a judgment is of: a run's step, an analysis' interval. */
+export function metricsSection(
+  judgment: StoredJudgment,
+  info: ReturnType<typeof metricInfo>,
+  unit: 'step' | 'interval' = 'step',
+): string {
   const seriesByName = new Map(judgment.series.map((s) => [s.name, s]));
   const cards = judgment.result.metrics
     .map((m) => metricCard(m, seriesByName.get(m.name), info.get(m.name)?.unit))
     .join('\n');
   const reason = judgment.result.reason ? `<p class="reason">${esc(judgment.result.reason)}</p>` : '';
-  return `<section id="metrics"><h2>Metrics at step ${judgment.summary.step}: score ${formatScore(judgment.result.score)} → ${esc(judgment.summary.action)}</h2>${reason}${metricTable(judgment.result.metrics, info)}</section>
+  return `<section id="metrics"><h2>Metrics at ${unit} ${judgment.summary.step}: score ${formatScore(judgment.result.score)} → ${esc(judgment.summary.action)}</h2>${reason}${metricTable(judgment.result.metrics, info)}</section>
 <section id="metric-details"><h2>Per metric</h2>
 ${cards}
 </section>`;
 }
 
-function earlierJudgments(
+export function earlierJudgments(
   judgments: readonly StoredJudgment[],
   last: StoredJudgment,
   info: ReturnType<typeof metricInfo>,
+  unit: 'step' | 'interval' = 'step',
 ): string {
   const earlier = judgments.filter((j) => j !== last).sort((a, b) => a.summary.step - b.summary.step);
   if (earlier.length === 0) return '';
   const blocks = earlier
     .map(
       (j) =>
-        `<details><summary>Step ${j.summary.step} · ${j.summary.weight}% · score ${formatScore(j.result.score)} → ${esc(j.summary.action)}</summary>
+        `<details><summary>${unit === 'step' ? `Step ${j.summary.step} · ${j.summary.weight}%` : `Interval ${j.summary.step}`} · score ${formatScore(j.result.score)} → ${esc(j.summary.action)}</summary>
 ${metricTable(j.result.metrics, info)}</details>`,
     )
     .join('\n');

@@ -83,6 +83,8 @@ export interface IntervalPosition {
   /** 0-based index of the judged step. */
   stepIndex: number;
   stepCount: number;
+  /** What reasons call a step: `step` (a run), `interval` (an analysis of someone else's canary). */
+  unit?: string;
 }
 
 /** The judge's own words behind a forced score, carried into the decision: " (Canary Failed: ...)". */
@@ -118,7 +120,7 @@ export function decideInterval(
   position: IntervalPosition,
   thresholds: DecisionThresholds,
 ): Decision {
-  const step = `step ${position.stepIndex + 1}/${position.stepCount}`;
+  const step = `${position.unit ?? 'step'} ${position.stepIndex + 1}/${position.stepCount}`;
   const score = judgment.score;
   const now = immediateRollback(judgment, step, thresholds);
   if (now) return now;
@@ -159,7 +161,7 @@ export function decideLook(
   position: LookDecisionPosition,
   thresholds: DecisionThresholds,
 ): Decision {
-  const step = `step ${position.stepIndex + 1}/${position.stepCount}`;
+  const step = `${position.unit ?? 'step'} ${position.stepIndex + 1}/${position.stepCount}`;
   const now = immediateRollback(judgment, step, thresholds);
   if (now) return now;
   const reachable = judgment.reachableScore;

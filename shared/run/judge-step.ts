@@ -38,7 +38,7 @@ function scopeOf(runId: string, resources: VersionResources): Scope {
  * no-data rule (Nodata, NodataFailMetric with mustHaveData, a failed canary when critical) whatever the
  * metric's nanStrategy, and the reason names the failure.
  */
-async function fetchSeries(source: MetricSource, request: MetricRequest): Promise<MetricSeries[]> {
+export async function fetchSeries(source: MetricSource, request: MetricRequest): Promise<MetricSeries[]> {
   try {
     return await source.fetch(request);
   } catch (error) {
@@ -73,7 +73,7 @@ export function toMetricData(series: MetricSeries[]): MetricData {
   );
 }
 
-function withSourceErrors(result: JudgeResult, series: MetricSeries[]): JudgeResult {
+export function withSourceErrors(result: JudgeResult, series: MetricSeries[]): JudgeResult {
   const errors = new Map(series.filter((s) => s.error).map((s) => [s.name, s.error as string]));
   if (errors.size === 0) return result;
   return {
@@ -113,6 +113,11 @@ function outage(
 ): Decision | undefined {
   if (dead?.role === 'canary') return { action: 'rollback', reason: `${stepLabel}: ${dead.text}` };
   if (dead) return { action: 'rollback', reason: `${stepLabel}: could not judge: ${dead.text}`, couldNotJudge: true };
+  return sourceOutage(series, stepLabel);
+}
+
+/** A metrics source that answered for no metric at all leaves nothing to judge the canary by. */
+export function sourceOutage(series: readonly MetricSeries[], stepLabel: string): Decision | undefined {
   if (series.length > 0 && series.every((s) => s.error)) {
     return {
       action: 'rollback',

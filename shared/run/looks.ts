@@ -33,6 +33,8 @@ export interface LookPosition {
   /** 1-based look within the step, and how many the step has. */
   look: number;
   looksInStep: number;
+  /** What the decision's reasons call a step (default `step`). */
+  unit?: string;
 }
 
 /** How many looks a step has: one per check interval, the last at its end (Kayenta mode: one). */
@@ -180,7 +182,12 @@ export function judgeLook(
         ? bestReachableScore(result.metrics, input.canaryConfig.classifier.groupWeights)
         : undefined,
     },
-    { stepIndex: position.stepIndex, stepCount: position.stepCount, lastLookOfStep: isLastLookOfStep(position) },
+    {
+      stepIndex: position.stepIndex,
+      stepCount: position.stepCount,
+      unit: position.unit,
+      lastLookOfStep: isLastLookOfStep(position),
+    },
     input.thresholds,
   );
   return {

@@ -49,7 +49,8 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], input?: string): CliRun {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, input, encoding: 'utf8', timeout: 30_000 });
+/** `env`: the child's environment (jest's process.env is the test file's own copy, which a child does not inherit). */
+export function runCli(args: string[], input?: string, env?: NodeJS.ProcessEnv): CliRun {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, input, env, encoding: 'utf8', timeout: 30_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

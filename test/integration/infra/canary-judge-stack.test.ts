@@ -469,11 +469,11 @@ describe('IAM', () => {
     expect(ALL_FUNCTIONS.filter((n) => actionsOf(n).has('iam:PassRole'))).toEqual(['provision', 'promote']);
   });
 
-  it('gives report bucket access to judge, notify and cleanup only, and CloudWatch reads to the judge', () => {
+  it('gives report bucket access to judge, analyze, notify and cleanup only, and CloudWatch reads to judge and analyze', () => {
     const s3 = ALL_FUNCTIONS.filter((n) => [...actionsOf(n)].some((a) => a.startsWith('s3:')));
-    expect(s3.sort()).toEqual(['cleanup', 'judge', 'notify']);
+    expect(s3.sort()).toEqual(['analyze', 'cleanup', 'judge', 'notify']);
     const cw = ALL_FUNCTIONS.filter((n) => actionsOf(n).has('cloudwatch:GetMetricData'));
-    expect(cw).toEqual(['judge']);
+    expect(cw.sort()).toEqual(['analyze', 'judge']);
   });
 
   it('lets the API functions read the webhook secret, notify/cleanup the Slack secrets, promote its webhook secrets, nobody else any secret', () => {

@@ -14,6 +14,14 @@ describe("CloudWatch's ALB dimensions from ARNs", () => {
     ).toBe('targetgroup/cj-1-canary/943f017f100becff');
   });
 
+  it('takes the dimension form as it is', () => {
+    expect(loadBalancerDimension('app/web/50dc6c495c0c9188')).toBe('app/web/50dc6c495c0c9188');
+    expect(targetGroupDimension('targetgroup/shop-blue/943f017f100becff')).toBe(
+      'targetgroup/shop-blue/943f017f100becff',
+    );
+    expect(() => targetGroupDimension('targetgroup/shop-blue')).toThrow('not a target group ARN');
+  });
+
   it('refuses ARNs of other things', () => {
     expect(() => loadBalancerDimension('arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/net/nlb/1')).toThrow(
       'not an Application Load Balancer ARN',

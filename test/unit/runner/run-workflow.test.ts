@@ -72,7 +72,7 @@ describe('runWorkflow with in-memory adapters', () => {
       [2, 50, 'promote'],
     ]);
     expect(summary.report).toBe(`memory://${summary.runId}/report.html`);
-    expect(summary.transitions).toBe(2 + 2 + 2 * 4 + 6);
+    expect(summary.transitions).toBe(1 + 2 + 2 + 2 * 4 + 6);
     expect(adapters.fleet.of(summary.runId!)).toEqual([]);
     expect(adapters.traffic.productionWeight(TEST_LISTENER_ARN)).toBe(100);
     expect(opts.lines.join('\n')).toMatch(

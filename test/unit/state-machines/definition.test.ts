@@ -180,6 +180,10 @@ function stubWorkflow(plan: Plan, answer?: ApprovalResult) {
     Notify: stub('Notify', (s) => ({
       outcome: s.outcome ?? { decision: 'rollback', verdict: 'fail', score: 0, reason: `run error: ${s.error?.Error}` },
     })),
+    Analyze: async () => {
+      calls.push('Analyze');
+      throw new Error('a run input never reaches Analyze');
+    },
   };
   const options: ExecuteOptions = {
     tasks,
@@ -206,16 +210,16 @@ describe('buildDefinition: executed with stub handlers (aws-local-stepfunctions)
     });
     const result = await run();
     expect(result.status).toBe('SUCCEEDED');
-    // Validate, Provision, 4 polls (CheckHealth + HealthChoice) with 3 waits between, 4 steps of
+    // Mode, Validate, Provision, 4 polls (CheckHealth + HealthChoice) with 3 waits between, 4 steps of
     // ShiftWeight/Bake/Judge/Decide, NeedsApproval, Promote, Teardown, Notify, Finished, Promoted.
-    expect(result.transitions).toBe(2 + 4 * 2 + 3 + 4 * 4 + 6);
+    expect(result.transitions).toBe(1 + 2 + 4 * 2 + 3 + 4 * 4 + 6);
     expect(result.transitions).toBeLessThan(200);
     expect(calls.filter((c) => c === 'ShiftWeight')).toHaveLength(4);
     expect(calls.slice(-3)).toEqual(['Promote', 'Teardown', 'Notify']);
     expect(result.lastState?.outcome?.decision).toBe('promote');
   });
 
-  it('looks every minute of four 10-minute steps in 3 transitions a look: 143 in all', async () => {
+  it('looks every minute of four 10-minute steps in 3 transitions a look: 144 in all', async () => {
     const { calls, run } = stubWorkflow({
       pendingPolls: 3,
       looksPerStep: 10,
@@ -224,7 +228,7 @@ describe('buildDefinition: executed with stub handlers (aws-local-stepfunctions)
     const result = await run();
     expect(result.status).toBe('SUCCEEDED');
     // as above, with Bake/Judge/Decide 10 times per step instead of once
-    expect(result.transitions).toBe(2 + 4 * 2 + 3 + 4 * (1 + 10 * 3) + 6);
+    expect(result.transitions).toBe(1 + 2 + 4 * 2 + 3 + 4 * (1 + 10 * 3) + 6);
     expect(calls.filter((c) => c === 'Judge')).toHaveLength(40);
     expect(calls.filter((c) => c === 'ShiftWeight')).toHaveLength(4);
   });
@@ -236,7 +240,7 @@ describe('buildDefinition: executed with stub handlers (aws-local-stepfunctions)
     });
     const result = await run();
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.transitions).toBe(2 + MAX_HEALTH_POLLS * 3 - 1 + 4 * 4 + 6);
+    expect(result.transitions).toBe(1 + 2 + MAX_HEALTH_POLLS * 3 - 1 + 4 * 4 + 6);
     expect(result.transitions).toBeLessThan(200);
   });
 
