@@ -5,7 +5,7 @@ import type { StepPlan } from './generators/timeline';
 
 /**
  * The simulated service and run plans. The numbers describe a modest web service; each is a modelling
- * assumption (stated in readme-stats.md) and can be changed here to see how the judge's error rates move.
+ * assumption (stated in docs/statistical-quality.md) and can be changed here to see how the judge's error rates move.
  */
 export interface ServiceModel {
   /** Requests per second on the listener. */
