@@ -70,8 +70,10 @@ function metricLine(row: MetricRow, nameWidth: number): string {
 function judgmentLines(s: RunState, served: ServedRequests | undefined): string[] {
   const j = lastJudgment(s);
   if (!j) return [];
+  // a decision before the step's last look (a proven failure) names that look, so the line says how early it came
+  const early = j.look && j.look.number < j.look.of ? `look ${j.look.number}/${j.look.of} of ` : '';
   const lines = [
-    `  judged step ${j.step}/${s.input.steps.length}: score ${formatScore(j.score)}/100 → ${ACTION_WORDS[j.action]}: ${stepCause(s, j)}`,
+    `  judged ${early}step ${j.step}/${s.input.steps.length}: score ${formatScore(j.score)}/100 → ${ACTION_WORDS[j.action]}: ${stepCause(s, j)}`,
   ];
   if (served) lines.push(`    ${servedLine(served)}`);
   const rows = judgmentRows(s, j);

@@ -106,6 +106,22 @@ describe('runWorkflow with in-memory adapters', () => {
     expect(adapters.fleet.of(summary.runId!)).toEqual([]);
   });
 
+  it('names the look when a failure is proven before the step ends', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, slow);
+    const input = awsInput({
+      steps: [
+        { weight: 10, durationSeconds: 2 },
+        { weight: 50, durationSeconds: 2 },
+      ],
+      judgment: { mode: 'sequential', checkIntervalSeconds: 1 },
+    });
+    const opts = options(adapters, { input });
+    const summary = await runWorkflow(opts);
+    expect(summary).toMatchObject({ decision: 'rollback', score: 50 });
+    const judged = opts.lines.filter((l) => /judged /.test(l)).map((l) => l.replace(/^\[ *[\d.]+s\] /, ''));
+    expect(judged).toEqual(['  judged look 1/2 of step 1/2: score 50/100 → roll back: score 50 ≤ marginal 50']);
+  });
+
   it('says a failed critical metric once per step, in words, not the judge reason four times', async () => {
     const errors: SeriesMaker = (name, role) =>
       name === 'latency'
