@@ -3,19 +3,9 @@ import type { JudgeResult, MetricResult } from '../shared/judge/types';
 import { formatDifference, formatMeasure } from '../shared/reports/units';
 import { metricLevelWarnings } from './attainable-level';
 import { verdictReason } from './verdict-reason';
+import { alignColumns } from './text-table';
 
 /** The readable form of a judge result: one row per metric, then the groups, the score and the verdict. */
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  // the last column (the reason) is not padded
-  return rows.map((r) =>
-    r
-      .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c])))
-      .join('  ')
-      .trimEnd(),
-  );
-}
 
 function resultCell(m: MetricResult): string {
   const flags = [
@@ -66,7 +56,7 @@ export function judgeTable(result: JudgeResult, units: ReadonlyMap<string, strin
   );
   const t = result.thresholds;
   return [
-    ...table(rows),
+    ...alignColumns(rows),
     '',
     `groups: ${groups.join(', ')}`,
     `score:  ${result.score} → ${result.verdict.toUpperCase()} (marginal ${t.marginal}, pass ${t.pass})`,

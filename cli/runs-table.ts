@@ -1,5 +1,6 @@
 import { formatDuration, formatScore, formatTime } from '../shared/reports/format';
 import type { RunRecord } from '../shared/reports/run-record';
+import { alignColumns } from './text-table';
 
 /** The list of runs as text: one row of short columns per run, then why and where its report is, indented. */
 
@@ -18,16 +19,11 @@ export function runsTable(runs: readonly ListedRun[]): string {
     r.decision,
     r.score === null ? '-' : formatScore(r.score),
   ]);
-  const widths = header.map((h, c) => Math.max([...h].length, ...rows.map((row) => [...row[c]].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) => cell + ' '.repeat(widths[c] - [...cell].length))
-      .join('  ')
-      .trimEnd();
+  const [headerLine, ...lines] = alignColumns([header, ...rows]);
   const blocks = runs.map((r, i) =>
-    [line(rows[i]), ...(r.summary ? [`  why: ${r.summary}`] : []), ...(r.report ? [`  report: ${r.report}`] : [])].join(
+    [lines[i], ...(r.summary ? [`  why: ${r.summary}`] : []), ...(r.report ? [`  report: ${r.report}`] : [])].join(
       '\n',
     ),
   );
-  return [line(header), ...blocks].join('\n');
+  return [headerLine, ...blocks].join('\n');
 }

@@ -7,6 +7,7 @@ import { metricInfo, metricRowFromBrief, resultWords, valuesText } from '../../s
 import { formatTime } from '../../shared/reports/format';
 import { displayPath, EXIT } from '../../local/runner/summary';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, InputError, processIo, readJsonInput, type CliIo } from '../io';
+import { alignColumns } from '../text-table';
 
 /**
  * `canary-judge analyze`: judge a canary someone else deployed (CodeDeploy, an Auto Scaling group, by hand) from its
@@ -60,21 +61,11 @@ export function analysisExitCode(result: Pick<AnalysisResult, 'label'>): number 
   return EXIT.runError;
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) =>
-    r
-      .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c])))
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
 const clock = (iso: string) => formatTime(iso).slice(11, 19);
 
 /** The decision first, then the intervals, the deciding interval's metrics, the score and the report. */
 export function analysisLines(result: AnalysisResult, config: AnalyzeInput['canaryConfig']): string[] {
-  const intervals = table([
+  const intervals = alignColumns([
     ['interval', 'window (UTC)', 'score', 'verdict', 'action', 'reason'],
     ...result.intervals.map((j) => [
       `${j.step}/${result.intervalCount}`,
@@ -91,7 +82,7 @@ export function analysisLines(result: AnalysisResult, config: AnalyzeInput['cana
     ? [
         '',
         `metrics at interval ${last.step}:`,
-        ...table([
+        ...alignColumns([
           ['metric', 'result', 'baseline → canary', 'reason'],
           ...last.metrics.map((m) => {
             const row = metricRowFromBrief(m, info.get(m.name));
