@@ -4,7 +4,7 @@ import { analyze, parseAnalyzeInput, type AnalysisResult } from '../../shared/an
 import { DEFAULT_ANALYSIS_INTERVAL_SECONDS, type AnalyzeInput } from '../../shared/config/analyze-input';
 import { ValidationError } from '../../shared/config/validation';
 import { metricInfo, metricRowFromBrief, resultWords, valuesText } from '../../shared/reports/metric-rows';
-import { formatTime } from '../../shared/reports/format';
+import { formatSpan, formatTime } from '../../shared/reports/format';
 import { displayPath, EXIT } from '../../local/runner/summary';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, InputError, processIo, readJsonInput, type CliIo } from '../io';
 import { alignColumns } from '../text-table';
@@ -63,13 +63,19 @@ export function analysisExitCode(result: Pick<AnalysisResult, 'label'>): number 
 
 const clock = (iso: string) => formatTime(iso).slice(11, 19);
 
+/** "14:00:00–14:10:00" (the dates are in the line above the table); with dates when the window spans days. */
+const windowText = (start: string, end: string) =>
+  formatTime(start).slice(0, 10) === formatTime(end).slice(0, 10)
+    ? `${clock(start)}–${clock(end)}`
+    : formatSpan(start, end);
+
 /** The decision first, then the intervals, the deciding interval's metrics, the score and the report. */
 export function analysisLines(result: AnalysisResult, config: AnalyzeInput['canaryConfig']): string[] {
   const intervals = alignColumns([
     ['interval', 'window (UTC)', 'score', 'verdict', 'action', 'reason'],
     ...result.intervals.map((j) => [
       `${j.step}/${result.intervalCount}`,
-      `${clock(j.window.start)}–${clock(j.window.end)}`,
+      windowText(j.window.start, j.window.end),
       String(j.score),
       j.verdict,
       j.action,

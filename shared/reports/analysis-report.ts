@@ -1,7 +1,7 @@
 import type { AnalysisResult } from '../analyze/analyze';
 import type { AnalyzeInput } from '../config/analyze-input';
 import { escapeHtml as esc } from './escape';
-import { formatDuration, formatScore, formatTime } from './format';
+import { formatDuration, formatScore, formatSpan, formatTime } from './format';
 import { htmlPage } from './html-page';
 import { earlierJudgments, metricsSection, scoreBar, type StoredJudgment } from './html-report';
 import { metricInfo } from './metric-rows';
@@ -70,7 +70,7 @@ function intervals(data: AnalysisReportData): string {
     .map(
       (j) => `<tr data-interval="${j.step}">
 <td class="num">${j.step}</td>
-<td class="mono">${esc(formatTime(j.window.start))} – ${esc(formatTime(j.window.end).slice(11))}</td>
+<td class="mono">${esc(formatSpan(j.window.start, j.window.end))}</td>
 <td class="num"><span class="pill" style="--c:${scoreBandColor(j.score, data.input.thresholds)}">${formatScore(j.score)}</span></td>
 <td>${esc(j.verdict)}</td><td>${esc(j.action)}</td><td>${esc(j.reason)}</td></tr>`,
     )

@@ -51,6 +51,15 @@ export function formatTime(iso: string | number | undefined): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
+/**
+ * A span of time under a "(UTC)" heading: "2026-11-22 14:00:00 – 14:10:00"; the end with its date when it falls on
+ * another day (an analysis' cumulative windows can span days, and "14:00:00 – 14:00:00" would read as nothing).
+ */
+export function formatSpan(start: string, end: string): string {
+  const [from, to] = [formatTime(start).replace(' UTC', ''), formatTime(end).replace(' UTC', '')];
+  return `${from} – ${from.slice(0, 10) === to.slice(0, 10) ? to.slice(11) : to}`;
+}
+
 /** "1h 05m", "12m 30s", "45s". */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';

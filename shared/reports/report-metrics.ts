@@ -92,6 +92,12 @@ function countCells(c: NonNullable<MetricResult['counts']>): Cells {
   };
 }
 
+/** "rate ratio ×2.06 [CI ×1.27, ×3.31]": what a count metric's thresholds apply to. */
+function rateRatioText(c: NonNullable<MetricResult['counts']>): string {
+  const { change, interval } = countCells(c);
+  return `rate ratio ${change}${interval === '–' ? '' : ` [CI ${interval.slice(1)}`}`;
+}
+
 export function metricTable(
   metrics: readonly MetricResult[],
   info: ReadonlyMap<string, MetricInfo> = new Map(),
@@ -143,8 +149,10 @@ export function metricCard(metric: MetricResult, series: MetricSeries | undefine
         rootAttrs: { ...plotAttrs, 'data-plot': 'timeseries' },
       })
     : '<p class="muted">No series were stored for this metric.</p>';
+  // A count metric's estimate and interval are the rate ratio's (×2.06), not a shift in the metric's unit: the
+  // distribution shows its per-period rates without a shift row, the ratio is in the table and the line below.
   const shift =
-    metric.estimate !== null && metric.lower !== null && metric.upper !== null
+    metric.kind === 'continuous' && metric.estimate !== null && metric.lower !== null && metric.upper !== null
       ? { estimate: metric.estimate, lower: metric.lower, upper: metric.upper, confidenceLevel: metric.confidenceLevel }
       : undefined;
   const distribution = series
@@ -160,11 +168,13 @@ export function metricCard(metric: MetricResult, series: MetricSeries | undefine
       })
     : '';
   const sourceError = series?.error ? `<p class="warn">Metric source: ${esc(series.error)}</p>` : '';
-  const effect =
-    metric.effectSize.measure === 'cles'
-      ? effectSize(metric)
-      : `mean change ${effectSize(metric)} (mean ratio ${formatValue(metric.ratio)})`;
-  const counts = `n = ${metric.baseline.count} baseline / ${metric.canary.count} canary after NaN and outlier handling; ${effect}`;
+  const counts = metric.counts
+    ? `n = ${metric.baseline.count} baseline / ${metric.canary.count} canary periods; ${rateRatioText(metric.counts)}`
+    : `n = ${metric.baseline.count} baseline / ${metric.canary.count} canary after NaN and outlier handling; ${
+        metric.effectSize.measure === 'cles'
+          ? effectSize(metric)
+          : `mean change ${effectSize(metric)} (mean ratio ${formatValue(metric.ratio)})`
+      }`;
   return `<article class="metric" id="metric-${esc(encodeURIComponent(metric.name))}">
 <h3>${esc(metric.name)} ${classificationPill(metric.classification)}${tags(metric)}</h3>
 <p class="why">${metric.reason ? esc(metric.reason) : metric.classification === 'Pass' ? 'No difference beyond what is allowed.' : ''}</p>
@@ -172,7 +182,7 @@ export function metricCard(metric: MetricResult, series: MetricSeries | undefine
 ${sourceError}
 <div class="charts">
 <figure><figcaption>Over time (raw series)</figcaption>${timeSeries}</figure>
-${distribution ? `<figure><figcaption>Distribution: box = quartiles, whiskers 1.5 IQR; ◆ = shift with its CI, drawn from the baseline median (dashed)</figcaption>${distribution}</figure>` : ''}
+${distribution ? `<figure><figcaption>${metric.counts ? 'Distribution of the per-period rates: box = quartiles, whiskers 1.5 IQR; the rate ratio and its interval are in the table' : 'Distribution: box = quartiles, whiskers 1.5 IQR; ◆ = shift with its CI, drawn from the baseline median (dashed)'}</figcaption>${distribution}</figure>` : ''}
 </div>
 </article>`;
 }

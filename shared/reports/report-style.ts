@@ -26,7 +26,8 @@ section,.hero{background:#fff;border:1px solid #e5e7eb;border-radius:10px;paddin
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top}
 th{color:#6b7280;font-weight:600;font-size:12px}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num{white-space:nowrap}
 .table-wrap{overflow-x:auto}
 td.name strong{white-space:nowrap}
 .row-reason{color:#4b5563;font-size:12px;margin-top:2px}

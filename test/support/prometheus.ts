@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,9 @@ import { freePort } from '../../shared/net/free-port';
 /**
  * A real Prometheus server (Debian's `prometheus`) for a test: a temporary config scraping the given
  * targets every `scrapeIntervalSeconds`, a temporary TSDB, a free port on 127.0.0.1. stop() ends the
- * process and removes the directory.
+ * process and removes the directory. `backfill` (OpenMetrics text, ending in `# EOF`) is turned into TSDB
+ * blocks by `promtool tsdb create-blocks-from openmetrics` (same package) before the server starts, so
+ * recorded series of the past hour (the retention) are there from its first query.
  */
 
 export interface PrometheusServer {
@@ -22,6 +24,7 @@ const READY_TIMEOUT_MS = 20_000;
 export async function startPrometheus(options: {
   targets: string[];
   scrapeIntervalSeconds?: number;
+  backfill?: string;
 }): Promise<PrometheusServer> {
   const interval = options.scrapeIntervalSeconds ?? 1;
   const dir = await mkdtemp(join(tmpdir(), 'canary-judge-prometheus-'));
@@ -36,6 +39,18 @@ export async function startPrometheus(options: {
     '',
   ].join('\n');
   await writeFile(join(dir, 'prometheus.yml'), config);
+  if (options.backfill !== undefined) {
+    await writeFile(join(dir, 'backfill.om'), options.backfill);
+    const made = spawnSync(
+      'promtool',
+      ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', join(dir, 'backfill.om'), join(dir, 'data')],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    if (made.status !== 0) {
+      await rm(dir, { recursive: true, force: true });
+      throw new Error(`promtool could not backfill (exit ${made.status}): ${made.stderr}${made.error?.message ?? ''}`);
+    }
+  }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(

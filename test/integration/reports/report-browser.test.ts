@@ -98,8 +98,13 @@ describe('run report in a browser', () => {
     )) as string[];
     expect(clipped).toEqual([]);
 
-    // Nothing wider than the viewport: the page reads without horizontal scrolling.
+    // Nothing wider than the viewport: the page reads without horizontal scrolling, nor do its tables in their frames.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1200);
+    expect(
+      await page.evaluate(
+        `[...document.querySelectorAll('.table-wrap')].filter((d) => d.scrollWidth > d.clientWidth).length`,
+      ),
+    ).toBe(0);
 
     const screenshot = path.join(dir, 'report.png');
     await page.screenshot({ path: screenshot, fullPage: true });

@@ -1,3 +1,4 @@
+import { analysisLines } from '../../../cli/commands/analyze';
 import { analyze, parseAnalyzeInput } from '../../../shared/analyze/analyze';
 import { parseAnalysisTarget, type AnalyzeInputRaw } from '../../../shared/config/analyze-input';
 import { ValidationError } from '../../../shared/config/validation';
@@ -243,5 +244,25 @@ describe('analyze', () => {
     };
     expect(stored.summary.step).toBe(1);
     expect(stored.series.map((s) => s.name)).toEqual(['latency', 'error-rate']);
+  });
+
+  it('gives a window that ends on another day its end date, in the report and on the terminal', async () => {
+    const reports = new MemoryReportStore();
+    const raw = input({
+      analysisId: 'two-days',
+      to: new Date(FROM + 2 * 1440 * MINUTE).toISOString(),
+      intervalSeconds: 86_400,
+    });
+    const later = new Date(FROM + 3 * 1440 * MINUTE);
+    const result = await analyze(raw, { metrics: new MinuteSource(levels(0.1)), reports, now: () => later });
+    expect(result.intervals.map((j) => j.window.end)).toEqual(['2026-05-05T14:00:00.000Z', '2026-05-06T14:00:00.000Z']);
+    const html = reports.files.get('two-days/report.html')!.body;
+    expect(html).toContain('<td class="mono">2026-05-04 14:00:00 – 2026-05-05 14:00:00</td>');
+    expect(html).toContain('<td class="mono">2026-05-04 14:00:00 – 2026-05-06 14:00:00</td>');
+    const lines = analysisLines(result, parseAnalyzeInput(raw, later).canaryConfig);
+    expect(lines.filter((l) => /^[12]\/2 /.test(l)).map((l) => l.split(/ {2,}/)[1])).toEqual([
+      '2026-05-04 14:00:00 – 2026-05-05 14:00:00',
+      '2026-05-04 14:00:00 – 2026-05-06 14:00:00',
+    ]);
   });
 });

@@ -9,7 +9,7 @@ import {
   valuesText,
   type MetricRow,
 } from '../../../shared/reports/metric-rows';
-import { metricTable as htmlMetricTable } from '../../../shared/reports/report-metrics';
+import { metricCard, metricTable as htmlMetricTable } from '../../../shared/reports/report-metrics';
 import type { MetricBrief } from '../../../shared/run/run-state';
 
 /**
@@ -138,6 +138,29 @@ describe("the HTML report's metric table", () => {
     expect(cells(withCounts({ lower: 1.2712, upper: 3.3149 }))[4]).toBe('[×1.27, ×3.31]');
     expect(cells(withCounts({ lower: 0.5, upper: null }))[4]).toBe('[×0.5, ×∞]');
     expect(cells(withCounts({ lower: null, upper: null }))[4]).toBe('–');
+  });
+
+  it("the metric's card: the rate ratio with its interval, and no shift drawn from the ratio in the rate's unit", () => {
+    const metric = judged();
+    const ratio = (x: number) => `×${Number(x.toPrecision(3))}`;
+    const series = (values: number[]) => ({ timestamps: values.map((_, i) => i * 60_000), values });
+    const html = metricCard(
+      metric,
+      {
+        name: 'errors-5xx',
+        baseline: series(data['errors-5xx'].baseline.events.map((e, i) => e / data['errors-5xx'].baseline.totals[i])),
+        canary: series(data['errors-5xx'].canary.events.map((e, i) => e / data['errors-5xx'].canary.totals[i])),
+      },
+      'ratio',
+    );
+    expect(html).toContain(
+      `n = 4 baseline / 4 canary periods; rate ratio ×2.06 [CI ${ratio(metric.counts!.lower!)}, ${ratio(metric.counts!.upper!)}]`,
+    );
+    expect(html).not.toContain('mean change');
+    // ×2.06 drawn as a shift of a share would read "+206 pp"
+    expect(html).toContain('data-plot="distribution"');
+    expect(html).not.toContain('data-shift');
+    expect(html).not.toMatch(/\d pp/);
   });
 
   it('the same numbers reach the rows of the terminal and the summary sentence', () => {

@@ -2,6 +2,7 @@ import {
   formatDuration,
   formatPercent,
   formatScore,
+  formatSpan,
   formatTime,
   formatValue,
   percentChange,
@@ -45,5 +46,12 @@ describe('report formatting', () => {
     expect(formatTime('2026-11-22T14:03:05.120Z')).toBe('2026-11-22 14:03:05 UTC');
     expect(formatTime('not a time')).toBe('not a time');
     expect([3_900_000, 750_000, 45_000].map(formatDuration)).toEqual(['1h 05m', '12m 30s', '45s']);
+  });
+
+  it('prints a span with the end date only when the end is on another day', () => {
+    expect(formatSpan('2026-11-22T14:00:00.000Z', '2026-11-22T14:10:00.000Z')).toBe('2026-11-22 14:00:00 – 14:10:00');
+    expect(formatSpan('2026-11-22T14:00:00.000Z', '2026-11-23T14:00:00.000Z')).toBe(
+      '2026-11-22 14:00:00 – 2026-11-23 14:00:00',
+    );
   });
 });
