@@ -3,7 +3,8 @@ import { createRng } from '../../local/common/random';
 import { runInputSchema, type RunInputRaw } from '../../shared/config/run-config';
 import type { Classification, MetricResult, SampleStats, Verdict } from '../../shared/judge/types';
 import type { MetricSeries } from '../../shared/metrics/metric-source';
-import { judgmentReportName, type StoredJudgment, type RunReportData } from '../../shared/reports/html-report';
+import { judgmentReportName, type RunReportData } from '../../shared/reports/html-report';
+import type { StoredJudgment } from '../../shared/reports/stored-judgment';
 import type { Action, JudgmentSummary, RunState } from '../../shared/run/run-state';
 import { toMetricBrief } from '../../shared/run/metric-brief';
 

@@ -11,7 +11,7 @@ import { makeHandler as teardown } from '../../../functions/teardown/handler';
 import { makeHandler as validate } from '../../../functions/validate/handler';
 import { runInputSchema, type RunInputRaw } from '../../../shared/config/run-config';
 import { ValidationError } from '../../../shared/config/validation';
-import type { StoredJudgment } from '../../../shared/reports/html-report';
+import { parseStoredJudgment } from '../../../shared/reports/stored-judgment';
 import type { RunState } from '../../../shared/run/run-state';
 import { fakeAdapters, type FakeAdapters, type SeriesMaker } from '../../support/fake-adapters';
 import { ERROR_RATE_METRIC, localRunInput, TEST_LISTENER_ARN } from '../../support/run-inputs';
@@ -329,7 +329,10 @@ describe('judge', () => {
       ['error-rate', 'Pass'],
       ['latency', 'Pass'],
     ]);
-    const stored = JSON.parse((await adapters.reports.get(RUN_ID, 'judgments/step-1.json'))!) as StoredJudgment;
+    const stored = parseStoredJudgment(
+      (await adapters.reports.get(RUN_ID, 'judgments/step-1.json'))!,
+      'judgments/step-1.json',
+    );
     expect(stored.summary).toEqual(summary);
     expect(stored.result.score).toBe(100);
     expect(stored.series.map((s) => s.name)).toEqual(['error-rate', 'latency']);
@@ -341,6 +344,24 @@ describe('judge', () => {
       targetGroupArn: `tg/${RUN_ID}/canary`,
       runId: RUN_ID,
     });
+  });
+
+  it("a step's next look refuses a malformed stored judgment, naming the field, and stores nothing", async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    const input = { judgment: { mode: 'sequential' as const, checkIntervalSeconds: 5 } };
+    const first = await call(judge, adapters, await shiftedTo(adapters, 0, input));
+    expect(first.step).toMatchObject({ look: 1, looks: 2 });
+    const key = `${RUN_ID}/judgments/step-1.json`;
+    const broken = JSON.parse(adapters.reports.files.get(key)!.body);
+    broken.looks[0].score = 'high';
+    adapters.reports.files.set(key, { body: JSON.stringify(broken), contentType: 'application/json' });
+
+    const error = await expectRejection(call(judge, adapters, first));
+    expect([error.name, error.message]).toEqual([
+      'ValidationError',
+      expect.stringMatching(/^invalid stored judgment judgments\/step-1\.json: looks\[0\]\.score: /),
+    ]);
+    expect(JSON.parse(adapters.reports.files.get(key)!.body)).toEqual(broken);
   });
 
   it("Kayenta mode spends the run's false-rollback budget over the steps, or uses the fixed level without error control", async () => {
@@ -504,7 +525,10 @@ describe('judge', () => {
       action: 'continue',
       reason: 'step 1/3: score 100 > marginal 50, continue; not judged yet (too few points): error-rate, latency',
     });
-    const stored = JSON.parse((await adapters.reports.get(RUN_ID, 'judgments/step-1.json'))!) as StoredJudgment;
+    const stored = parseStoredJudgment(
+      (await adapters.reports.get(RUN_ID, 'judgments/step-1.json'))!,
+      'judgments/step-1.json',
+    );
     expect(stored.result).toMatchObject({
       insufficientData: ['error-rate', 'latency'],
       insufficientDataRequired: ['error-rate'],
