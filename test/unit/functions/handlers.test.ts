@@ -10,9 +10,11 @@ import { makeHandler as shiftWeight } from '../../../functions/shift-weight/hand
 import { makeHandler as teardown } from '../../../functions/teardown/handler';
 import { makeHandler as validate } from '../../../functions/validate/handler';
 import { runInputSchema, type RunInputRaw } from '../../../shared/config/run-config';
+import { canaryConfigSchema, scoreThresholdsSchema } from '../../../shared/judge/canary-config';
 import { ValidationError } from '../../../shared/config/validation';
 import { parseStoredJudgment } from '../../../shared/reports/stored-judgment';
 import type { RunState } from '../../../shared/run/run-state';
+import { runStateSchema } from '../../../shared/run/run-state-schema';
 import { fakeAdapters, type FakeAdapters, type SeriesMaker } from '../../support/fake-adapters';
 import { ERROR_RATE_METRIC, localRunInput, TEST_LISTENER_ARN } from '../../support/run-inputs';
 
@@ -362,6 +364,39 @@ describe('judge', () => {
       expect.stringMatching(/^invalid stored judgment judgments\/step-1\.json: looks\[0\]\.score: /),
     ]);
     expect(JSON.parse(adapters.reports.files.get(key)!.body)).toEqual(broken);
+  });
+
+  it('parses the run state once per task and no part of its config again (no look re-parses the canary config)', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    let state = await shiftedTo(adapters, 0, { judgment: { mode: 'sequential', checkIntervalSeconds: 5 } });
+    const schemas = { runState: runStateSchema, runInput: runInputSchema, canaryConfig: canaryConfigSchema };
+    const thresholds = scoreThresholdsSchema;
+    // zod's parse and safeParse are separate entry points (neither calls the other): count both of each schema.
+    const spies = Object.entries({ ...schemas, thresholds }).flatMap(([name, schema]) =>
+      (['parse', 'safeParse'] as const).map((method) => ({ name, spy: jest.spyOn(schema, method) })),
+    );
+    const parses = () =>
+      Object.fromEntries(
+        Object.keys({ ...schemas, thresholds }).map((name) => [
+          name,
+          spies.filter((s) => s.name === name).reduce((n, s) => n + s.spy.mock.calls.length, 0),
+        ]),
+      );
+    const perTask: Record<string, number>[] = [];
+    try {
+      for (const task of [judge, judge, shiftWeight, judge]) {
+        spies.forEach((s) => s.spy.mockClear());
+        state = await call(task, adapters, state);
+        perTask.push(parses());
+      }
+    } finally {
+      spies.forEach((s) => s.spy.mockRestore());
+    }
+    expect(state.judgments.map((j) => [j.step, j.look?.number])).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
+    expect(perTask).toEqual(Array(4).fill({ runState: 1, runInput: 0, canaryConfig: 0, thresholds: 0 }));
   });
 
   it("Kayenta mode spends the run's false-rollback budget over the steps, or uses the fixed level without error control", async () => {
