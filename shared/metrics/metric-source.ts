@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { MetricQuery } from './metric-query';
-import type { Role } from '../run/run-state';
+import type { Role } from '../run-model/run-state';
 import type { countSeriesSchema, metricSeriesSchema, seriesSchema } from './series-schema';
 
 /** Port: the same metrics for baseline and canary over one window. */

@@ -1,4 +1,4 @@
-import type { AnalysisResult } from '../analyze/analyze';
+import type { AnalysisResult } from '../run-model/analysis-result';
 import type { AnalyzeInput } from '../config/analyze-input';
 import { escapeHtml as esc } from './escape';
 import { formatDuration, formatScore, formatTime } from './format';

@@ -1,4 +1,4 @@
-import type { RunState } from '../run/run-state';
+import type { RunState } from '../run-model/run-state';
 import { escapeHtml as esc } from './escape';
 import { formatDuration, formatScore, formatTime } from './format';
 import { metricCard, metricTable } from './report-metrics';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ValidationError, parseOrThrow } from '../config/validation';
 import { judgeResultSchema } from '../judge/result-schema';
 import { metricSeriesSchema } from '../metrics/series-schema';
-import { actionSchema, judgmentSummarySchema } from '../run/run-state-schema';
+import { actionSchema, judgmentSummarySchema } from '../run-model/run-state-schema';
 import type { ReportStore } from './report-store';
 
 /**

@@ -4,12 +4,12 @@ import type { Notifier } from '../notify/notifier';
 import type { ReportStore } from '../reports/report-store';
 import type { Traffic } from '../traffic/traffic';
 import type { RunInput } from '../config/run-config';
-import type { RunLog } from './announce';
-import { describeRunError } from './errors';
+import type { RunLog } from '../run-model/run-log';
+import { describeRunError } from '../run-model/run-error';
 import { currentState, enteredStates, exitedStates, fetchHistory, latestRunState } from './execution-history';
 import { teardown } from './finish';
 import { notify } from './notify';
-import type { RunState } from './run-state';
+import type { RunState } from '../run-model/run-state';
 
 /**
  * After an execution ended ABORTED, TIMED_OUT or FAILED: do the part of "teardown always, then notify"

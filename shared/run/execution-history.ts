@@ -1,7 +1,7 @@
 import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 import { parseOrThrow } from '../config/validation';
-import type { RunState } from './run-state';
-import { runStateSchema } from './run-state-schema';
+import type { RunState } from '../run-model/run-state';
+import { runStateSchema } from '../run-model/run-state-schema';
 
 /**
  * Reading a run back from its Step Functions execution history: where it is, the last RunState a

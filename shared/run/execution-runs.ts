@@ -3,7 +3,7 @@ import { runRecord, secondsBetween, type RunRecord } from '../reports/run-record
 import { APPROVAL_STATE } from '../../state-machines/definition';
 import { currentState, fetchHistory, latestRunState } from './execution-history';
 import { ValidationError } from '../config/validation';
-import type { RunState } from './run-state';
+import type { RunState } from '../run-model/run-state';
 
 /**
  * The runs of the deployed state machine, newest first, as records for the list of runs: each execution's history

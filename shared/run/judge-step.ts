@@ -9,9 +9,10 @@ import type { ReportStore } from '../reports/report-store';
 import { lookWindow, type Decision } from './decision';
 import { isLastLookOfRun, isLastLookOfStep, judgeLook, lookDueSeconds, looksInStep, type LookPosition } from './looks';
 import { RunStateError } from './errors';
-import { toMetricBrief } from './metric-brief';
-import { announce, type RunLog } from './announce';
-import type { JudgmentSummary, RunState, VersionResources } from './run-state';
+import { toMetricBrief } from '../run-model/metric-brief';
+import { announce } from '../notify/announce';
+import type { RunLog } from '../run-model/run-log';
+import type { JudgmentSummary, RunState, VersionResources } from '../run-model/run-state';
 
 /** Judge's domain: fetch both versions' metrics for the step's window, judge, store the details, decide. */
 

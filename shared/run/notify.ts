@@ -7,9 +7,10 @@ import type { ReportStore } from '../reports/report-store';
 import { writeRunIndex } from '../reports/run-index';
 import { RUN_RECORD_NAME, runRecord } from '../reports/run-record';
 import { readStoredJudgment, type StoredJudgment } from '../reports/stored-judgment';
-import { announce, type RunLog } from './announce';
+import { announce } from '../notify/announce';
+import type { RunLog } from '../run-model/run-log';
 import { rollbackOutcome } from './outcome';
-import type { RunState } from './run-state';
+import type { RunState } from '../run-model/run-state';
 
 /**
  * Notify's domain: write the run's HTML report and its record for the list of runs, complete the outcome,

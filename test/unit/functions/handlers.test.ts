@@ -13,8 +13,8 @@ import { runInputSchema, type RunInputRaw } from '../../../shared/config/run-con
 import { canaryConfigSchema, scoreThresholdsSchema } from '../../../shared/judge/canary-config';
 import { ValidationError } from '../../../shared/config/validation';
 import { parseStoredJudgment } from '../../../shared/reports/stored-judgment';
-import type { RunState } from '../../../shared/run/run-state';
-import { runStateSchema } from '../../../shared/run/run-state-schema';
+import type { RunState } from '../../../shared/run-model/run-state';
+import { runStateSchema } from '../../../shared/run-model/run-state-schema';
 import { fakeAdapters, type FakeAdapters, type SeriesMaker } from '../../support/fake-adapters';
 import { ERROR_RATE_METRIC, localRunInput, TEST_LISTENER_ARN } from '../../support/run-inputs';
 
