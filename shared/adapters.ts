@@ -16,7 +16,7 @@ import { createPromoter, type Promoter } from './promote';
 import { FileReportStore } from './reports/file-report-store';
 import type { ReportStore } from './reports/report-store';
 import { S3ReportStore } from './reports/s3-report-store';
-import type { RunLog } from './run/announce';
+import type { RunLog } from './run-model/run-log';
 import { SecretCache } from './secrets';
 import { AlbTraffic } from './traffic/alb-traffic';
 import { LocalTraffic } from './traffic/local-traffic';

@@ -20,14 +20,9 @@ export {
   type JudgmentWindow,
   type WindowInput,
 } from './run/decision';
-export type * from './run/run-state';
-export {
-  analyze,
-  parseAnalyzeInput,
-  type AnalysisLabel,
-  type AnalysisResult,
-  type AnalyzeDeps,
-} from './analyze/analyze';
+export type * from './run-model/run-state';
+export { analyze, parseAnalyzeInput, type AnalyzeDeps } from './analyze/analyze';
+export type { AnalysisLabel, AnalysisResult } from './run-model/analysis-result';
 export {
   analyzeInputSchema,
   parseAnalysisTarget,

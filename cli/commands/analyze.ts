@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { analysisReportStore, createMetricSource, DEFAULT_REPORTS_DIR } from '../../shared/adapters';
-import { analyze, parseAnalyzeInput, type AnalysisResult } from '../../shared/analyze/analyze';
+import { analyze, parseAnalyzeInput } from '../../shared/analyze/analyze';
+import type { AnalysisResult } from '../../shared/run-model/analysis-result';
 import { DEFAULT_ANALYSIS_INTERVAL_SECONDS, type AnalyzeInput } from '../../shared/config/analyze-input';
 import { ValidationError } from '../../shared/config/validation';
 import { metricInfo, metricRowFromBrief, resultWords, valuesText } from '../../shared/reports/metric-rows';

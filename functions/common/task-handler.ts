@@ -5,9 +5,9 @@ import type { Context } from 'aws-lambda';
 import { createAdapters, type Adapters } from '../../shared/adapters';
 import type { RunInput } from '../../shared/config/run-config';
 import { parseOrThrow } from '../../shared/config/validation';
-import type { RunLog } from '../../shared/run/announce';
-import { lastJudgment, type RunState } from '../../shared/run/run-state';
-import { runStateSchema } from '../../shared/run/run-state-schema';
+import type { RunLog } from '../../shared/run-model/run-log';
+import { lastJudgment, type RunState } from '../../shared/run-model/run-state';
+import { runStateSchema } from '../../shared/run-model/run-state-schema';
 import type { TaskName } from '../../state-machines/definition';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../../shared/config/validation';
 import { notify, requestApproval } from '../../shared/run/notify';
-import { runStateSchema } from '../../shared/run/run-state-schema';
+import { runStateSchema } from '../../shared/run-model/run-state-schema';
 import { APPROVAL_TOKEN_FIELD, EXECUTION_ARN_FIELD } from '../../state-machines/definition';
 import { taskHandler, type HandlerOptions } from '../common/task-handler';
 

@@ -2,7 +2,7 @@ import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { RUN_ID_TAG } from '../../shared/run/resource-tags';
+import { RUN_ID_TAG } from '../../shared/run-model/resource-tags';
 
 /**
  * The IAM statements of the functions, one builder per capability, each with the reason its wildcards

@@ -2,7 +2,7 @@ import { trafficAndFleet } from '../../shared/adapters';
 import { thisProcess } from '../../shared/fleet/local-processes';
 import { cleanupDeadRuns, type CleanupResult, type Target } from '../../shared/run/dead-runs';
 import { RunRecords } from '../../shared/run/run-records';
-import type { RunState } from '../../shared/run/run-state';
+import type { RunState } from '../../shared/run-model/run-state';
 import type { TaskStateName } from '../../state-machines/definition';
 import type { TaskFunction } from './execute';
 

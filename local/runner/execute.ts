@@ -2,7 +2,7 @@ import './polyfill';
 import { randomUUID } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { APPROVAL_STATE, TASK_STATES, type AslDefinition, type TaskStateName } from '../../state-machines/definition';
-import type { ApprovalResult, RunState } from '../../shared/run/run-state';
+import type { ApprovalResult, RunState } from '../../shared/run-model/run-state';
 
 /**
  * Executes the workflow's ASL with aws-local-stepfunctions, every Lambda Task mapped (by state name) to an

@@ -1,7 +1,7 @@
 import { formatScore } from '../../shared/reports/format';
 import { isFailingClassification, resultWords, valuesText, type MetricRow } from '../../shared/reports/metric-rows';
 import { judgmentRows, stepCause, type ServedCounts } from '../../shared/reports/outcome-sentence';
-import { lastJudgment, type RunState } from '../../shared/run/run-state';
+import { lastJudgment, type RunState } from '../../shared/run-model/run-state';
 import type { ExecutionEvent } from './execute';
 
 /**

@@ -23,7 +23,7 @@ import {
   type JudgmentSummary,
   type OutcomeVerdict,
   type RunState,
-} from '../../shared/run/run-state';
+} from '../../shared/run-model/run-state';
 import { interruptedOutcome } from '../../shared/run/outcome';
 import { assertMetricsResolvable } from '../../shared/run/start';
 import {

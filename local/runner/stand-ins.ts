@@ -1,5 +1,5 @@
 import type { RunInput } from '../../shared/config/run-config';
-import type { RunState } from '../../shared/run/run-state';
+import type { RunState } from '../../shared/run-model/run-state';
 import { LoadGenerator, type LoadStats } from '../load/load-generator';
 import { cloudWatchDimensionValue } from '../router/arn';
 import { LocalRouter } from '../router/local-router';

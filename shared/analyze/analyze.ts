@@ -9,7 +9,8 @@ import { resolveMetricQuery } from '../config/metric-presets';
 import { parseOrThrow } from '../config/validation';
 import type { MetricSource, Scope } from '../metrics/metric-source';
 import { renderAnalysisReport } from '../reports/analysis-report';
-import { judgmentReportName, type StoredJudgment } from '../reports/html-report';
+import { judgmentReportName } from '../reports/html-report';
+import type { StoredJudgment } from '../reports/stored-judgment';
 import { isFailingClassification, metricFinding, metricInfo, metricRowFromBrief } from '../reports/metric-rows';
 import { REPORT_NAME } from '../reports/report-names';
 import type { ReportStore } from '../reports/report-store';
@@ -17,8 +18,9 @@ import type { Decision } from '../run/decision';
 import { fetchSeries, sourceOutage, toMetricData, withSourceErrors } from '../run/judge-step';
 import { lookWindow } from '../run/decision';
 import { judgeLook, type LookInput, type SpentBudget } from '../run/looks';
-import { toMetricBrief } from '../run/metric-brief';
-import type { JudgmentSummary, OutcomeVerdict } from '../run/run-state';
+import { toMetricBrief } from '../run-model/metric-brief';
+import type { AnalysisLabel, AnalysisResult } from '../run-model/analysis-result';
+import type { JudgmentSummary } from '../run-model/run-state';
 
 /**
  * Judge a canary someone else deployed, after the fact: the window from..to is cut into intervals, and each interval
@@ -32,37 +34,6 @@ export interface AnalyzeDeps {
   /** Where the HTML report and the per-interval judgments go; none = no report. */
   reports?: ReportStore;
   now?: () => Date;
-}
-
-/** What the analysis says the canary's fate would have been. */
-export type AnalysisLabel = 'WOULD PROMOTE' | 'WOULD ROLL BACK' | 'COULD NOT JUDGE';
-
-export interface AnalysisResult {
-  analysisId: string;
-  service: string;
-  baseline: { target: string; label: string };
-  canary: { target: string; label: string };
-  from: string;
-  to: string;
-  intervalSeconds: number;
-  intervalCount: number;
-  /** The metrics source, e.g. "cloudwatch", "prometheus http://…". */
-  source: string;
-  label: AnalysisLabel;
-  decision: 'promote' | 'rollback';
-  /** The judge's verdict of the deciding interval, or `inconclusive` when nothing could be judged. */
-  verdict: OutcomeVerdict;
-  score: number | null;
-  /** Why, in one sentence of plain words (without the label). */
-  summary: string;
-  /** The label and the summary: what a terminal (and a failed execution's Cause) leads with. */
-  headline: string;
-  /** The decision rule's own reason. */
-  reason: string;
-  /** One per judged interval, in order (`step` is the interval's number). */
-  intervals: JudgmentSummary[];
-  /** The HTML report, when a report store was given. */
-  report?: { key: string; url: string };
 }
 
 const compactTime = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14);

@@ -1,5 +1,5 @@
-import { ROLE_TAG, RUN_ID_TAG, SERVICE_TAG } from '../run/resource-tags';
-import type { Role } from '../run/run-state';
+import { ROLE_TAG, RUN_ID_TAG, SERVICE_TAG } from '../run-model/resource-tags';
+import type { Role } from '../run-model/run-state';
 
 export interface Tag {
   Key: string;

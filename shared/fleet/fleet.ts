@@ -1,5 +1,5 @@
 import type { HealthCheckConfig, VersionSpec } from '../config/run-config';
-import type { HealthStatus, Role, VersionResources } from '../run/run-state';
+import type { HealthStatus, Role, VersionResources } from '../run-model/run-state';
 
 /** Port: launch a version side by side with production, report its health, take it all away again. */
 

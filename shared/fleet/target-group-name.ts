@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Role } from '../run/run-state';
+import type { Role } from '../run-model/run-state';
 
 /**
  * The target group name is derived from the run id, so a retried provision finds the group it created and

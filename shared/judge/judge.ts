@@ -7,6 +7,7 @@ import {
   type CanaryConfigInput,
   type CanaryMetricConfig,
   type MetricAnalysisConfig,
+  type ScoreThresholds,
 } from './canary-config';
 import { classifySamples, effectSizeThresholds, JUDGE_TOLERANCE, noData, type Classified } from './classifier';
 import { sampleStats } from './descriptive';
@@ -22,6 +23,7 @@ import type {
   JudgeOptions,
   JudgeResult,
   JudgeThresholds,
+  MetricData,
   MetricResult,
   SeriesMetricData,
 } from './types';
@@ -230,6 +232,28 @@ export function judge(
   const canaryConfig = parseCanaryConfig(config, (c) => parseOrThrow(canaryConfigSchema, c, 'canary config'));
   const samples = parseOrThrow(metricDataSchema, data, 'metric data');
   const checkedThresholds = parseOrThrow(scoreThresholdsSchema, thresholds, 'score thresholds');
+  return judgeSamples(canaryConfig, samples, checkedThresholds, options);
+}
+
+/**
+ * `judge` with a canary config and thresholds their schemas already parsed (a run's input, parsed once at its task's
+ * boundary): only the data, which comes from a metrics source at every look, and the options are checked.
+ */
+export function judgeWithParsedConfig(
+  canaryConfig: CanaryConfig,
+  data: MetricDataInput,
+  thresholds: ScoreThresholds,
+  options: JudgeOptions = {},
+): JudgeResult {
+  return judgeSamples(canaryConfig, parseOrThrow(metricDataSchema, data, 'metric data'), thresholds, options);
+}
+
+function judgeSamples(
+  canaryConfig: CanaryConfig,
+  samples: MetricData,
+  checkedThresholds: ScoreThresholds,
+  options: JudgeOptions,
+): JudgeResult {
   const settings = judgeSettings(options);
 
   const known = new Set(canaryConfig.metrics.map((m) => m.name));

@@ -1,9 +1,29 @@
-import type { Direction } from './canary-config';
+import type { z } from 'zod';
+import type {
+  classificationSchema,
+  countSummarySchema,
+  groupResultSchema,
+  judgeResultSchema,
+  judgeThresholdsSchema,
+  metricResultSchema,
+  sampleStatsSchema,
+  verdictSchema,
+} from './result-schema';
 
-/** The judge's results. Numbers that cannot exist (no data, a zero mean) are null, never NaN, so JSON keeps them. */
+/**
+ * The judge's types. Its results derive from the schemas in result-schema.ts (field docs are there), which check a
+ * result read back from storage.
+ */
 
-export type Classification = 'Pass' | 'High' | 'Low' | 'Nodata' | 'NodataFailMetric' | 'Error';
-export type Verdict = 'pass' | 'marginal' | 'fail';
+export type Classification = z.output<typeof classificationSchema>;
+export type Verdict = z.output<typeof verdictSchema>;
+export type SampleStats = z.output<typeof sampleStatsSchema>;
+/** What a count metric's test saw and concluded (MetricResult.counts). */
+export type CountSummary = z.output<typeof countSummarySchema>;
+export type MetricResult = z.output<typeof metricResultSchema>;
+export type GroupResult = z.output<typeof groupResultSchema>;
+export type JudgeThresholds = z.output<typeof judgeThresholdsSchema>;
+export type JudgeResult = z.output<typeof judgeResultSchema>;
 
 export interface MannWhitneyOptions {
   /** Two-sided confidence level of the interval, in (0, 1). Default 0.98 (Kayenta's). */
@@ -22,93 +42,6 @@ export interface MannWhitneyResult {
   baselineCount: number;
   canaryCount: number;
   confidenceLevel: number;
-}
-
-export interface SampleStats {
-  count: number;
-  min: number;
-  max: number;
-  mean: number;
-  median: number;
-  /** Sample (n-1) standard deviation; 0 for one point. */
-  std: number;
-}
-
-/** What a count metric's test saw and concluded (MetricResult.counts). */
-export interface CountSummary {
-  baseline: { events: number; total: number; rate: number | null };
-  canary: { events: number; total: number; rate: number | null };
-  /** Canary rate / baseline rate; null when undefined (no baseline events, or no exposures). */
-  rateRatio: number | null;
-  /** The rate ratio's confidence-sequence ends at this metric's level (null: unbounded or not computed). */
-  lower: number | null;
-  upper: number | null;
-  /** The error per side the test was run at (anytime-valid: over all looks of the run). */
-  alpha: number;
-  /** log e-values against "rate ratio ≤ allowed increase" and "≥ allowed decrease"; proven when ≥ log(1/alpha). */
-  logEIncrease: number;
-  logEDecrease: number;
-  /** Periods in which both versions had requests and at least one event happened. */
-  informativePeriods: number;
-}
-
-export interface MetricResult {
-  name: string;
-  /**
-   * `continuous`: per-period values compared by Mann-Whitney (Kayenta's judge); `counts`: events of exposures
-   * (5xx of requests, slow requests of requests) compared by the anytime-valid count test (CountSummary).
-   */
-  kind: 'continuous' | 'counts';
-  classification: Classification;
-  /**
-   * Human reason, e.g. "canary p99 shift +18.4% [CI +9.1%, +27.0%] relative to baseline median 0.12 (Hodges-Lehmann);
-   * mean change +19.2%, above allowed +10.0% (the threshold applies to the mean change)"; null for a plain Pass.
-   */
-  reason: string | null;
-  /**
-   * Kayenta's result flag: true when this result fails the whole canary (a critical metric that is High/Low
-   * beyond its critical effect size, or that has no data); false for a Pass even of a critical metric.
-   */
-  critical: boolean;
-  /**
-   * Not judged yet: both samples have points (after cleaning), but one has fewer than the metric's `minDataPoints`,
-   * or each has just one. Classified Nodata with `critical: false` whatever the metric's critical/mustHaveData, left
-   * out of Kayenta's 50 % Nodata rule; the run's decision refuses to promote on it after the last step. False
-   * otherwise (an empty side is missing data: Kayenta's Nodata/NodataFailMetric).
-   */
-  insufficientData: boolean;
-  muted: boolean;
-  groups: string[];
-  direction: Direction;
-  estimate: number | null;
-  lower: number | null;
-  upper: number | null;
-  pValue: number | null;
-  confidenceLevel: number;
-  /** Kayenta's deviation: mean(canary) / mean(baseline); null when either mean is 0 or there is no data. */
-  ratio: number | null;
-  effectSize: { measure: 'meanRatio' | 'cles' | 'rateRatio'; value: number | null };
-  /** Count metrics only: the counts, the rate ratio, its interval and the e-values; null for continuous metrics. */
-  counts: CountSummary | null;
-  /** Stats of the samples after NaN and outlier handling (count metrics: of the per-period rates). */
-  baseline: SampleStats;
-  canary: SampleStats;
-}
-
-export interface GroupResult {
-  name: string;
-  /** 0-100, unrounded; 0 with noData when no metric of the group could be scored. */
-  score: number;
-  /** Effective weight in percent used for the summary score. */
-  weight: number;
-  noData: boolean;
-  passed: number;
-  scored: number;
-}
-
-export interface JudgeThresholds {
-  marginal: number;
-  pass: number;
 }
 
 export interface JudgeOptions {
@@ -141,25 +74,6 @@ export interface JudgeOptions {
   requireAttainableLevel?: boolean;
   /** false: count metrics skip their confidence sequence (lower/upper null): decisions only, for benchmarks. */
   countIntervals?: boolean;
-}
-
-export interface JudgeResult {
-  /** 0-100, rounded half-up to 2 decimals (Kayenta's rule). */
-  score: number;
-  verdict: Verdict;
-  /** Why the score is what it is when forced ("Canary Failed: ..."), else "". */
-  reason: string;
-  thresholds: JudgeThresholds;
-  confidenceLevel: number;
-  groups: GroupResult[];
-  metrics: MetricResult[];
-  /** Names of the non-muted metrics with insufficientData (config order): not judged yet. */
-  insufficientData: string[];
-  /**
-   * Those of them that are critical or mustHaveData: metrics a run must judge before it promotes, so after its last
-   * step any name left here rolls the run back.
-   */
-  insufficientDataRequired: string[];
 }
 
 /** One version's counts per period: `events[t]` of `totals[t]` (e.g. 5xx responses of requests). */

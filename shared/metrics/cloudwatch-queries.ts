@@ -1,6 +1,6 @@
 import type { Dimension, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { loadBalancerDimension, targetGroupDimension } from '../aws/arn';
-import type { Role } from '../run/run-state';
+import type { Role } from '../run-model/run-state';
 import type { CloudWatchQuery, MetricQuery } from './metric-query';
 import type { CountSeries, MetricRequest, MetricSeries, Scope, Series } from './metric-source';
 import { emptySeries, meanPerTimestamp, rateSeries, ratioPerTimestamp } from './series';

@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import type { MetricQuery } from './metric-query';
-import type { Role } from '../run/run-state';
+import type { Role } from '../run-model/run-state';
+import type { countSeriesSchema, metricSeriesSchema, seriesSchema } from './series-schema';
 
 /** Port: the same metrics for baseline and canary over one window. */
 
@@ -24,28 +26,10 @@ export interface MetricRequest {
   window: { start: Date; end: Date };
 }
 
-export interface Series {
-  /** Epoch milliseconds, ascending, one per period. */
-  timestamps: number[];
-  values: number[];
-}
-
-/** One version's count metric per period: events and exposures, aligned with `Series.timestamps` of either. */
-export interface CountSeries {
-  events: Series;
-  totals: Series;
-}
-
-export interface MetricSeries {
-  name: string;
-  /** Per-period values; for a count metric the per-period rates events/totals (what plots and Kayenta's mode use). */
-  baseline: Series;
-  canary: Series;
-  /** Count metrics only: the events and exposures per period of each version. */
-  counts?: { baseline: CountSeries; canary: CountSeries };
-  /** Set when the source failed for this metric after retries: which source and how. */
-  error?: string;
-}
+/** Series types derive from the schemas in series-schema.ts (field docs are there). */
+export type Series = z.output<typeof seriesSchema>;
+export type CountSeries = z.output<typeof countSeriesSchema>;
+export type MetricSeries = z.output<typeof metricSeriesSchema>;
 
 export interface MetricSource {
   /** A short name for messages, e.g. "cloudwatch", "prometheus http://127.0.0.1:9090". */

@@ -1,8 +1,8 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { isFailingClassification } from '../reports/metric-rows';
 import { runHeadline, runIdentity } from '../reports/run-summary';
-import type { RunLog } from '../run/announce';
-import type { RunState } from '../run/run-state';
+import type { RunLog } from '../run-model/run-log';
+import type { RunState } from '../run-model/run-state';
 import { stderrLog } from './stderr-log';
 import type { Notifier, RunEvent } from './notifier';
 

@@ -1,4 +1,5 @@
-import { announce, type RunLog } from '../run/announce';
+import { announce } from './announce';
+import type { RunLog } from '../run-model/run-log';
 import type { Notifier, RunEvent } from './notifier';
 
 /** Several notifiers behind one: all are told at once, and one failing never stops or fails the others. */

@@ -1,4 +1,4 @@
-import type { RunState } from '../run/run-state';
+import type { RunState } from '../run-model/run-state';
 
 /** Port: tell people and other systems what a run is doing. Never fails the run. */
 

@@ -1,4 +1,4 @@
-import type { RunLog } from '../run/announce';
+import type { RunLog } from '../run-model/run-log';
 import type { SecretReader } from '../secrets';
 import type { Notifier, RunEvent } from './notifier';
 import { SlackNotifier, type SlackNotifierOptions } from './slack-notifier';

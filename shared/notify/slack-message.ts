@@ -4,7 +4,7 @@ import { isFailingClassification, type MetricRow } from '../reports/metric-rows'
 import { judgmentRows } from '../reports/outcome-sentence';
 import { runHeadline, type DecisionLabel } from '../reports/run-summary';
 import { formatMeasure } from '../reports/units';
-import type { RunState } from '../run/run-state';
+import type { RunState } from '../run-model/run-state';
 import type { RunEvent } from './notifier';
 
 /**

@@ -1,5 +1,5 @@
 import { IncomingWebhook } from '@slack/webhook';
-import type { RunLog } from '../run/announce';
+import type { RunLog } from '../run-model/run-log';
 import { stderrLog } from './stderr-log';
 import type { Notifier, RunEvent, RunEventKind } from './notifier';
 import { buildSlackMessage } from './slack-message';

@@ -1,4 +1,4 @@
-import type { RunLog } from '../run/announce';
+import type { RunLog } from '../run-model/run-log';
 
 /** The notifiers' default log when none is given: one JSON line per warning on stderr. */
 export const stderrLog: RunLog = {

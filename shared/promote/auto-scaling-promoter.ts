@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import type { PromoteConfig } from '../config/run-config';
 import { runInputError } from '../config/validation';
 import { isAwsError } from '../aws/errors';
-import type { RunState } from '../run/run-state';
+import type { RunState } from '../run-model/run-state';
 import type { Promoter } from './promoter';
 
 export type AutoScalingPromoteConfig = Extract<PromoteConfig, { strategy: 'autoScaling' }>;

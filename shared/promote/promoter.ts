@@ -1,4 +1,4 @@
-import type { RunState } from '../run/run-state';
+import type { RunState } from '../run-model/run-state';
 
 /** Rolls a canary that passed out to production; returns what it did, for the run's outcome. */
 export interface Promoter {

@@ -1,4 +1,4 @@
-import { lastJudgment, type RunState } from '../run/run-state';
+import { lastJudgment, type RunState } from '../run-model/run-state';
 
 /** The verdict a promote webhook receives: enough to roll the version out without reading anything else. */
 export interface VerdictPayload {

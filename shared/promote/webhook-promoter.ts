@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { PromoteConfig } from '../config/run-config';
-import type { RunState } from '../run/run-state';
+import type { RunState } from '../run-model/run-state';
 import { SecretCache, type SecretReader } from '../secrets';
 import type { Promoter } from './promoter';
 import { verdictPayload } from './verdict-payload';

@@ -1,9 +1,10 @@
-import type { AnalysisResult } from '../analyze/analyze';
+import type { AnalysisResult } from '../run-model/analysis-result';
 import type { AnalyzeInput } from '../config/analyze-input';
 import { escapeHtml as esc } from './escape';
 import { formatDuration, formatScore, formatSpan, formatTime } from './format';
 import { htmlPage } from './html-page';
-import { earlierJudgments, metricsSection, scoreBar, type StoredJudgment } from './html-report';
+import { earlierJudgments, metricsSection, scoreBar } from './html-report';
+import type { StoredJudgment } from './stored-judgment';
 import { metricInfo } from './metric-rows';
 import { scoreBandColor, VERDICT_COLORS } from './svg/palette';
 

@@ -1,11 +1,10 @@
-import type { JudgeResult } from '../judge/types';
-import type { MetricSeries } from '../metrics/metric-source';
-import type { JudgmentSummary, RunState } from '../run/run-state';
+import type { RunState } from '../run-model/run-state';
 import { escapeHtml as esc } from './escape';
 import { formatDuration, formatScore, formatTime } from './format';
 import { metricCard, metricTable } from './report-metrics';
 import { htmlPage } from './html-page';
 import { metricInfo } from './metric-rows';
+import type { StoredJudgment } from './stored-judgment';
 import { runHeadline, type RunHeadline } from './run-summary';
 import { el, px, svgRoot, text } from './svg/elements';
 import { DECISION_COLORS, scoreBandColor } from './svg/palette';
@@ -16,13 +15,6 @@ import { renderTimelineChart, type TimelineStep } from './svg/timeline-chart';
  * The run report: one self-contained HTML page (inline CSS and SVG, no scripts, no external resources) that a
  * person opens from S3 or the local reports folder to see why a canary was promoted or rolled back.
  */
-
-/** What the workflow writes per judgment to the report store as `judgments/step-<n>.json`. */
-export interface StoredJudgment {
-  summary: JudgmentSummary;
-  result: JudgeResult;
-  series: MetricSeries[];
-}
 
 export interface RunReportData {
   state: RunState;

@@ -1,8 +1,8 @@
 import type { CanaryConfig } from '../judge/canary-config';
 import { formatRate, formatRatio } from '../judge/count-classifier';
 import type { MetricResult } from '../judge/types';
-import { toMetricBrief } from '../run/metric-brief';
-import type { MetricBrief } from '../run/run-state';
+import { toMetricBrief } from '../run-model/metric-brief';
+import type { MetricBrief } from '../run-model/run-state';
 import { formatPercent, percentChange } from './format';
 import { formatMeasure } from './units';
 

@@ -1,5 +1,5 @@
-import { describeRunError } from '../run/errors';
-import type { JudgmentSummary, RunState } from '../run/run-state';
+import { describeRunError } from '../run-model/run-error';
+import type { JudgmentSummary, RunState } from '../run-model/run-state';
 import { formatScore } from './format';
 import { isFailingClassification, metricFinding, metricInfo, metricRowFromBrief, type MetricRow } from './metric-rows';
 

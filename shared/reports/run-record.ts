@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RunState } from '../run/run-state';
+import type { RunState } from '../run-model/run-state';
 import { runHeadline, runIdentity } from './run-summary';
 
 /**

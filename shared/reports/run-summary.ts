@@ -1,5 +1,5 @@
 import type { JudgeThresholds } from '../judge/types';
-import { lastJudgment, type JudgmentSummary, type OutcomeVerdict, type RunState } from '../run/run-state';
+import { lastJudgment, type JudgmentSummary, type OutcomeVerdict, type RunState } from '../run-model/run-state';
 import { outcomeSentence, wouldPromote, type OutcomeFacts } from './outcome-sentence';
 
 /** What a person wants first about a run, derived once for the HTML report and the notifiers alike. */

@@ -1,6 +1,6 @@
 import type { Fleet, VersionHealth } from '../fleet/fleet';
 import { RunStateError } from './errors';
-import type { HealthStatus, RunState } from './run-state';
+import type { HealthStatus, RunState } from '../run-model/run-state';
 
 /** CheckHealth's domain: one poll of both versions; "still pending after the deadline" counts as unhealthy. */
 

@@ -4,14 +4,12 @@ import type { Notifier } from '../notify/notifier';
 import type { ReportStore } from '../reports/report-store';
 import type { Traffic } from '../traffic/traffic';
 import type { RunInput } from '../config/run-config';
-import { parseOrThrow } from '../config/validation';
-import type { RunLog } from './announce';
-import { describeRunError } from './errors';
+import type { RunLog } from '../run-model/run-log';
+import { describeRunError } from '../run-model/run-error';
 import { currentState, enteredStates, exitedStates, fetchHistory, latestRunState } from './execution-history';
 import { teardown } from './finish';
 import { notify } from './notify';
-import type { RunState } from './run-state';
-import { runStateSchema } from './run-state-schema';
+import type { RunState } from '../run-model/run-state';
 
 /**
  * After an execution ended ABORTED, TIMED_OUT or FAILED: do the part of "teardown always, then notify"
@@ -85,8 +83,8 @@ export async function cleanupAfter(execution: EndedExecution, deps: CleanupDeps)
   const events = await fetchHistory(deps.sfn, execution.executionArn);
   const endedIn = currentState(events);
   const base = { executionArn: execution.executionArn, status: execution.status, endedIn };
-  const found = latestRunState(events);
-  if (!found) {
+  const state = latestRunState(events);
+  if (!state) {
     return {
       ...base,
       tornDown: false,
@@ -94,7 +92,6 @@ export async function cleanupAfter(execution: EndedExecution, deps: CleanupDeps)
       skipped: 'the run never got past Validate: nothing was created',
     };
   }
-  const state = parseOrThrow(runStateSchema, found, 'run state from the execution history');
   const entered = enteredStates(events);
   const teardownDone = entered.includes(CLEANUP_STATES.afterTeardown);
   const notifyDone =

@@ -1,6 +1,6 @@
 import { ValidationError } from '../config/validation';
 import type { Classification, JudgeThresholds } from '../judge/types';
-import type { Action } from './run-state';
+import type { Action } from '../run-model/run-state';
 
 /**
  * What to do after a judgment, following Spinnaker's canary stage (judge-spec §9): fail fast on any interval,

@@ -1,5 +1,3 @@
-import type { RunError } from './run-state';
-
 /**
  * Errors the workflow treats specially, by name: Step Functions matches Retry/Catch on the error's name
  * (the Lambda errorType), so the names are the contract, not the classes.
@@ -8,19 +6,4 @@ import type { RunError } from './run-state';
 /** The run's state is not what this step needs (a bug or a hand-edited execution input). */
 export class RunStateError extends Error {
   override readonly name = 'RunStateError';
-}
-
-/**
- * A caught error as one readable line. On AWS the Cause of a Lambda error is a JSON string
- * `{"errorType","errorMessage","trace"}`; locally it is the message itself.
- */
-export function describeRunError(error: RunError): string {
-  const cause = error.Cause ?? '';
-  try {
-    const parsed = JSON.parse(cause) as { errorType?: unknown; errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') return `${error.Error}: ${parsed.errorMessage}`;
-  } catch {
-    // not JSON: a plain message
-  }
-  return cause ? `${error.Error}: ${cause}` : error.Error;
 }

@@ -1,5 +1,7 @@
 import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
-import type { RunState } from './run-state';
+import { parseOrThrow } from '../config/validation';
+import type { RunState } from '../run-model/run-state';
+import { runStateSchema } from '../run-model/run-state-schema';
 
 /**
  * Reading a run back from its Step Functions execution history: where it is, the last RunState a
@@ -39,10 +41,18 @@ export function currentState(events: readonly HistoryEvent[]): string | undefine
   return enteredStates(events).at(-1);
 }
 
-function isRunState(value: unknown): value is RunState {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<RunState>;
-  return typeof v.runId === 'string' && typeof v.input === 'object' && typeof v.resources === 'object';
+/** A run state rather than the raw input Validate saw or a task's wrapper of one: it has the run's id and resources. */
+function looksLikeRunState(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'runId' in value &&
+    typeof value.runId === 'string' &&
+    'input' in value &&
+    typeof value.input === 'object' &&
+    'resources' in value &&
+    typeof value.resources === 'object'
+  );
 }
 
 function parse(text: string | undefined): unknown {
@@ -55,8 +65,9 @@ function parse(text: string | undefined): unknown {
 }
 
 /**
- * The newest RunState in the history (a state's input or output). Undefined when the run never got
- * past Validate, i.e. it created nothing.
+ * The newest RunState in the history (a state's input or output), checked with its schema: one edited by hand
+ * (an execution restarted from the console) throws a ValidationError naming the field. Undefined when the run
+ * never got past Validate, i.e. it created nothing.
  */
 export function latestRunState(events: readonly HistoryEvent[]): RunState | undefined {
   for (let i = events.length - 1; i >= 0; i--) {
@@ -64,7 +75,7 @@ export function latestRunState(events: readonly HistoryEvent[]): RunState | unde
     const candidates = [e.stateExitedEventDetails?.output, e.stateEnteredEventDetails?.input];
     for (const text of candidates) {
       const value = parse(text);
-      if (isRunState(value)) return value;
+      if (looksLikeRunState(value)) return parseOrThrow(runStateSchema, value, 'run state from the execution history');
     }
   }
   return undefined;

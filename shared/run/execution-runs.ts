@@ -2,7 +2,8 @@ import { ListExecutionsCommand, type ExecutionListItem, type HistoryEvent, type 
 import { runRecord, secondsBetween, type RunRecord } from '../reports/run-record';
 import { APPROVAL_STATE } from '../../state-machines/definition';
 import { currentState, fetchHistory, latestRunState } from './execution-history';
-import { runStateSchema } from './run-state-schema';
+import { ValidationError } from '../config/validation';
+import type { RunState } from '../run-model/run-state';
 
 /**
  * The runs of the deployed state machine, newest first, as records for the list of runs: each execution's history
@@ -81,10 +82,19 @@ function refusedRecord(execution: ExecutionListItem, events: readonly HistoryEve
   };
 }
 
+/** The run's newest state; none when it never got past Validate or its state fails the schema (listed as refused). */
+function checkedRunState(events: readonly HistoryEvent[]): RunState | undefined {
+  try {
+    return latestRunState(events);
+  } catch (error) {
+    if (error instanceof ValidationError) return undefined;
+    throw error;
+  }
+}
+
 function executionRecord(execution: ExecutionListItem, events: readonly HistoryEvent[]): RunRecord {
-  const parsed = runStateSchema.safeParse(latestRunState(events));
-  if (!parsed.success) return refusedRecord(execution, events);
-  const state = parsed.data;
+  const state = checkedRunState(events);
+  if (!state) return refusedRecord(execution, events);
   const status = execution.status ?? '';
   const waiting = status === 'RUNNING' && currentState(events) === APPROVAL_STATE;
   const decision = state.outcome ? undefined : waiting ? 'AWAITING APPROVAL' : STATUS_DECISIONS[status];

@@ -4,7 +4,7 @@ import type { Promoter } from '../promote';
 import type { Traffic } from '../traffic/traffic';
 import { RunStateError } from './errors';
 import { rollbackOutcome, runOutcome } from './outcome';
-import type { RunState, TeardownSummary, VersionResources } from './run-state';
+import type { RunState, TeardownSummary, VersionResources } from '../run-model/run-state';
 
 /** The end of a run: promote or roll back, then always tear down. */
 

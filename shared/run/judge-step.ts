@@ -3,14 +3,16 @@ import type { CountMetricData, JudgeResult, MetricData } from '../judge/types';
 import type { Fleet } from '../fleet/fleet';
 import type { CountSeries, MetricRequest, MetricSeries, MetricSource, Scope, Series } from '../metrics/metric-source';
 import type { Notifier } from '../notify/notifier';
-import { judgmentReportName, type StoredJudgment } from '../reports/html-report';
+import { judgmentReportName } from '../reports/html-report';
+import { readStoredJudgment, type LookRecord, type StoredJudgment } from '../reports/stored-judgment';
 import type { ReportStore } from '../reports/report-store';
 import { lookWindow, type Decision } from './decision';
 import { isLastLookOfRun, isLastLookOfStep, judgeLook, lookDueSeconds, looksInStep, type LookPosition } from './looks';
 import { RunStateError } from './errors';
-import { toMetricBrief } from './metric-brief';
-import { announce, type RunLog } from './announce';
-import type { JudgmentSummary, RunState, VersionResources } from './run-state';
+import { toMetricBrief } from '../run-model/metric-brief';
+import { announce } from '../notify/announce';
+import type { RunLog } from '../run-model/run-log';
+import type { JudgmentSummary, RunState, VersionResources } from '../run-model/run-state';
 
 /** Judge's domain: fetch both versions' metrics for the step's window, judge, store the details, decide. */
 
@@ -134,19 +136,6 @@ function dryRunDecision(decision: Decision): Decision {
   return { action: 'rollback', reason: `dry run: ${decision.reason}; would promote, nothing promoted` };
 }
 
-/** One look of the step, compact: the stored judgment of a step keeps the list of its looks for the report. */
-export interface LookRecord {
-  look: number;
-  judgedAt: string;
-  score: number;
-  action: Decision['action'];
-  /** Metrics not Pass at this look (High, Low, NodataFailMetric, Error). */
-  failing: string[];
-}
-
-/** What the workflow writes per step to the report store: the step's latest look, and all its looks in brief. */
-export type StoredStepJudgment = StoredJudgment & { looks?: LookRecord[] };
-
 function positionOf(state: RunState): LookPosition {
   const step = state.step as NonNullable<RunState['step']>;
   return {
@@ -171,8 +160,8 @@ async function earlierLooks(
   reports: ReportStore,
 ): Promise<LookRecord[]> {
   if (position.look === 1) return [];
-  const text = await reports.get(state.runId, key);
-  return text === undefined ? [] : ((JSON.parse(text) as StoredStepJudgment).looks ?? []);
+  const stored = await readStoredJudgment(reports, state.runId, key);
+  return stored?.looks ?? [];
 }
 
 export async function judgeStep(state: RunState, deps: JudgeStepDeps, clock = () => new Date()): Promise<RunState> {
@@ -237,7 +226,7 @@ export async function judgeStep(state: RunState, deps: JudgeStepDeps, clock = ()
         .map((m) => m.name),
     },
   ];
-  const stored: StoredStepJudgment = { summary, result, series, looks };
+  const stored: StoredJudgment = { summary, result, series, looks };
   const report = await deps.reports.put(runId, summary.reportKey, JSON.stringify(stored), 'application/json');
   const health =
     dead && state.health ? { ...state.health, status: 'unhealthy' as const, detail: dead.text } : state.health;

@@ -2,7 +2,7 @@ import { looksPerStep, type RunInput } from '../config/run-config';
 import { alphaSpent, confidenceForRunStep, MIN_JUDGMENT_ALPHA } from '../judge/error-control';
 import { sequentialBoundaries } from '../judge/group-sequential';
 import { normalCdf } from '../judge/normal';
-import { judge } from '../judge/judge';
+import { judgeWithParsedConfig } from '../judge/judge';
 import { bestReachableScore } from '../judge/scorer';
 import type { JudgeOptions, JudgeResult, MetricData } from '../judge/types';
 import { decideLook, type Decision } from './decision';
@@ -172,7 +172,7 @@ export function judgeLook(
   options: LookOptions = {},
 ): LookJudgment {
   const judgeOptions = { ...lookOptions(input, position, spent), countIntervals: options.countIntervals };
-  const result = judge(input.canaryConfig, data, input.thresholds, judgeOptions);
+  const result = judgeWithParsedConfig(input.canaryConfig, data, input.thresholds, judgeOptions);
   const fraction = informationFraction(input, position);
   const sequential = input.judgment.mode === 'sequential';
   const decision = decideLook(

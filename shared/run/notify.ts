@@ -1,13 +1,16 @@
 import { stepFunctionsExecutionUrl } from '../notify/console-url';
 import type { Notifier } from '../notify/notifier';
-import { renderRunReport, type StoredJudgment } from '../reports/html-report';
+import { ValidationError } from '../config/validation';
+import { renderRunReport } from '../reports/html-report';
 import { REPORT_NAME } from '../reports/report-names';
 import type { ReportStore } from '../reports/report-store';
 import { writeRunIndex } from '../reports/run-index';
 import { RUN_RECORD_NAME, runRecord } from '../reports/run-record';
-import { announce, type RunLog } from './announce';
+import { readStoredJudgment, type StoredJudgment } from '../reports/stored-judgment';
+import { announce } from '../notify/announce';
+import type { RunLog } from '../run-model/run-log';
 import { rollbackOutcome } from './outcome';
-import type { RunState } from './run-state';
+import type { RunState } from '../run-model/run-state';
 
 /**
  * Notify's domain: write the run's HTML report and its record for the list of runs, complete the outcome,
@@ -30,12 +33,22 @@ export interface NotifyContext {
 const executionLink = (executionArn: string | undefined) =>
   executionArn === undefined ? undefined : stepFunctionsExecutionUrl(executionArn);
 
+/**
+ * The run's stored judgments for its report. One that is missing or malformed is left out with a warning naming
+ * the file (and the bad field): the report and the notifications still go out, the details of that step do not.
+ */
 async function storedJudgments(state: RunState, reports: ReportStore, log: RunLog): Promise<StoredJudgment[]> {
   const loaded = await Promise.all(
     state.judgments.map(async (j) => {
-      const text = await reports.get(state.runId, j.reportKey);
-      if (text === undefined) log.warn('judgment details missing from the report store', { key: j.reportKey });
-      return text === undefined ? undefined : (JSON.parse(text) as StoredJudgment);
+      try {
+        const stored = await readStoredJudgment(reports, state.runId, j.reportKey);
+        if (stored === undefined) log.warn('judgment details missing from the report store', { key: j.reportKey });
+        return stored;
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        log.warn('judgment details left out of the report', { key: j.reportKey, error: error.message });
+        return undefined;
+      }
     }),
   );
   return loaded.filter((j): j is StoredJudgment => j !== undefined);

@@ -1,5 +1,5 @@
-import { describeRunError } from './errors';
-import { lastJudgment, type RunOutcome, type RunState } from './run-state';
+import { describeRunError } from '../run-model/run-error';
+import { lastJudgment, type RunOutcome, type RunState } from '../run-model/run-state';
 
 /** How a run ended, in one sentence and a few fields: what the report, the notifiers and the CLI show. */
 

@@ -1,7 +1,7 @@
 import type { HealthCheckConfig } from '../config/run-config';
 import type { Fleet } from '../fleet/fleet';
 import type { Traffic } from '../traffic/traffic';
-import type { Role, RunState, VersionResources } from './run-state';
+import type { Role, RunState, VersionResources } from '../run-model/run-state';
 import { weightsFor } from './shift-weight';
 
 /**

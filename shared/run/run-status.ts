@@ -2,7 +2,7 @@ import type { DescribeExecutionCommandOutput, HistoryEvent } from '@aws-sdk/clie
 import { APPROVAL_STATE, RUN_ERRORS } from '../../state-machines/definition';
 import type { Verdict } from '../judge/types';
 import { currentState, latestRunState } from './execution-history';
-import { lastJudgment, type Action, type OutcomeVerdict } from './run-state';
+import { lastJudgment, type Action, type OutcomeVerdict } from '../run-model/run-state';
 
 /**
  * What `GET /runs/{id}` answers: a run's progress and result as a CI job needs it, derived from the

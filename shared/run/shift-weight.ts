@@ -2,7 +2,7 @@ import type { RunInput } from '../config/run-config';
 import type { Traffic, Weights } from '../traffic/traffic';
 import { RunStateError } from './errors';
 import { lookDueSeconds, looksInStep } from './looks';
-import type { RunState } from './run-state';
+import type { RunState } from '../run-model/run-state';
 
 /** ShiftWeight's domain: move to the next step's weights. Baseline and canary always get the same share. */
 

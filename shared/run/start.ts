@@ -5,8 +5,9 @@ import { nestedIn, runInputError, ValidationError } from '../config/validation';
 import type { Fleet } from '../fleet/fleet';
 import type { Notifier } from '../notify/notifier';
 import type { Traffic } from '../traffic/traffic';
-import { announce, type RunLog } from './announce';
-import type { RunState } from './run-state';
+import { announce } from '../notify/announce';
+import type { RunLog } from '../run-model/run-log';
+import type { RunState } from '../run-model/run-state';
 
 /** Validate's domain: name the run, check that every metric can be read and that the listener is free. */
 

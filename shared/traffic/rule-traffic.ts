@@ -2,7 +2,7 @@ import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { TrafficConfig } from '../config/run-config';
 import { runInputError, ValidationError } from '../config/validation';
 import { runTags, tagValue } from '../aws/tags';
-import { REQUESTED_AT_TAG, ROLE_TAG, RUN_ID_TAG } from '../run/resource-tags';
+import { REQUESTED_AT_TAG, ROLE_TAG, RUN_ID_TAG } from '../run-model/resource-tags';
 import { choosePriority, conditionsOf, forwardAction, forwardWeights, hasConditions, ruleConditions } from './alb-rule';
 import { PriorityInUseError, TrafficLockedError } from './errors';
 import type { ListenerApi, ListenerInfo, ListenerRule } from './listener-api';

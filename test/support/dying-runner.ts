@@ -2,7 +2,7 @@ import { LocalFleet } from '../../shared/fleet/local-fleet';
 import { runInputSchema } from '../../shared/config/run-config';
 import { provision } from '../../shared/run/provision';
 import { RunRecords } from '../../shared/run/run-records';
-import type { RunState } from '../../shared/run/run-state';
+import type { RunState } from '../../shared/run-model/run-state';
 import { LocalTraffic } from '../../shared/traffic/local-traffic';
 import type { TaskStateName } from '../../state-machines/definition';
 import type { TaskFunction } from '../../local/runner/execute';

@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { runInputSchema } from '../../shared/config/run-config';
-import type { JudgmentSummary, RunState } from '../../shared/run/run-state';
+import type { JudgmentSummary, RunState } from '../../shared/run-model/run-state';
 import { consoleInput } from './webhook-requests';
 
 /**

@@ -5,7 +5,7 @@ import type { Fleet, LaunchRequest, TeardownReport, VersionHealth } from '../../
 import type { MetricRequest, MetricSeries, MetricSource } from '../../shared/metrics/metric-source';
 import type { Notifier, RunEvent } from '../../shared/notify/notifier';
 import type { ReportStore, StoredReport } from '../../shared/reports/report-store';
-import type { Role, RunState, VersionResources } from '../../shared/run/run-state';
+import type { Role, RunState, VersionResources } from '../../shared/run-model/run-state';
 import type { ShiftRequest, Traffic, TrafficRule, Weights } from '../../shared/traffic/traffic';
 
 /**

@@ -1,7 +1,7 @@
 import type { RunEvent } from '../../shared/notify/notifier';
 import type { ReportStore } from '../../shared/reports/report-store';
 import { notify } from '../../shared/run/notify';
-import type { RunState } from '../../shared/run/run-state';
+import type { RunState } from '../../shared/run-model/run-state';
 import { buildRunReportFixture } from './run-report-fixture';
 
 /**

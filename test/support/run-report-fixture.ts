@@ -3,9 +3,10 @@ import { createRng } from '../../local/common/random';
 import { runInputSchema, type RunInputRaw } from '../../shared/config/run-config';
 import type { Classification, MetricResult, SampleStats, Verdict } from '../../shared/judge/types';
 import type { MetricSeries } from '../../shared/metrics/metric-source';
-import { judgmentReportName, type StoredJudgment, type RunReportData } from '../../shared/reports/html-report';
-import type { Action, JudgmentSummary, RunState } from '../../shared/run/run-state';
-import { toMetricBrief } from '../../shared/run/metric-brief';
+import { judgmentReportName, type RunReportData } from '../../shared/reports/html-report';
+import type { StoredJudgment } from '../../shared/reports/stored-judgment';
+import type { Action, JudgmentSummary, RunState } from '../../shared/run-model/run-state';
+import { toMetricBrief } from '../../shared/run-model/metric-brief';
 
 /**
  * A realistic run for report and notification tests: checkout-api 1.4.2 → 1.5.0, three steps, the canary's p99

@@ -1,5 +1,5 @@
 import type { Classification } from '../../judge/types';
-import type { OutcomeVerdict } from '../../run/run-state';
+import type { OutcomeVerdict } from '../../run-model/run-state';
 import type { DecisionLabel } from '../run-summary';
 
 /** Colours: blue/orange for baseline/canary (distinguishable with the common colour-vision deficiencies). */

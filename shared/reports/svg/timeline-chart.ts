@@ -1,4 +1,4 @@
-import type { Action } from '../../run/run-state';
+import type { Action } from '../../run-model/run-state';
 import { AXIS_COLOR, GRID_COLOR, legend } from './axes';
 import { el, linePath, svgRoot, text, type Attrs } from './elements';
 import { BASELINE_COLOR, CANARY_COLOR, scoreBandColor } from './palette';

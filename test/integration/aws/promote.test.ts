@@ -12,7 +12,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { runInputSchema, type RunInputRaw } from '../../../shared/config/run-config';
 import { createPromoter } from '../../../shared/promote';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER } from '../../../shared/promote/webhook-promoter';
-import type { RunState } from '../../../shared/run/run-state';
+import type { RunState } from '../../../shared/run-model/run-state';
 import { freePort } from '../../../shared/net/free-port';
 import { createAlbFixtureFromEnv, type AlbFixture } from '../../support/aws-fixtures';
 import { startMoto, type Moto } from '../../support/moto';

@@ -10,7 +10,7 @@ import { runInputSchema } from '../../../shared/config/run-config';
 import { Ec2Fleet } from '../../../shared/fleet/ec2-fleet';
 import { rollback, teardown } from '../../../shared/run/finish';
 import { provision } from '../../../shared/run/provision';
-import type { RunState } from '../../../shared/run/run-state';
+import type { RunState } from '../../../shared/run-model/run-state';
 import { shiftWeight } from '../../../shared/run/shift-weight';
 import { forwardWeights } from '../../../shared/traffic/alb-rule';
 import { AlbTraffic } from '../../../shared/traffic/alb-traffic';

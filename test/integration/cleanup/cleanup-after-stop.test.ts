@@ -10,7 +10,7 @@ import { Ec2Fleet } from '../../../shared/fleet/ec2-fleet';
 import type { Notifier, RunEvent } from '../../../shared/notify/notifier';
 import { FileReportStore } from '../../../shared/reports/file-report-store';
 import type { CleanupAdapters } from '../../../shared/run/cleanup';
-import type { RunState } from '../../../shared/run/run-state';
+import type { RunState } from '../../../shared/run-model/run-state';
 import { AlbTraffic } from '../../../shared/traffic/alb-traffic';
 import { RUN_ERRORS } from '../../../state-machines/definition';
 import { lambdaContext } from '../../support/api-gateway-event';

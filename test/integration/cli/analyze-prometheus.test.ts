@@ -4,7 +4,7 @@ import path from 'node:path';
 import { analyze } from '../../../shared/analyze/analyze';
 import { PrometheusSource } from '../../../shared/metrics/prometheus-source';
 import { FileReportStore } from '../../../shared/reports/file-report-store';
-import type { StoredJudgment } from '../../../shared/reports/html-report';
+import type { StoredJudgment } from '../../../shared/reports/stored-judgment';
 import { ensureBuiltCli, ROOT, runCli } from '../../support/built-cli';
 import { startPrometheus, type PrometheusServer } from '../../support/prometheus';
 import { minuteOf, RECORDED, recordedOpenMetrics, totals } from '../../support/recorded-traffic';

@@ -8,7 +8,7 @@ import { parseOrThrow } from '../../../shared/config/validation';
 import { healthCheckSchema, versionSpecSchema } from '../../../shared/config/run-config';
 import type { LaunchRequest } from '../../../shared/fleet/fleet';
 import { LocalFleet } from '../../../shared/fleet/local-fleet';
-import type { VersionResources } from '../../../shared/run/run-state';
+import type { VersionResources } from '../../../shared/run-model/run-state';
 import { RouterAdminClient } from '../../../shared/router-api/client';
 import { LocalRouter, type LocalRouterEndpoints } from '../../../local/router/local-router';
 import { getMany, waitFor } from '../../support/local-http';

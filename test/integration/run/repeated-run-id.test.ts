@@ -9,7 +9,7 @@ import type { Fleet } from '../../../shared/fleet/fleet';
 import { LocalFleet } from '../../../shared/fleet/local-fleet';
 import { teardown } from '../../../shared/run/finish';
 import { provision } from '../../../shared/run/provision';
-import type { RunState } from '../../../shared/run/run-state';
+import type { RunState } from '../../../shared/run-model/run-state';
 import { startRun } from '../../../shared/run/start';
 import { forwardWeights } from '../../../shared/traffic/alb-rule';
 import { AlbTraffic } from '../../../shared/traffic/alb-traffic';

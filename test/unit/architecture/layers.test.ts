@@ -6,6 +6,10 @@ import ts from 'typescript';
  * `shared/` (the domain, the ports and their adapters) must not depend on `local/` (the router server, the
  * sample service, the local runner): local/ builds on shared/, never the other way round. Type-only imports
  * count too; the local router's API contract lives in shared/router-api/ for this reason.
+ *
+ * Inside shared/, the ports and their adapters import downward only: the run's model (shared/run-model/: its
+ * state, identity and tags, the log it reports to) is below them, the workflow's steps (shared/run/), analyze,
+ * the run API and the adapter wiring are above them.
  */
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -58,6 +62,39 @@ describe('layers', () => {
   it('shared/ imports nothing from local/', () => {
     expect(shared.length).toBeGreaterThan(50);
     const found = shared.flatMap((file) => violationsIn(file, readFileSync(file, 'utf8'), ['local']));
+    expect(found).toEqual([]);
+  });
+
+  const PORTS = ['fleet', 'traffic', 'metrics', 'notify', 'reports', 'promote', 'aws', 'router-api', 'net'];
+  const ABOVE_PORTS = ['shared/run', 'shared/analyze', 'shared/webhook', 'shared/adapters'];
+
+  it('sees an upward import of a port, and tells shared/run/ from shared/run-model/', () => {
+    const file = path.join(ROOT, 'shared/fleet/probe.ts');
+    const text = [
+      "import type { RunState } from '../run/run-state';",
+      "import type { Role } from '../run-model/run-state';",
+      "import { createAdapters } from '../adapters';",
+    ].join('\n');
+    expect(violationsIn(file, text, ABOVE_PORTS)).toEqual([
+      'shared/fleet/probe.ts imports ../run/run-state',
+      'shared/fleet/probe.ts imports ../adapters',
+    ]);
+  });
+
+  it('ports and their adapters import nothing from the layers above them', () => {
+    const ports = shared.filter((file) =>
+      PORTS.some((dir) => file.startsWith(path.join(ROOT, 'shared', dir, path.sep))),
+    );
+    expect(ports.length).toBeGreaterThan(40);
+    const found = ports.flatMap((file) => violationsIn(file, readFileSync(file, 'utf8'), ABOVE_PORTS));
+    expect(found).toEqual([]);
+  });
+
+  it('the run model imports no port and nothing above them', () => {
+    const model = shared.filter((file) => file.startsWith(path.join(ROOT, 'shared', 'run-model', path.sep)));
+    expect(model.length).toBeGreaterThan(3);
+    const forbidden = [...PORTS.map((dir) => `shared/${dir}`), ...ABOVE_PORTS];
+    const found = model.flatMap((file) => violationsIn(file, readFileSync(file, 'utf8'), forbidden));
     expect(found).toEqual([]);
   });
 });

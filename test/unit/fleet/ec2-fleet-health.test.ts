@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Ec2Fleet } from '../../../shared/fleet/ec2-fleet';
-import type { VersionResources } from '../../../shared/run/run-state';
+import type { VersionResources } from '../../../shared/run-model/run-state';
 
 /** Target health states moto never reports (it calls every registered target healthy at once). */
 

@@ -10,9 +10,11 @@ import { makeHandler as shiftWeight } from '../../../functions/shift-weight/hand
 import { makeHandler as teardown } from '../../../functions/teardown/handler';
 import { makeHandler as validate } from '../../../functions/validate/handler';
 import { runInputSchema, type RunInputRaw } from '../../../shared/config/run-config';
+import { canaryConfigSchema, scoreThresholdsSchema } from '../../../shared/judge/canary-config';
 import { ValidationError } from '../../../shared/config/validation';
-import type { StoredJudgment } from '../../../shared/reports/html-report';
-import type { RunState } from '../../../shared/run/run-state';
+import { parseStoredJudgment } from '../../../shared/reports/stored-judgment';
+import type { RunState } from '../../../shared/run-model/run-state';
+import { runStateSchema } from '../../../shared/run-model/run-state-schema';
 import { fakeAdapters, type FakeAdapters, type SeriesMaker } from '../../support/fake-adapters';
 import { ERROR_RATE_METRIC, localRunInput, TEST_LISTENER_ARN } from '../../support/run-inputs';
 
@@ -329,7 +331,10 @@ describe('judge', () => {
       ['error-rate', 'Pass'],
       ['latency', 'Pass'],
     ]);
-    const stored = JSON.parse((await adapters.reports.get(RUN_ID, 'judgments/step-1.json'))!) as StoredJudgment;
+    const stored = parseStoredJudgment(
+      (await adapters.reports.get(RUN_ID, 'judgments/step-1.json'))!,
+      'judgments/step-1.json',
+    );
     expect(stored.summary).toEqual(summary);
     expect(stored.result.score).toBe(100);
     expect(stored.series.map((s) => s.name)).toEqual(['error-rate', 'latency']);
@@ -341,6 +346,57 @@ describe('judge', () => {
       targetGroupArn: `tg/${RUN_ID}/canary`,
       runId: RUN_ID,
     });
+  });
+
+  it("a step's next look refuses a malformed stored judgment, naming the field, and stores nothing", async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    const input = { judgment: { mode: 'sequential' as const, checkIntervalSeconds: 5 } };
+    const first = await call(judge, adapters, await shiftedTo(adapters, 0, input));
+    expect(first.step).toMatchObject({ look: 1, looks: 2 });
+    const key = `${RUN_ID}/judgments/step-1.json`;
+    const broken = JSON.parse(adapters.reports.files.get(key)!.body);
+    broken.looks[0].score = 'high';
+    adapters.reports.files.set(key, { body: JSON.stringify(broken), contentType: 'application/json' });
+
+    const error = await expectRejection(call(judge, adapters, first));
+    expect([error.name, error.message]).toEqual([
+      'ValidationError',
+      expect.stringMatching(/^invalid stored judgment judgments\/step-1\.json: looks\[0\]\.score: /),
+    ]);
+    expect(JSON.parse(adapters.reports.files.get(key)!.body)).toEqual(broken);
+  });
+
+  it('parses the run state once per task and no part of its config again (no look re-parses the canary config)', async () => {
+    const adapters = fakeAdapters(TEST_LISTENER_ARN, same);
+    let state = await shiftedTo(adapters, 0, { judgment: { mode: 'sequential', checkIntervalSeconds: 5 } });
+    const schemas = { runState: runStateSchema, runInput: runInputSchema, canaryConfig: canaryConfigSchema };
+    const thresholds = scoreThresholdsSchema;
+    // zod's parse and safeParse are separate entry points (neither calls the other): count both of each schema.
+    const spies = Object.entries({ ...schemas, thresholds }).flatMap(([name, schema]) =>
+      (['parse', 'safeParse'] as const).map((method) => ({ name, spy: jest.spyOn(schema, method) })),
+    );
+    const parses = () =>
+      Object.fromEntries(
+        Object.keys({ ...schemas, thresholds }).map((name) => [
+          name,
+          spies.filter((s) => s.name === name).reduce((n, s) => n + s.spy.mock.calls.length, 0),
+        ]),
+      );
+    const perTask: Record<string, number>[] = [];
+    try {
+      for (const task of [judge, judge, shiftWeight, judge]) {
+        spies.forEach((s) => s.spy.mockClear());
+        state = await call(task, adapters, state);
+        perTask.push(parses());
+      }
+    } finally {
+      spies.forEach((s) => s.spy.mockRestore());
+    }
+    expect(state.judgments.map((j) => [j.step, j.look?.number])).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
+    expect(perTask).toEqual(Array(4).fill({ runState: 1, runInput: 0, canaryConfig: 0, thresholds: 0 }));
   });
 
   it("Kayenta mode spends the run's false-rollback budget over the steps, or uses the fixed level without error control", async () => {
@@ -504,7 +560,10 @@ describe('judge', () => {
       action: 'continue',
       reason: 'step 1/3: score 100 > marginal 50, continue; not judged yet (too few points): error-rate, latency',
     });
-    const stored = JSON.parse((await adapters.reports.get(RUN_ID, 'judgments/step-1.json'))!) as StoredJudgment;
+    const stored = parseStoredJudgment(
+      (await adapters.reports.get(RUN_ID, 'judgments/step-1.json'))!,
+      'judgments/step-1.json',
+    );
     expect(stored.result).toMatchObject({
       insufficientData: ['error-rate', 'latency'],
       insufficientDataRequired: ['error-rate'],

@@ -5,7 +5,7 @@ import {
   buildSlackMessage,
   type SlackBlock,
 } from '../../../shared/notify/slack-message';
-import type { RunState } from '../../../shared/run/run-state';
+import type { RunState } from '../../../shared/run-model/run-state';
 import { allText, blockKitProblems } from '../../support/block-kit';
 import { buildRunReportFixture } from '../../support/run-report-fixture';
 

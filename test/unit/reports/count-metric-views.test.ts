@@ -10,7 +10,7 @@ import {
   type MetricRow,
 } from '../../../shared/reports/metric-rows';
 import { metricCard, metricTable as htmlMetricTable } from '../../../shared/reports/report-metrics';
-import type { MetricBrief } from '../../../shared/run/run-state';
+import type { MetricBrief } from '../../../shared/run-model/run-state';
 
 /**
  * Count metrics (events of requests) as people read them: each side's rate with its counts, the rate ratio canary /

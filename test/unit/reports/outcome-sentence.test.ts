@@ -1,6 +1,6 @@
 import { lookTiming } from '../../../shared/reports/outcome-sentence';
 import { runHeadline } from '../../../shared/reports/run-summary';
-import type { RunState } from '../../../shared/run/run-state';
+import type { RunState } from '../../../shared/run-model/run-state';
 import { buildRunReportFixture } from '../../support/run-report-fixture';
 
 /** The fixture's rolled-back run, its last judgment made at `look` of its step, `seconds` after the first shift. */

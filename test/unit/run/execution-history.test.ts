@@ -33,6 +33,14 @@ describe('execution history', () => {
     expect(latestRunState(h.events)).toEqual(s2);
   });
 
+  it('checks the newest RunState with its schema: one edited by hand fails naming the field', () => {
+    const edited = { ...s2, judgments: [{ ...judgment(0, 90, 'continue'), score: 'ninety' }] };
+    const h = new HistoryBuilder().started(raw).task('Validate', raw, s0).enter('Judge', edited);
+    expect(() => latestRunState(h.events)).toThrow(
+      /^invalid run state from the execution history: judgments\[0\]\.score: /,
+    );
+  });
+
   it('has no RunState while only the raw input was seen (nothing was created)', () => {
     const h = new HistoryBuilder().started(raw).enter('Validate', raw);
     expect(latestRunState(h.events)).toBeUndefined();

@@ -1,7 +1,7 @@
 import aslValidator from 'asl-validator';
 import { executeDefinition, type ExecuteOptions, type TaskFunction } from '../../../local/runner/execute';
 import { MAX_HEALTH_POLLS } from '../../../shared/run/provision';
-import type { Action, ApprovalResult, RunState } from '../../../shared/run/run-state';
+import type { Action, ApprovalResult, RunState } from '../../../shared/run-model/run-state';
 import {
   ADAPTER_RETRYABLE_ERRORS,
   APPROVAL_STATE,

@@ -1,9 +1,5 @@
-import type { Notifier, RunEvent } from '../notify/notifier';
-
-/** Where the workflow's domain reports what it could not do but must not fail the run for. */
-export interface RunLog {
-  warn(message: string, details?: Record<string, unknown>): void;
-}
+import type { RunLog } from '../run-model/run-log';
+import type { Notifier, RunEvent } from './notifier';
 
 /**
  * Tell every notifier; each decides for itself which kinds it sends (e.g. Slack's onJudgment). A notifier

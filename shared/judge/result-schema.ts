@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { directionSchema } from './canary-config';
+
+/**
+ * The judge's results as zod schemas; the result types in types.ts derive from them. The judge builds results in
+ * memory without parsing them: the schemas check a result read back from storage (a run's stored judgments).
+ * Numbers that cannot exist (no data, a zero mean) are null, never NaN, so JSON keeps them.
+ */
+
+export const classificationSchema = z.enum(['Pass', 'High', 'Low', 'Nodata', 'NodataFailMetric', 'Error']);
+export const verdictSchema = z.enum(['pass', 'marginal', 'fail']);
+
+export const sampleStatsSchema = z.object({
+  count: z.number(),
+  min: z.number(),
+  max: z.number(),
+  mean: z.number(),
+  median: z.number(),
+  /** Sample (n-1) standard deviation; 0 for one point. */
+  std: z.number(),
+});
+
+const countSideSchema = z.object({ events: z.number(), total: z.number(), rate: z.number().nullable() });
+
+/** What a count metric's test saw and concluded (MetricResult.counts). */
+export const countSummarySchema = z.object({
+  baseline: countSideSchema,
+  canary: countSideSchema,
+  /** Canary rate / baseline rate; null when undefined (no baseline events, or no exposures). */
+  rateRatio: z.number().nullable(),
+  /** The rate ratio's confidence-sequence ends at this metric's level (null: unbounded or not computed). */
+  lower: z.number().nullable(),
+  upper: z.number().nullable(),
+  /** The error per side the test was run at (anytime-valid: over all looks of the run). */
+  alpha: z.number(),
+  /** log e-values against "rate ratio ≤ allowed increase" and "≥ allowed decrease"; proven when ≥ log(1/alpha). */
+  logEIncrease: z.number(),
+  logEDecrease: z.number(),
+  /** Periods in which both versions had requests and at least one event happened. */
+  informativePeriods: z.number(),
+});
+
+export const metricResultSchema = z.object({
+  name: z.string(),
+  /**
+   * `continuous`: per-period values compared by Mann-Whitney (Kayenta's judge); `counts`: events of exposures
+   * (5xx of requests, slow requests of requests) compared by the anytime-valid count test (CountSummary).
+   */
+  kind: z.enum(['continuous', 'counts']),
+  classification: classificationSchema,
+  /**
+   * Human reason, e.g. "canary p99 shift +18.4% [CI +9.1%, +27.0%] relative to baseline median 0.12 (Hodges-Lehmann);
+   * mean change +19.2%, above allowed +10.0% (the threshold applies to the mean change)"; null for a plain Pass.
+   */
+  reason: z.string().nullable(),
+  /**
+   * Kayenta's result flag: true when this result fails the whole canary (a critical metric that is High/Low
+   * beyond its critical effect size, or that has no data); false for a Pass even of a critical metric.
+   */
+  critical: z.boolean(),
+  /**
+   * Not judged yet: both samples have points (after cleaning), but one has fewer than the metric's `minDataPoints`,
+   * or each has just one. Classified Nodata with `critical: false` whatever the metric's critical/mustHaveData, left
+   * out of Kayenta's 50 % Nodata rule; the run's decision refuses to promote on it after the last step. False
+   * otherwise (an empty side is missing data: Kayenta's Nodata/NodataFailMetric).
+   */
+  insufficientData: z.boolean(),
+  muted: z.boolean(),
+  groups: z.array(z.string()),
+  direction: directionSchema,
+  estimate: z.number().nullable(),
+  lower: z.number().nullable(),
+  upper: z.number().nullable(),
+  pValue: z.number().nullable(),
+  confidenceLevel: z.number(),
+  /** Kayenta's deviation: mean(canary) / mean(baseline); null when either mean is 0 or there is no data. */
+  ratio: z.number().nullable(),
+  effectSize: z.object({ measure: z.enum(['meanRatio', 'cles', 'rateRatio']), value: z.number().nullable() }),
+  /** Count metrics only: the counts, the rate ratio, its interval and the e-values; null for continuous metrics. */
+  counts: countSummarySchema.nullable(),
+  /** Stats of the samples after NaN and outlier handling (count metrics: of the per-period rates). */
+  baseline: sampleStatsSchema,
+  canary: sampleStatsSchema,
+});
+
+export const groupResultSchema = z.object({
+  name: z.string(),
+  /** 0-100, unrounded; 0 with noData when no metric of the group could be scored. */
+  score: z.number(),
+  /** Effective weight in percent used for the summary score. */
+  weight: z.number(),
+  noData: z.boolean(),
+  passed: z.number(),
+  scored: z.number(),
+});
+
+export const judgeThresholdsSchema = z.object({ marginal: z.number(), pass: z.number() });
+
+export const judgeResultSchema = z.object({
+  /** 0-100, rounded half-up to 2 decimals (Kayenta's rule). */
+  score: z.number(),
+  verdict: verdictSchema,
+  /** Why the score is what it is when forced ("Canary Failed: ..."), else "". */
+  reason: z.string(),
+  thresholds: judgeThresholdsSchema,
+  confidenceLevel: z.number(),
+  groups: z.array(groupResultSchema),
+  metrics: z.array(metricResultSchema),
+  /** Names of the non-muted metrics with insufficientData (config order): not judged yet. */
+  insufficientData: z.array(z.string()),
+  /**
+   * Those of them that are critical or mustHaveData: metrics a run must judge before it promotes, so after its last
+   * step any name left here rolls the run back.
+   */
+  insufficientDataRequired: z.array(z.string()),
+});
