@@ -1,4 +1,4 @@
-import type { MetricAnalysisConfig } from './canary-config';
+import type { MetricAnalysisConfig } from './metric-analysis';
 
 /**
  * How the built-in metrics (`"preset": "latency-p99"`) are judged: groups, unit and analysis defaults. Fields given in

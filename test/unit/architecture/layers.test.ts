@@ -38,6 +38,39 @@ function violationsIn(file: string, text: string, forbidden: string[]): string[]
     .map((specifier) => `${path.relative(ROOT, file)} imports ${specifier}`);
 }
 
+/** The file a relative specifier names (`x` → `x.ts` or `x/index.ts`), or undefined for a package. */
+function resolveImport(file: string, specifier: string, known: Set<string>): string | undefined {
+  if (!specifier.startsWith('.')) return undefined;
+  const base = path.resolve(path.dirname(file), specifier);
+  return [`${base}.ts`, path.join(base, 'index.ts'), base].find((candidate) => known.has(candidate));
+}
+
+/** Import cycles among `files` (type-only imports count: a loop of types is still a loop of concepts). */
+function importCycles(files: Map<string, string>): string[][] {
+  const known = new Set(files.keys());
+  const edges = new Map(
+    [...files].map(([file, text]) => [
+      file,
+      importsOf(text).flatMap((specifier) => resolveImport(file, specifier, known) ?? []),
+    ]),
+  );
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (file: string) => {
+    state.set(file, 'open');
+    stack.push(file);
+    for (const next of edges.get(file) ?? []) {
+      if (state.get(next) === 'open') cycles.push(stack.slice(stack.indexOf(next)).map((f) => path.relative(ROOT, f)));
+      else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(file, 'done');
+  };
+  for (const file of files.keys()) if (!state.has(file)) visit(file);
+  return cycles;
+}
+
 describe('layers', () => {
   const shared = sourceFiles(path.join(ROOT, 'shared'));
 
@@ -96,5 +129,23 @@ describe('layers', () => {
     const forbidden = [...PORTS.map((dir) => `shared/${dir}`), ...ABOVE_PORTS];
     const found = model.flatMap((file) => violationsIn(file, readFileSync(file, 'utf8'), forbidden));
     expect(found).toEqual([]);
+  });
+  it('finds an import cycle when there is one (so the next test can fail)', () => {
+    const a = path.join(ROOT, 'shared', 'a.ts');
+    const b = path.join(ROOT, 'shared', 'b.ts');
+    const files = new Map([
+      [a, "import type { B } from './b';"],
+      [b, "import { a } from './a';"],
+    ]);
+    expect(importCycles(files)).toEqual([['shared/a.ts', 'shared/b.ts']]);
+  });
+
+  it('has no import cycles in shared/, functions/, cli/, local/, infra/, state-machines/', () => {
+    const dirs = ['shared', 'functions', 'cli', 'local', 'infra', 'state-machines'];
+    const files = new Map(
+      dirs.flatMap((dir) => sourceFiles(path.join(ROOT, dir))).map((file) => [file, readFileSync(file, 'utf8')]),
+    );
+    expect(files.size).toBeGreaterThan(200);
+    expect(importCycles(files)).toEqual([]);
   });
 });
