@@ -105,10 +105,9 @@ async function main(): Promise<void> {
   );
   const input = { cells: mergeCells(parts), setup, repetitions: opts.repetitions, seed: opts.seed };
   console.log(renderReport(input));
-  const budget = (setup.policies.find((p) => p.id === 'default') ?? setup.policies[0]).analysis.errorControl;
-  console.log(`\n${renderLimits(setup.profiles, setup.service, budget.runFalseRollbackRate)}`);
+  const defaults = setup.policies.find((p) => p.id === 'default') ?? setup.policies[0];
+  console.log(`\n${renderLimits(setup.profiles, setup.service, defaults)}`);
   if (opts.smallSampleRepetitions > 0) {
-    const defaults = setup.policies.find((p) => p.id === 'default') ?? setup.policies[0];
     const levels = [0.98, Math.max(...judgmentConfidences(defaults, setup.profiles[0]))];
     const rows = smallSampleRates(SMALL_SAMPLE_SIZES, levels, opts.smallSampleRepetitions, opts.seed);
     console.log(`\n${renderSmallSamples(rows)}`);

@@ -42,10 +42,10 @@ function grid(from: number, to: number): { s: Float64Array; weights: Float64Arra
   return { s, weights };
 }
 
-/** P(no crossing before, Z_k ≥ z) from the previous look's continuation. */
-function crossing(previous: Continuation, t: number, z: number): number {
+/** P(no crossing before, Z_k ≥ z) from the previous look's continuation; S drifts by `drift` per unit of t. */
+function crossing(previous: Continuation, t: number, z: number, drift = 0): number {
   const sd = Math.sqrt(t - previous.t);
-  const bound = z * Math.sqrt(t);
+  const bound = z * Math.sqrt(t) - drift * (t - previous.t);
   let p = 0;
   for (let i = 0; i < GRID; i++) {
     p += previous.weights[i] * previous.density[i] * normalCdf(-(bound - previous.s[i]) / sd);
@@ -66,18 +66,20 @@ function solve(previous: Continuation, t: number, alpha: number): number {
   return hi;
 }
 
-function continueAfter(previous: Continuation | undefined, t: number, z: number): Continuation {
-  const { s, weights } = grid(-LOWER * Math.sqrt(t), z * Math.sqrt(t));
+function continueAfter(previous: Continuation | undefined, t: number, z: number, drift = 0): Continuation {
+  // below the lower end of the grid lies < 1e-15 of the mass (the drift's mean, or the boundary when it is lower)
+  const { s, weights } = grid(Math.min(drift * t, z * Math.sqrt(t)) - LOWER * Math.sqrt(t), z * Math.sqrt(t));
   const density = new Float64Array(GRID);
   if (!previous) {
-    for (let i = 0; i < GRID; i++) density[i] = phi(s[i] / Math.sqrt(t)) / Math.sqrt(t);
+    for (let i = 0; i < GRID; i++) density[i] = phi((s[i] - drift * t) / Math.sqrt(t)) / Math.sqrt(t);
     return { t, s, weights, density };
   }
   const sd = Math.sqrt(t - previous.t);
+  const step = drift * (t - previous.t);
   for (let j = 0; j < GRID; j++) {
     let sum = 0;
     for (let i = 0; i < GRID; i++) {
-      sum += previous.weights[i] * previous.density[i] * phi((s[j] - previous.s[i]) / sd);
+      sum += previous.weights[i] * previous.density[i] * phi((s[j] - previous.s[i] - step) / sd);
     }
     density[j] = sum / sd;
   }
@@ -113,6 +115,14 @@ function looksOf(fractions: readonly number[], alphas: readonly number[]): Look[
   return looks;
 }
 
+function checkFractions(fractions: readonly number[]): void {
+  fractions.forEach((t, k) => {
+    if (!(t > 0 && t <= 1) || (k > 0 && !(t > fractions[k - 1]))) {
+      throw new RangeError(`information fractions must increase within (0, 1] (look ${k + 1}: ${t})`);
+    }
+  });
+}
+
 /**
  * One-sided boundaries (z) of looks at increasing information fractions in (0, 1], where look k may spend alphas[k]
  * (each in (0, 0.5)). Throws a RangeError for fractions that do not increase.
@@ -121,12 +131,36 @@ export function sequentialBoundaries(fractions: readonly number[], alphas: reado
   if (fractions.length !== alphas.length || fractions.length === 0) {
     throw new RangeError('give one spent alpha per look, at least one look');
   }
-  fractions.forEach((t, k) => {
-    if (!(t > 0 && t <= 1) || (k > 0 && !(t > fractions[k - 1]))) {
-      throw new RangeError(`information fractions must increase within (0, 1] (look ${k + 1}: ${t})`);
-    }
-    if (!(alphas[k] > 0 && alphas[k] < 0.5))
-      throw new RangeError(`spent alpha must be in (0, 0.5) (look ${k + 1}: ${alphas[k]})`);
+  checkFractions(fractions);
+  alphas.forEach((a, k) => {
+    if (!(a > 0 && a < 0.5)) throw new RangeError(`spent alpha must be in (0, 0.5) (look ${k + 1}: ${a})`);
   });
   return looksOf(fractions, alphas).map((look) => look.boundary);
+}
+
+/**
+ * The chance that the first crossing of given boundaries happens at each look when S has drift θ per unit of
+ * information (under the alternative, E[Z_k] = θ√t_k): the power of a group-sequential design by look, with the
+ * same recursion as the boundaries (Jennison & Turnbull ch. 19). With θ = 0 and the boundaries of
+ * `sequentialBoundaries` it gives back the spent alphas.
+ */
+export function firstCrossingProbabilities(
+  fractions: readonly number[],
+  boundaries: readonly number[],
+  drift: number,
+): number[] {
+  if (fractions.length !== boundaries.length || fractions.length === 0) {
+    throw new RangeError('give one boundary per look, at least one look');
+  }
+  checkFractions(fractions);
+  const probabilities: number[] = [];
+  let previous: Continuation | undefined;
+  fractions.forEach((t, k) => {
+    const z = Math.min(boundaries[k], TOP);
+    probabilities.push(
+      previous ? crossing(previous, t, z, drift) : normalCdf(-(z * Math.sqrt(t) - drift * t) / Math.sqrt(t)),
+    );
+    previous = continueAfter(previous, t, z, drift);
+  });
+  return probabilities;
 }

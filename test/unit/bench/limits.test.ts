@@ -1,5 +1,15 @@
-import { bestCountPower, earliestMannWhitneyLook, requestsPerVersion } from '../../../bench/stats/limits';
+import { lookInput } from '../../../bench/stats/judge-run';
+import {
+  bestCountPower,
+  bestTimeToRollback,
+  sequentialCountPower,
+  earliestMannWhitneyLook,
+  requestsPerVersion,
+} from '../../../bench/stats/limits';
+import { buildPolicies } from '../../../bench/stats/policies';
 import { DEFAULT_SERVICE, profileById } from '../../../bench/stats/world';
+import { alphaSpent } from '../../../shared/judge/error-control';
+import { normalCdf, normalQuantile } from '../../../shared/judge/normal';
 
 const headline = profileById('cw-5pct');
 
@@ -33,5 +43,50 @@ describe('bench:stats limits', () => {
     expect(look.points).toBe(6);
     expect(look.minutes).toBe(7);
     expect(look.alpha).toBeCloseTo(0.02 * Math.log(1 + (Math.E - 1) * 0.175), 12);
+  });
+
+  describe('best-case minutes to roll back latency +10 % at the default levels', () => {
+    const defaults = buildPolicies().find((p) => p.id === 'default');
+    if (!defaults) throw new Error('no default policy');
+    const best = (profileId: string, evidence: 'requests' | 'period-means') => {
+      const profile = profileById(profileId);
+      return bestTimeToRollback(lookInput(defaults, profile), 'latency', profile, DEFAULT_SERVICE, 1.1, evidence);
+    };
+
+    it('at the first look with data (minute 2 on CloudWatch: one minute of 300 requests per side) is Φ(δ√(n/2)/σ − z)', () => {
+      const first = best('cw-5pct', 'requests').byMinute[0];
+      expect(first.minutes).toBe(2);
+      const z = normalQuantile(1 - alphaSpent('pocock', 0.02, 2 / 40));
+      expect(first.probability).toBeCloseTo(normalCdf((Math.log(1.1) * Math.sqrt(300 / 2)) / 0.6 - z), 12);
+      expect(first.probability).toBeCloseTo(0.16, 2);
+    });
+
+    it('is minute 4 on CloudWatch and minute 3 on Prometheus with every request, later with per-period means', () => {
+      const cw = best('cw-5pct', 'requests');
+      expect(cw.medianMinutes).toBe(4);
+      expect(cw.byMinute.find((b) => b.minutes === 5)?.probability).toBeCloseTo(0.837, 3);
+      expect(best('cw-5pct', 'period-means').byMinute.find((b) => b.minutes === 5)?.probability).toBeCloseTo(0.741, 3);
+      expect(best('prom-ramp', 'requests').medianMinutes).toBe(3);
+      expect(best('prom-ramp', 'period-means').medianMinutes).toBe(3.5);
+      expect(best('prom-ramp', 'requests').byMinute.find((b) => b.minutes === 3)?.probability).toBeCloseTo(0.584, 3);
+    });
+  });
+
+  describe('the count test looked at every minute at the Pocock-like levels (normal approximation)', () => {
+    const defaults = buildPolicies().find((p) => p.id === 'default');
+    if (!defaults) throw new Error('no default policy');
+    const power = (ratio: number) =>
+      sequentialCountPower(lookInput(defaults, headline), 'error-rate', headline, DEFAULT_SERVICE, ratio, 1.1);
+
+    it('spends about the run budget at the null boundary (its looks see one minute less than the calendar)', () => {
+      expect(Math.abs(power(1.1) - 0.02)).toBeLessThan(0.002);
+    });
+
+    it('catches 5xx ×2 on the headline run in 50.9 %: below the single look at the end (65.6 %)', () => {
+      expect(power(2)).toBeCloseTo(0.509, 3);
+      expect(power(2)).toBeLessThan(
+        bestCountPower({ profile: headline, ratio: 2, allowedIncrease: 1.1, alpha: 0.02 }, DEFAULT_SERVICE),
+      );
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sequentialBoundaries } from '../../../shared/judge/group-sequential';
-import { normalQuantile } from '../../../shared/judge/normal';
+import { firstCrossingProbabilities, sequentialBoundaries } from '../../../shared/judge/group-sequential';
+import { normalCdf, normalQuantile } from '../../../shared/judge/normal';
 import { xorshift32 } from '../../../shared/random/xorshift32';
 
 interface ReferenceCase {
@@ -70,5 +70,58 @@ describe('the boundaries keep the error they spend (seeded Brownian motion)', ()
     // binomial sd at 5 % of 20,000: 0.15 %; four sd either side
     expect(crossed / paths).toBeGreaterThan(0.05 - 0.006);
     expect(crossed / paths).toBeLessThan(0.05 + 0.006);
+  });
+});
+
+describe('firstCrossingProbabilities: the power of the boundaries by look', () => {
+  const fractions = Array.from({ length: 12 }, (_, k) => (k + 1) / 12);
+  const pocock = (t: number) => 0.05 * Math.log(1 + (Math.E - 1) * t);
+  const alphas = fractions.map((t, k) => pocock(t) - (k === 0 ? 0 : pocock(fractions[k - 1])));
+  const boundaries = sequentialBoundaries(fractions, alphas);
+
+  it('gives back the spent alphas without drift (to 1e-9 relative)', () => {
+    firstCrossingProbabilities(fractions, boundaries, 0).forEach((p, k) =>
+      expect(Math.abs(p / alphas[k] - 1)).toBeLessThan(1e-9),
+    );
+  });
+
+  it('is the fixed-sample power at a single look: Φ(θ√t − z)', () => {
+    for (const [t, z, drift] of [
+      [1, 1.96, 1.96],
+      [0.3, 2.5, 4],
+      [0.05, 3, 10],
+    ]) {
+      const [p] = firstCrossingProbabilities([t], [z], drift);
+      expect(p).toBeCloseTo(normalCdf(drift * Math.sqrt(t) - z), 14);
+    }
+  });
+
+  it('matches 20,000 seeded Brownian paths with drift 2.5 (total power 71.24 %) within four sampling sd', () => {
+    const computed = firstCrossingProbabilities(fractions, boundaries, 2.5).reduce((a, b) => a + b, 0);
+    expect(computed).toBeCloseTo(0.7124, 4);
+    const random = xorshift32(7);
+    const normal = () => {
+      const u = random() || 1e-12;
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+    };
+    const paths = 20_000;
+    let crossed = 0;
+    for (let p = 0; p < paths; p++) {
+      let s = 0;
+      for (let k = 0; k < fractions.length; k++) {
+        const dt = fractions[k] - (k === 0 ? 0 : fractions[k - 1]);
+        s += 2.5 * dt + normal() * Math.sqrt(dt);
+        if (s / Math.sqrt(fractions[k]) >= boundaries[k]) {
+          crossed++;
+          break;
+        }
+      }
+    }
+    const sd = Math.sqrt((computed * (1 - computed)) / paths);
+    expect(Math.abs(crossed / paths - computed)).toBeLessThan(4 * sd);
+  });
+
+  it('refuses a boundary count that does not match the looks', () => {
+    expect(() => firstCrossingProbabilities([0.5, 1], [2], 1)).toThrow('give one boundary per look, at least one look');
   });
 });
