@@ -26,6 +26,8 @@ export interface Policy {
    * metric period), or only at each step's end.
    */
   looks: 'every-check' | 'step-end';
+  /** The count metrics' test (sequential mode); absent: the default, anytime-valid. */
+  countTest?: JudgmentConfig['countTest'];
 }
 
 export interface RunVerdict {
@@ -56,6 +58,7 @@ export function lookInput(policy: Policy, profile: RunProfile): LookInput {
     analysis: policy.analysis,
     judgment: {
       mode: policy.mode,
+      countTest: policy.countTest ?? 'anytime-valid',
       checkIntervalSeconds: policy.looks === 'every-check' ? profile.checkIntervalSeconds : longestStep,
     },
     steps: profile.steps,

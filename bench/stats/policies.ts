@@ -62,7 +62,7 @@ export function policy(
   id: string,
   label: string,
   config: ConfigChoice,
-  judging: Pick<Policy, 'mode' | 'looks'>,
+  judging: Pick<Policy, 'mode' | 'looks' | 'countTest'>,
   errorControl: Partial<ErrorControlConfig>,
 ): Policy {
   return {
@@ -114,6 +114,13 @@ export function buildPolicies(): Policy[] {
       {},
     ),
     policy('no-floors', 'the defaults without effect-size floors', current({ floors: false }), SEQUENTIAL, {}),
+    policy(
+      'count-binomial',
+      "the defaults with the conditional binomial count test at the looks' group-sequential levels",
+      current(),
+      { ...SEQUENTIAL, countTest: 'conditional-binomial' },
+      {},
+    ),
     policy('pocock-1pct', 'the defaults with 1 %', current(), SEQUENTIAL, { runFalseRollbackRate: 0.01 }),
     policy('obf', "the defaults with O'Brien-Fleming-like spending", current(), SEQUENTIAL, {
       spending: 'obrien-fleming',

@@ -109,7 +109,7 @@ export async function analyze(raw: unknown, deps: AnalyzeDeps): Promise<Analysis
   const count = (Date.parse(input.to) - from) / intervalMs;
   // Each interval is one step with one look at its end: the run's looks, error control and decision rule apply as is.
   const lookInput: LookInput = {
-    judgment: { mode: input.judgment.mode, checkIntervalSeconds: input.intervalSeconds },
+    judgment: { ...input.judgment, checkIntervalSeconds: input.intervalSeconds },
     steps: Array.from({ length: count }, () => ({ weight: 0, durationSeconds: input.intervalSeconds })),
     analysis: input.analysis,
     canaryConfig: input.canaryConfig,

@@ -1,5 +1,6 @@
 import type { Direction } from './canary-config';
 import { noData, type Classified, type EffectSizeThresholds } from './classifier';
+import { binomialRateTest } from './binomial-rate-test';
 import { countTest, type CountTestResult } from './count-test';
 import type { CountMetricData, CountSummary } from './types';
 
@@ -16,7 +17,12 @@ export interface CountClassifierSettings {
   direction: Direction;
   critical: boolean;
   mustHaveData: boolean;
-  /** Error per side over the whole run. */
+  /**
+   * `anytime-valid` (count-test.ts): alpha is the error per side over the whole run, however often it is looked at;
+   * `conditional-binomial` (binomial-rate-test.ts): alpha is this look's level, from the run's planned boundary.
+   */
+  test: 'anytime-valid' | 'conditional-binomial';
+  /** Error per side (see `test`). */
   alpha: number;
   effectSize: EffectSizeThresholds;
   /** Rate ratios at or beyond which a proven failure fails the canary whatever `critical` says. */
@@ -55,8 +61,11 @@ function summaryOf(result: CountTestResult, alpha: number): CountSummary {
     lower: finite(result.lower),
     upper: finite(result.upper),
     alpha,
+    test: result.test,
     logEIncrease: result.logEIncrease,
     logEDecrease: result.logEDecrease,
+    pIncrease: result.pIncrease,
+    pDecrease: result.pDecrease,
     informativePeriods: result.informativePeriods,
   };
 }
@@ -72,6 +81,7 @@ export function describeCounts(name: string, r: CountTestResult): string {
 }
 
 export function classifyCounts(name: string, data: CountMetricData, s: CountClassifierSettings): CountClassified {
+  const run = s.test === 'conditional-binomial' ? binomialRateTest : countTest;
   const totals = { baseline: sum(data.baseline.totals), canary: sum(data.canary.totals) };
   const base = { insufficientData: false, test: null };
   if (totals.baseline === 0 || totals.canary === 0) {
@@ -79,10 +89,10 @@ export function classifyCounts(name: string, data: CountMetricData, s: CountClas
       `Missing data for ${name} (canary ${thousands(totals.canary)} requests, baseline ${thousands(totals.baseline)} requests)`,
       s,
     );
-    const empty = countTest(data.baseline, data.canary, { alpha: s.alpha, allowedIncrease: 1, allowedDecrease: 1 });
+    const empty = run(data.baseline, data.canary, { alpha: s.alpha, allowedIncrease: 1, allowedDecrease: 1 });
     return { ...missing, counts: summaryOf(empty, s.alpha) };
   }
-  const result = countTest(data.baseline, data.canary, {
+  const result = run(data.baseline, data.canary, {
     alpha: s.alpha,
     allowedIncrease: s.effectSize.allowedIncrease,
     allowedDecrease: s.effectSize.allowedDecrease,

@@ -44,21 +44,29 @@ export interface CountTotals {
 }
 
 export interface CountTestResult {
+  /** Which test: this file's anytime-valid one, or binomial-rate-test.ts's conditional binomial test. */
+  test: 'anytime-valid' | 'conditional-binomial';
   baseline: CountTotals;
   canary: CountTotals;
   /** Periods in which both versions had exposures and at least one event happened: the ones that carry evidence. */
   informativePeriods: number;
   /** Canary rate / baseline rate over all periods; null when undefined (no events on either side or no exposures). */
   rateRatio: number | null;
-  /** Ends of the confidence sequence for ρ at level 1 − 2·alpha (0 and Infinity when the data cannot bound it). */
+  /**
+   * Ends of the confidence sequence for ρ at level 1 − 2·alpha (the conditional binomial test: the interval at this
+   * look), 0 and Infinity when the data cannot bound it.
+   */
   lower: number;
   upper: number;
   /**
    * Natural logs of the e-values against "ρ ≤ allowedIncrease" and against "ρ ≥ allowedDecrease" (logs: a crash's
-   * e-value overflows a double). The anytime-valid p-value of a side is min(1, exp(−logE)).
+   * e-value overflows a double). The conditional binomial test has no e-value: 0.
    */
   logEIncrease: number;
   logEDecrease: number;
+  /** p-values against the two null boundaries (anytime-valid: min(1, exp(−logE)), valid at any look). */
+  pIncrease: number;
+  pDecrease: number;
   /** The data prove ρ > allowedIncrease (E ≥ 1/alpha) / ρ < allowedDecrease. */
   increase: boolean;
   decrease: boolean;
@@ -79,13 +87,13 @@ interface Period {
   r: number;
 }
 
-interface Evidence {
+export interface Evidence {
   periods: Period[];
   /** Σ x_c over the informative periods. */
   canaryEvents: number;
 }
 
-function evidenceOf(baseline: CountSide, canary: CountSide): Evidence {
+export function evidenceOf(baseline: CountSide, canary: CountSide): Evidence {
   const periods: Period[] = [];
   let canaryEvents = 0;
   for (let t = 0; t < baseline.totals.length; t++) {
@@ -158,7 +166,7 @@ function csEnd(evidence: Evidence, threshold: number, side: 1 | -1): number {
   return Math.exp((a + b) / 2);
 }
 
-function totals(side: CountSide): CountTotals {
+export function totalsOf(side: CountSide): CountTotals {
   const events = side.events.reduce((a, b) => a + b, 0);
   const total = side.totals.reduce((a, b) => a + b, 0);
   return { events, total, rate: total > 0 ? events / total : null };
@@ -167,13 +175,14 @@ function totals(side: CountSide): CountTotals {
 /** Inputs are trusted here (the judge's data schema checks them): aligned periods, integers, events ≤ totals. */
 export function countTest(baseline: CountSide, canary: CountSide, options: CountTestOptions): CountTestResult {
   const evidence = evidenceOf(baseline, canary);
-  const b = totals(baseline);
-  const c = totals(canary);
+  const b = totalsOf(baseline);
+  const c = totalsOf(canary);
   const threshold = Math.log(1 / options.alpha);
   const logIncrease = logEValue(evidence, options.allowedIncrease, 1);
   const logDecrease = logEValue(evidence, options.allowedDecrease, -1);
   const rateRatio = b.rate !== null && c.rate !== null && b.events > 0 ? c.rate / b.rate : null;
   return {
+    test: 'anytime-valid',
     baseline: b,
     canary: c,
     informativePeriods: evidence.periods.length,
@@ -182,6 +191,8 @@ export function countTest(baseline: CountSide, canary: CountSide, options: Count
     upper: options.interval === false ? NaN : csEnd(evidence, threshold, -1),
     logEIncrease: logIncrease,
     logEDecrease: logDecrease,
+    pIncrease: Math.min(1, Math.exp(-logIncrease)),
+    pDecrease: Math.min(1, Math.exp(-logDecrease)),
     increase: logIncrease >= threshold,
     decrease: logDecrease >= threshold,
   };

@@ -52,6 +52,7 @@ interface JudgeSettings {
   metricConfidence: Record<string, number>;
   countConfidenceLevel?: number;
   counts: 'test' | 'ratio-series';
+  countTest: 'anytime-valid' | 'conditional-binomial';
   rollbackFloors: boolean;
   requireAttainableLevel: boolean;
   countIntervals: boolean;
@@ -71,6 +72,7 @@ function judgeSettings(options: JudgeOptions): JudgeSettings {
         ? undefined
         : checkedLevel(options.countConfidenceLevel, 'countConfidenceLevel'),
     counts: options.counts ?? 'test',
+    countTest: options.countTest ?? 'anytime-valid',
     rollbackFloors: options.rollbackFloors ?? false,
     requireAttainableLevel: options.requireAttainableLevel ?? false,
     countIntervals: options.countIntervals ?? true,
@@ -120,15 +122,11 @@ function metricResult(
   };
 }
 
-/** The count test's anytime-valid p-value, 1/E, of the side(s) the metric fails on. */
+/** The count test's p-value of the side(s) the metric fails on (anytime-valid: 1/E). */
 function countPValue(counts: CountSummary, direction: MetricAnalysisConfig['direction']): number {
-  const logE =
-    direction === 'increase'
-      ? counts.logEIncrease
-      : direction === 'decrease'
-        ? counts.logEDecrease
-        : Math.max(counts.logEIncrease, counts.logEDecrease);
-  return Math.min(1, Math.exp(-logE));
+  const increase = counts.pIncrease ?? Math.min(1, Math.exp(-counts.logEIncrease));
+  const decrease = counts.pDecrease ?? Math.min(1, Math.exp(-counts.logEDecrease));
+  return direction === 'increase' ? increase : direction === 'decrease' ? decrease : Math.min(increase, decrease);
 }
 
 /** Per-period rates events/exposures (NaN for a period without exposures): Kayenta's view of a count metric. */
@@ -180,6 +178,7 @@ function judgeMetric(
     }
     const classified = classifyCounts(metric.name, samples, {
       ...classifier,
+      test: settings.countTest,
       alpha: (1 - countLevel) / 2,
       interval: settings.countIntervals,
     });

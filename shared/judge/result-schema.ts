@@ -31,11 +31,19 @@ export const countSummarySchema = z.object({
   /** The rate ratio's confidence-sequence ends at this metric's level (null: unbounded or not computed). */
   lower: z.number().nullable(),
   upper: z.number().nullable(),
-  /** The error per side the test was run at (anytime-valid: over all looks of the run). */
+  /** The error per side the test was run at (anytime-valid: over all looks of the run; conditional-binomial: this look). */
   alpha: z.number(),
-  /** log e-values against "rate ratio ≤ allowed increase" and "≥ allowed decrease"; proven when ≥ log(1/alpha). */
+  /** The test (absent in judgments stored before there was a choice: anytime-valid). */
+  test: z.enum(['anytime-valid', 'conditional-binomial']).optional(),
+  /**
+   * log e-values against "rate ratio ≤ allowed increase" and "≥ allowed decrease"; proven when ≥ log(1/alpha)
+   * (anytime-valid test; 0 for the conditional binomial test, which has p-values only).
+   */
   logEIncrease: z.number(),
   logEDecrease: z.number(),
+  /** p-values against the same boundaries; proven when ≤ alpha (absent in judgments stored before they were kept). */
+  pIncrease: z.number().optional(),
+  pDecrease: z.number().optional(),
   /** Periods in which both versions had requests and at least one event happened. */
   informativePeriods: z.number(),
 });
@@ -44,7 +52,8 @@ export const metricResultSchema = z.object({
   name: z.string(),
   /**
    * `continuous`: per-period values compared by Mann-Whitney (Kayenta's judge); `counts`: events of exposures
-   * (5xx of requests, slow requests of requests) compared by the anytime-valid count test (CountSummary).
+   * (5xx of requests, slow requests of requests) compared by a count test (CountSummary): the anytime-valid one, or
+   * the conditional binomial test (`judgment.countTest`).
    */
   kind: z.enum(['continuous', 'counts']),
   classification: classificationSchema,

@@ -63,6 +63,11 @@ export interface JudgeOptions {
    */
   counts?: 'test' | 'ratio-series';
   /**
+   * Which count test `counts: "test"` runs: `anytime-valid` (default; valid however often it is looked at) or
+   * `conditional-binomial` (exact at one look, for a level a group-sequential boundary gives the look).
+   */
+  countTest?: 'anytime-valid' | 'conditional-binomial';
+  /**
    * true: a failure at or beyond a metric's effectSize.rollbackIncrease / rollbackDecrease fails the whole canary,
    * whatever its groups would score (presets set them). Default false: Kayenta's rule, only critical metrics do.
    */

@@ -132,28 +132,38 @@ export function lookOptions(input: LookInput, position: LookPosition, spent: Spe
   }
   const fraction = informationFraction(input, position);
   const fixed = control.method === 'none';
+  const countTest = input.judgment.countTest;
   const metricConfidence = fixed
     ? {}
     : Object.fromEntries(
         input.canaryConfig.metrics.map((m) => [m.name, 1 - 2 * lookAlpha(input, fraction, spent[m.name])]),
       );
+  // the anytime-valid count test gets the whole budget at every look; the conditional binomial test its metric's level
+  const anytimeLevel = fixed ? input.analysis.confidenceLevel : 1 - 2 * control.runFalseRollbackRate;
   return {
     confidenceLevel: fixed ? input.analysis.confidenceLevel : 1 - 2 * lookAlpha(input, fraction, undefined),
     metricConfidence,
-    countConfidenceLevel: fixed ? input.analysis.confidenceLevel : 1 - 2 * control.runFalseRollbackRate,
+    countConfidenceLevel: countTest === 'anytime-valid' ? anytimeLevel : undefined,
     counts: 'test',
+    countTest,
     rollbackFloors: true,
     requireAttainableLevel: true,
   };
 }
 
-/** Continuous metrics compared for the first time at this look (not "not judged yet", not missing) start spending. */
-function spentAfter(result: JudgeResult, spent: SpentBudget, fraction: number): SpentBudget {
+/**
+ * Metrics compared for the first time at this look start spending: continuous ones with an estimate (not "not judged
+ * yet", not missing), count ones with exposures on both sides when their test spends a budget per look.
+ */
+function spentAfter(result: JudgeResult, spent: SpentBudget, fraction: number, countsSpend: boolean): SpentBudget {
   const next = { ...spent };
   for (const m of result.metrics) {
-    if (m.kind === 'continuous' && m.estimate !== null && !m.insufficientData && next[m.name] === undefined) {
-      next[m.name] = fraction;
-    }
+    if (next[m.name] !== undefined) continue;
+    const compared =
+      m.kind === 'continuous'
+        ? m.estimate !== null && !m.insufficientData
+        : countsSpend && m.counts !== null && m.counts.baseline.total > 0 && m.counts.canary.total > 0;
+    if (compared) next[m.name] = fraction;
   }
   return next;
 }
@@ -193,7 +203,9 @@ export function judgeLook(
   return {
     result,
     decision,
-    spent: sequential ? spentAfter(result, spent, fraction) : spent,
+    spent: sequential
+      ? spentAfter(result, spent, fraction, input.judgment.countTest === 'conditional-binomial')
+      : spent,
     informationFraction: fraction,
   };
 }

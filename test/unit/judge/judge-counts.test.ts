@@ -1,3 +1,4 @@
+import { binomialUpperTail } from '../../../shared/judge/binomial-rate-test';
 import { judge } from '../../../shared/judge/judge';
 import type { CanaryConfigInput } from '../../../shared/judge/canary-config';
 
@@ -49,6 +50,39 @@ describe('judge with count data', () => {
       /^canary 5xx 0\.41% \(49 of 11,920\) vs baseline 0\.2% \(24 of 12,010\); rate ×2\.06 \[CI ×/,
     );
     expect(m.baseline.count).toBe(4); // per-period rates, for plots and summaries
+  });
+
+  it('countTest conditional-binomial: the same data judged by the exact test at this look, p-value from its tail', () => {
+    const data = counts(
+      [
+        [6, 5, 7, 6],
+        [3000, 3005, 3000, 3005],
+      ],
+      [
+        [12, 13, 11, 13],
+        [2980, 2980, 2980, 2980],
+      ],
+    );
+    const options = { confidenceLevel: 0.98, countTest: 'conditional-binomial' as const };
+    const m = judge(config(), { '5xx': data, latency: steady }, { marginal: 50, pass: 75 }, options).metrics[0];
+    const anytime = judge(
+      config(),
+      { '5xx': data, latency: steady },
+      { marginal: 50, pass: 75 },
+      { confidenceLevel: 0.98 },
+    ).metrics[0];
+    expect(m.counts?.test).toBe('conditional-binomial');
+    expect(m.pValue).toBe(m.counts?.pIncrease);
+    // P(X ≥ 49), X ~ Binomial(73, 11,920 / (11,920 + 12,010)) against allowed ×1: about 0.0021, proven at 98 %
+    expect(m.pValue).toBe(binomialUpperTail(49, 73, 11920 / (11920 + 12010)));
+    expect(m.pValue).toBeGreaterThan(0.001);
+    expect(m.pValue).toBeLessThan(0.01);
+    expect(m.classification).toBe('High');
+    // the anytime-valid test on the same counts has not proven it yet: what its guarantee costs at one look
+    expect(anytime.classification).toBe('Pass');
+    // one look's exact interval is narrower than the confidence sequence
+    expect((m.lower as number) > (anytime.lower as number)).toBe(true);
+    expect((m.upper as number) < (anytime.upper as number)).toBe(true);
   });
 
   it('four times the counts prove it: High, the score falls by the group', () => {

@@ -60,7 +60,11 @@ describe('examples/local-*.json', () => {
       const { input } = prepareInput({ input: healthy, speed });
       return input.steps.map((_, i) => looksInStep(input, i));
     };
-    expect(prepareInput({ input: healthy }).input.judgment).toEqual({ mode: 'sequential', checkIntervalSeconds: 5 });
+    expect(prepareInput({ input: healthy }).input.judgment).toEqual({
+      mode: 'sequential',
+      checkIntervalSeconds: 5,
+      countTest: 'anytime-valid',
+    });
     expect(looks(1)).toEqual([4, 4, 4, 4]);
     // 10-second steps looked at every 3 s (2.5 rounded), 5-second steps every second
     expect(looks(2)).toEqual([4, 4, 4, 4]);

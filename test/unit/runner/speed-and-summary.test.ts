@@ -32,7 +32,7 @@ describe('applySpeed', () => {
       judgment: { mode: 'sequential', checkIntervalSeconds: 60 },
     });
     const fast = prepareInput({ input, speed: 10 }).input;
-    expect(fast.judgment).toEqual({ mode: 'sequential', checkIntervalSeconds: 6 });
+    expect(fast.judgment).toEqual({ mode: 'sequential', checkIntervalSeconds: 6, countTest: 'anytime-valid' });
     expect(looksInStep(fast, 0)).toBe(10);
     expect(looksInStep(prepareInput({ input }).input, 0)).toBe(10);
     // kept at the schema minimum of 1 s
