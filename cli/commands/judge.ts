@@ -19,6 +19,7 @@ export interface JudgeCommandOptions {
   marginal: number;
   pass: number;
   confidence: number;
+  countTest: 'anytime-valid' | 'conditional-binomial';
   json?: boolean;
 }
 
@@ -44,7 +45,7 @@ export function judgeCommand(options: JudgeCommandOptions, io: CliIo): number {
     );
     let result;
     try {
-      result = judge(config, data, thresholds, { confidenceLevel: options.confidence });
+      result = judge(config, data, thresholds, { confidenceLevel: options.confidence, countTest: options.countTest });
     } catch (error) {
       // config and data are valid on their own: what is left is data for a metric the config does not have
       if (error instanceof ValidationError)
@@ -66,12 +67,15 @@ export function judgeCommand(options: JudgeCommandOptions, io: CliIo): number {
 const EXAMPLES = `
 --config is a canary config in Kayenta's canary-config JSON shape (metrics with groups and
 analysisConfigurations.canary, classifier.groupWeights); --data maps each metric name to its samples:
-{"latency-p99": {"baseline": [0.21, 0.25, ...], "canary": [0.24, 0.31, ...]}, ...} (null = missing point).
+{"latency-p99": {"baseline": [0.21, 0.25, ...], "canary": [0.24, 0.31, ...]}, ...} (null = missing point);
+a count metric gives events and exposures per period instead:
+{"errors-5xx": {"baseline": {"events": [1, 0, ...], "totals": [3000, 2990, ...]}, "canary": {...}}}.
 
 Examples:
   $ canary-judge judge --config examples/canary-config.json --data examples/judge-data.json
   $ canary-judge judge --config examples/canary-config.json --data examples/judge-data.json --json
   $ canary-judge judge --config examples/canary-config.json --data - --marginal 60 --pass 90 < samples.json
+  $ canary-judge judge --config my-config.json --data counts.json --count-test conditional-binomial
 
 Exit codes: 0 pass, 1 marginal, 2 fail, 3 bad input (unreadable file, bad JSON, invalid config or data:
 the message on stderr names the file and the field path).`;
@@ -90,6 +94,15 @@ export function registerJudgeCommand(program: Command): void {
     .addOption(new Option('--marginal <score>', 'score threshold for "marginal"').argParser(parseScore).default(50))
     .addOption(new Option('--pass <score>', 'score threshold for "pass"').argParser(parseScore).default(75))
     .addOption(confidenceOption("each metric's interval"))
+    .addOption(
+      new Option(
+        '--count-test <test>',
+        'count metrics: anytime-valid (valid however often a run looks) or conditional-binomial (exact for this one ' +
+          'judgment, more power)',
+      )
+        .choices(['anytime-valid', 'conditional-binomial'])
+        .default('anytime-valid'),
+    )
     .option(
       '--json',
       'print the whole judge result as JSON (score, verdict and its reason, groups, metrics with numbers and ' +

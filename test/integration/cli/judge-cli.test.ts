@@ -137,6 +137,28 @@ describe('canary-judge judge', () => {
     );
   });
 
+  test('--count-test: count data judged by the anytime-valid test (default) or the exact binomial test', () => {
+    const data = {
+      'errors-5xx': {
+        baseline: { events: [6, 5, 7, 6], totals: [3000, 3005, 3000, 3005] },
+        canary: { events: [12, 13, 11, 13], totals: [2980, 2980, 2980, 2980] },
+      },
+    };
+    const metric = (args: string[]) => {
+      const r = runCli(['judge', '--config', CONFIG, '--data', '-', '--json', ...args], JSON.stringify(data));
+      return (JSON.parse(r.stdout) as JudgeResult).metrics[2];
+    };
+    const anytime = metric([]);
+    const exact = metric(['--count-test', 'conditional-binomial']);
+    expect(anytime).toMatchObject({ kind: 'counts', classification: 'Pass', counts: { test: 'anytime-valid' } });
+    // 49 of 11,920 vs 24 of 12,010: the exact one-look test proves the increase at 98 % (p about 0.0021)
+    expect(exact).toMatchObject({ kind: 'counts', classification: 'High', counts: { test: 'conditional-binomial' } });
+    expect(exact.pValue).toBeLessThan(0.01);
+    const bad = runCli(['judge', '--config', CONFIG, '--data', DATA, '--count-test', 'fisher']);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/--count-test.*fisher.*anytime-valid, conditional-binomial/);
+  });
+
   test('data from stdin', () => {
     const data = { 'latency-p99': { baseline: [1, 2, 3, 4, 5, 6, 7, 8], canary: [1, 2, 3, 4, 5, 6, 7, 8] } };
     const r = runCli(['judge', '--config', CONFIG, '--data', '-', '--json'], JSON.stringify(data));
