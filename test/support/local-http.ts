@@ -22,6 +22,21 @@ export interface TestBackend {
   reopen(): Promise<void>;
 }
 
+/**
+ * Runs `fn` no sooner than `ms` after now. A timer alone can fire early: libuv measures its timeout from the loop
+ * time cached at the start of the iteration, which on a busy loop is already in the past (seen: a 1980 ms delay
+ * answered after 1979.7 ms), and tests assert that a measured latency is never below the delay asked for.
+ */
+function afterAtLeast(ms: number, fn: () => void): void {
+  const due = performance.now() + ms;
+  const check = () => {
+    const left = due - performance.now();
+    if (left > 0) setTimeout(check, Math.ceil(left));
+    else fn();
+  };
+  setTimeout(check, ms);
+}
+
 export async function startBackend(
   name: string,
   options: {
@@ -74,11 +89,11 @@ export async function startBackend(
         const delay = Number(url.searchParams.get('delay') ?? options.delayMs ?? 0);
         const failed = options.failEvery !== undefined && backend.hits % options.failEvery === 0;
         const status = Number(url.searchParams.get('status') ?? (failed ? 500 : 200));
-        setTimeout(() => {
+        afterAtLeast(delay, () => {
           if (status >= 500) backend.errors += 1;
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ backend: name }));
-        }, delay);
+        });
       });
       s.once('error', reject);
       s.listen(port, '127.0.0.1', () => resolve(s));
