@@ -23,6 +23,8 @@ export { meanRatio, cles, cohenD } from './effect-size';
 export { iqrOutliers, kSigmaOutliers, type IqrOptions } from './outliers';
 export { removeNaN, replaceNaN, removeOutliers, type OutlierRemoval } from './transforms';
 export { erfc, normalCdf, normalQuantile } from './normal';
+export { countTest, type CountSide, type CountTestOptions, type CountTestResult, type CountTotals } from './count-test';
+export { binomialRateTest, binomialLowerTail, binomialUpperTail } from './binomial-rate-test';
 export * from './canary-config';
 export * from './metric-data';
 export type * from './types';

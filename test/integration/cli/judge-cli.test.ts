@@ -42,6 +42,11 @@ test("the package's main export (built) provides mannWhitney, judge, the schemas
   expect(lib.canaryConfigSchema.safeParse(config).success).toBe(true);
   expect(typeof lib.metricDataSchema.parse).toBe('function');
   expect(typeof lib.runInputSchema.parse).toBe('function');
+  // the count tests: 5 of 10 events on each side, equal exposures: P(X ≥ 5 | 10, ½) = 638/1024
+  const side = { events: [5], totals: [1000] };
+  const counts = { alpha: 0.025, allowedIncrease: 1, allowedDecrease: 1 };
+  expect(lib.binomialRateTest(side, side, counts).pIncrease).toBeCloseTo(638 / 1024, 12);
+  expect(lib.countTest(side, side, counts).increase).toBe(false);
   expect(
     lib.decideInterval({ score: 70, metrics: [] }, { stepIndex: 0, stepCount: 1 }, { marginal: 50, pass: 75 }).action,
   ).toBe('rollback');
