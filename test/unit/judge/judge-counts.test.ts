@@ -22,18 +22,21 @@ const counts = (b: [number[], number[]], c: [number[], number[]]) => ({
   canary: { events: c[0], totals: c[1] },
 });
 
+/** 49 of 11,920 vs 24 of 12,010 over 4 periods: about twice the baseline's rate. */
+const DOUBLED = counts(
+  [
+    [6, 5, 7, 6],
+    [3000, 3005, 3000, 3005],
+  ],
+  [
+    [12, 13, 11, 13],
+    [2980, 2980, 2980, 2980],
+  ],
+);
+
 describe('judge with count data', () => {
   it('49 of 11,920 vs 24 of 12,010 over 4 periods, allowed ×1: the reason gives counts, rates and the rate interval', () => {
-    const data = counts(
-      [
-        [6, 5, 7, 6],
-        [3000, 3005, 3000, 3005],
-      ],
-      [
-        [12, 13, 11, 13],
-        [2980, 2980, 2980, 2980],
-      ],
-    );
+    const data = DOUBLED;
     const r = judge(config(), { '5xx': data, latency: steady }, { marginal: 50, pass: 75 }, { confidenceLevel: 0.98 });
     const m = r.metrics[0];
     expect(m.kind).toBe('counts');
@@ -53,16 +56,7 @@ describe('judge with count data', () => {
   });
 
   it('countTest conditional-binomial: the same data judged by the exact test at this look, p-value from its tail', () => {
-    const data = counts(
-      [
-        [6, 5, 7, 6],
-        [3000, 3005, 3000, 3005],
-      ],
-      [
-        [12, 13, 11, 13],
-        [2980, 2980, 2980, 2980],
-      ],
-    );
+    const data = DOUBLED;
     const options = { confidenceLevel: 0.98, countTest: 'conditional-binomial' as const };
     const m = judge(config(), { '5xx': data, latency: steady }, { marginal: 50, pass: 75 }, options).metrics[0];
     const anytime = judge(
