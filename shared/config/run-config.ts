@@ -174,7 +174,19 @@ export const judgmentSchema = z
      */
     countTest: z.enum(['anytime-valid', 'conditional-binomial']).default('anytime-valid'),
   })
-  .strict();
+  .strict()
+  .superRefine((judgment, ctx) => {
+    // Kayenta mode judges counts as per-period ratios by Mann-Whitney: a count test asked for would be ignored
+    if (judgment.mode === 'kayenta' && judgment.countTest === 'conditional-binomial') {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['countTest'],
+        message:
+          'a count test applies to judgment.mode "sequential"; mode "kayenta" judges count metrics as per-period ' +
+          'ratios, as Kayenta does (remove countTest or use mode "sequential")',
+      });
+    }
+  });
 
 /**
  * Most looks a run may plan. Each look is a Wait, a Judge task and a Choice in the execution's history (9 events), so

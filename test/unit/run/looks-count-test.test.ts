@@ -67,6 +67,15 @@ describe('judgment.countTest', () => {
     expect(anytime.result.metrics[1].counts?.test).toBe('anytime-valid');
   });
 
+  it('refuses the conditional binomial test in Kayenta mode, which judges counts as ratios, naming the path', () => {
+    const bad = localRunInput({ judgment: { mode: 'kayenta', countTest: 'conditional-binomial' } });
+    const parsed = runInputSchema.safeParse(bad);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0].path).toEqual(['judgment', 'countTest']);
+    expect(parsed.error?.issues[0].message).toMatch(/^a count test applies to judgment\.mode "sequential"/);
+    expect(runInputSchema.safeParse(localRunInput({ judgment: { mode: 'kayenta' } })).success).toBe(true);
+  });
+
   it('refuses an unknown test, naming the path', () => {
     const bad = localRunInput({ judgment: { countTest: 'fisher' as never } });
     const parsed = runInputSchema.safeParse(bad);
