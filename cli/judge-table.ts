@@ -1,6 +1,6 @@
 import { formatNumber } from '../shared/judge/format';
 import type { JudgeResult, MetricResult } from '../shared/judge/types';
-import { formatDifference, formatMeasure } from '../shared/reports/units';
+import { formatDifference, formatMeasure } from '../shared/judge/units';
 import { metricLevelWarnings } from './attainable-level';
 import { verdictReason } from './verdict-reason';
 import { alignColumns } from './text-table';

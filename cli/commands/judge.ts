@@ -5,7 +5,7 @@ import { metricDataSchema } from '../../shared/judge/metric-data';
 import type { Verdict } from '../../shared/judge/types';
 import { ValidationError } from '../../shared/config/validation';
 import { InputError, parseInput, processIo, readJsonInput, withBadInputHandling, type CliIo } from '../io';
-import { metricUnits } from '../../shared/reports/units';
+import { metricUnits } from '../../shared/judge/units';
 import { metricLevelWarnings } from '../attainable-level';
 import { judgeTable } from '../judge-table';
 import { verdictReason } from '../verdict-reason';

@@ -5,6 +5,7 @@ import { clesOfSorted, meanRatio } from './effect-size';
 import { percentileOfSorted } from './descriptive';
 import { levelAttainable, mannWhitneySamples } from './mann-whitney';
 import { sampleOf, type Sample } from './sample';
+import { formatDifference, formatMeasure } from './units';
 import type { Classification, MannWhitneyResult } from './types';
 
 /**
@@ -50,6 +51,8 @@ export interface ClassifierSettings {
   rollbackFloors?: { increase?: number; decrease?: number };
   /** A confidence level the sample sizes cannot reach is "not judged yet" (absent: Kayenta, classify anyway). */
   requireAttainableLevel?: boolean;
+  /** The metric's unit (canary config `unit`): the reason gives the baseline median in it ("293 ms"). */
+  unit?: string;
 }
 
 export interface Classified {
@@ -124,15 +127,17 @@ function allOneValue(a: Sample, b: Sample): boolean {
 }
 
 /**
- * "canary p99 shift +18.4% [CI +9.1%, +27.0%] relative to baseline median 120.5 (Hodges-Lehmann)": the estimated shift of
- * the canary's values and its interval, relative to the baseline median (absolute when that median is 0). Named, so
- * it is not taken for the mean change the effect-size thresholds apply to.
+ * "canary p99 shift +18.4% [CI +9.1%, +27.0%] relative to baseline median 121 ms (Hodges-Lehmann)": the estimated
+ * shift of the canary's values and its interval, relative to the baseline median (absolute when that median is 0).
+ * Named, so it is not taken for the mean change the effect-size thresholds apply to. Values in the metric's unit
+ * when it has one (units.ts); plain numbers otherwise.
  */
-function describeShift(name: string, test: MannWhitneyResult, baselineMedian: number): string {
+function describeShift(name: string, test: MannWhitneyResult, baselineMedian: number, unit?: string): string {
   const scale = Math.abs(baselineMedian);
-  const show = scale > 0 ? (v: number) => formatPercent(v / scale) : formatSigned;
+  const absolute = (v: number) => (unit ? formatDifference(v, unit) : formatSigned(v));
+  const show = scale > 0 ? (v: number) => formatPercent(v / scale) : absolute;
   const shift = `canary ${name} shift ${show(test.estimate)} [CI ${show(test.lower)}, ${show(test.upper)}]`;
-  const median = formatNumber(baselineMedian);
+  const median = unit ? formatMeasure(baselineMedian, unit) : formatNumber(baselineMedian);
   return scale > 0
     ? `${shift} relative to baseline median ${median} (Hodges-Lehmann)`
     : `${shift} (Hodges-Lehmann; baseline median ${median})`;
@@ -246,7 +251,7 @@ export function classifySamples(
   const downOk = s.direction !== 'increase';
   const clearlyHigher = test.lower > bound;
   const clearlyLower = test.upper < -bound;
-  const shift = describeShift(name, test, percentileOfSorted(baselineSample.sorted, 50));
+  const shift = describeShift(name, test, percentileOfSorted(baselineSample.sorted, 50), s.unit);
   const result = { test, ratio: orNull(ratio), effectSize: orNull(effect), insufficientData: false };
 
   const fail = (side: Side): Classified => {

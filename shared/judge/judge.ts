@@ -156,6 +156,7 @@ function judgeMetric(
     effectSize: effectSizeThresholds(analysis.effectSize),
     rollbackFloors,
     requireAttainableLevel: settings.requireAttainableLevel,
+    unit: metric.unit,
   };
   if (!samples) {
     // the source returned no series at all: nanStrategy does not apply, mustHaveData and critical do

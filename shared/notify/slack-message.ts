@@ -3,7 +3,7 @@ import { formatRate, formatRatio } from '../judge/count-classifier';
 import { isFailingClassification, type MetricRow } from '../reports/metric-rows';
 import { judgmentRows } from '../reports/outcome-sentence';
 import { runHeadline, type DecisionLabel } from '../reports/run-summary';
-import { formatMeasure } from '../reports/units';
+import { formatMeasure } from '../judge/units';
 import type { RunState } from '../run-model/run-state';
 import type { RunEvent } from './notifier';
 

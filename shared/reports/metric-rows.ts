@@ -4,7 +4,7 @@ import type { MetricResult } from '../judge/types';
 import { toMetricBrief } from '../run-model/metric-brief';
 import type { MetricBrief } from '../run-model/run-state';
 import { formatPercent, percentChange } from './format';
-import { formatMeasure } from './units';
+import { formatMeasure } from '../judge/units';
 
 /**
  * One metric of a judgment as people read it (terminal, Slack, the run's one-sentence summary): its result in

@@ -1,14 +1,14 @@
 import type { MetricResult } from '../judge/types';
 import type { MetricSeries, Series } from '../metrics/metric-source';
 import { escapeHtml as esc } from './escape';
-import { formatPercent, formatValue } from './format';
+import { formatPercent } from './format';
 import { formatRate, formatRatio } from '../judge/count-classifier';
 import { metricRowFromResult, type MetricInfo, type MetricRow } from './metric-rows';
 import { renderDistributionChart } from './svg/distribution-chart';
 import type { Point } from './svg/downsample';
 import { renderLineChart } from './svg/line-chart';
 import { BASELINE_COLOR, CANARY_COLOR, CLASSIFICATION_COLORS } from './svg/palette';
-import { formatDifference, formatMeasure } from './units';
+import { formatDifference, formatMeasure, formatValue } from '../judge/units';
 
 /** The report's per-metric parts: the summary table and one card per metric with its two plots. */
 

@@ -68,7 +68,7 @@ describe('canary-judge judge', () => {
     const p99 = out.metrics[0];
     expect(p99).toMatchObject({ name: 'latency-p99', classification: 'High', critical: false });
     expect(p99.reason).toBe(
-      'canary latency-p99 shift +21.3% [CI +7.7%, +49.4%] relative to baseline median 0.2933 (Hodges-Lehmann); mean change +22.5%, above allowed +10.0% (the threshold applies to the mean change)',
+      'canary latency-p99 shift +21.3% [CI +7.7%, +49.4%] relative to baseline median 293 ms (Hodges-Lehmann); mean change +22.5%, above allowed +10.0% (the threshold applies to the mean change)',
     );
     expect([p99.lower, p99.estimate, p99.upper].map((v) => Number(v!.toFixed(10)))).toEqual([0.0225, 0.0624, 0.145]);
     const library = judge(

@@ -156,6 +156,17 @@ describe('classifier: deterministic rules where Kayenta adds noise or throws', (
     );
   });
 
+  test("the reason gives the baseline median in the metric's unit; with a zero median the shift itself", () => {
+    const seconds = withSettings({ unit: 'seconds' });
+    expect(classify('p99', [0.3, 0.3], [0.5, 0.5], seconds).reason).toBe(
+      'canary p99 shift +66.7% [CI +66.7%, +66.7%] relative to baseline median 300 ms (Hodges-Lehmann); mean change +66.7%',
+    );
+    // a zero median: the shift is absolute, so it carries the unit too (a difference of shares in points)
+    expect(classify('errors', [0, 0], [0.02, 0.02], withSettings({ unit: 'ratio' })).reason).toMatch(
+      /^canary errors shift \+2 pp \[CI \+2 pp, \+2 pp\] \(Hodges-Lehmann; baseline median 0%\)/,
+    );
+  });
+
   test('a zero side against a constant side: Low with an undefined ratio (Kayenta: Low too)', () => {
     const r = classify('m', [3, 3], [0, 0], defaults);
     expect(r).toMatchObject({ classification: 'Low', ratio: null, effectSize: null });

@@ -64,7 +64,7 @@ describe('judge: the example config and data', () => {
   test("the p99 result carries the test numbers, the reason and both samples' stats", () => {
     const p99 = result.metrics[0];
     expect(p99.reason).toBe(
-      'canary latency-p99 shift +21.3% [CI +7.7%, +49.4%] relative to baseline median 0.2933 (Hodges-Lehmann); mean change +22.5%, above allowed +10.0% (the threshold applies to the mean change)',
+      'canary latency-p99 shift +21.3% [CI +7.7%, +49.4%] relative to baseline median 293 ms (Hodges-Lehmann); mean change +22.5%, above allowed +10.0% (the threshold applies to the mean change)',
     );
     expect(p99.lower).toBeCloseTo(0.0225, 12);
     expect(p99.estimate).toBeCloseTo(0.0624, 12);

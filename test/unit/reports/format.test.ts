@@ -4,9 +4,9 @@ import {
   formatScore,
   formatSpan,
   formatTime,
-  formatValue,
   percentChange,
 } from '../../../shared/reports/format';
+import { formatValue } from '../../../shared/judge/units';
 
 describe('report formatting', () => {
   it('prints metric values with 3 significant digits', () => {

@@ -1,5 +1,5 @@
 import { renderRunReport, type RunReportData } from '../../../shared/reports/html-report';
-import { formatDifference, formatMeasure } from '../../../shared/reports/units';
+import { formatDifference, formatMeasure } from '../../../shared/judge/units';
 import { DEFAULT_METRICS, buildRunReportFixture } from '../../support/run-report-fixture';
 
 /** All `<svg ...>...</svg>` elements carrying data-plot="<kind>". */

@@ -1,5 +1,5 @@
 import { canaryConfigSchema } from '../../../shared/judge/canary-config';
-import { formatDifference, formatMeasure, metricUnits } from '../../../shared/reports/units';
+import { formatDifference, formatMeasure, metricUnits } from '../../../shared/judge/units';
 
 describe('values in their unit', () => {
   it('shows seconds in ms (s from 1 s), shares in %, counts plain, own labels after the number', () => {
