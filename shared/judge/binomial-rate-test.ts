@@ -13,7 +13,13 @@
  *
  * The interval is Clopper-Pearson's for π at level 1 − 2·alpha, mapped to ρ = π·N_b / ((1 − π)·N_c).
  */
-import { evidenceOf, totalsOf, type CountSide, type CountTestOptions, type CountTestResult } from './count-test';
+import {
+  informativePeriodsOf,
+  totalsOf,
+  type CountSide,
+  type CountTestOptions,
+  type CountTestResult,
+} from './count-test';
 
 /** log of Σ exp(x) without overflow; −Infinity for no terms. */
 function logSumExp(logs: readonly number[]): number {
@@ -99,7 +105,7 @@ export function binomialRateTest(baseline: CountSide, canary: CountSide, options
     test: 'conditional-binomial',
     baseline: b,
     canary: c,
-    informativePeriods: evidenceOf(baseline, canary).periods.length,
+    informativePeriods: informativePeriodsOf(baseline, canary),
     rateRatio: b.rate !== null && c.rate !== null && b.events > 0 ? c.rate / b.rate : null,
     lower,
     upper,

@@ -31,8 +31,11 @@ export interface CountClassifierSettings {
   interval: boolean;
 }
 
+/** A summary the count test has just made: its test and p-values are always there (stored ones may predate them). */
+export type FreshCountSummary = CountSummary & Required<Pick<CountSummary, 'test' | 'pIncrease' | 'pDecrease'>>;
+
 export interface CountClassified extends Classified {
-  counts: CountSummary;
+  counts: FreshCountSummary;
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
@@ -52,7 +55,7 @@ export function formatRatio(ratio: number | null): string {
   return `×${Number(ratio.toPrecision(3))}`;
 }
 
-function summaryOf(result: CountTestResult, alpha: number): CountSummary {
+function summaryOf(result: CountTestResult, alpha: number): FreshCountSummary {
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
   return {
     baseline: result.baseline,

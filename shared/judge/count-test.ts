@@ -87,13 +87,13 @@ interface Period {
   r: number;
 }
 
-export interface Evidence {
+interface Evidence {
   periods: Period[];
   /** Σ x_c over the informative periods. */
   canaryEvents: number;
 }
 
-export function evidenceOf(baseline: CountSide, canary: CountSide): Evidence {
+function evidenceOf(baseline: CountSide, canary: CountSide): Evidence {
   const periods: Period[] = [];
   let canaryEvents = 0;
   for (let t = 0; t < baseline.totals.length; t++) {
@@ -164,6 +164,11 @@ function csEnd(evidence: Evidence, threshold: number, side: 1 | -1): number {
     }
   }
   return Math.exp((a + b) / 2);
+}
+
+/** Periods in which both versions had exposures and at least one event happened. */
+export function informativePeriodsOf(baseline: CountSide, canary: CountSide): number {
+  return evidenceOf(baseline, canary).periods.length;
 }
 
 export function totalsOf(side: CountSide): CountTotals {

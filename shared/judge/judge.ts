@@ -11,7 +11,7 @@ import {
 } from './canary-config';
 import { classifySamples, effectSizeThresholds, JUDGE_TOLERANCE, noData, type Classified } from './classifier';
 import { sampleStats } from './descriptive';
-import { classifyCounts } from './count-classifier';
+import { classifyCounts, type FreshCountSummary } from './count-classifier';
 import { isCountData, metricDataSchema, type MetricDataInput } from './metric-data';
 import { sampleOf, type Sample } from './sample';
 import { scoreResults, verdictFor } from './scorer';
@@ -19,7 +19,6 @@ import { cleanSample } from './transforms';
 import type {
   CountMetricData,
   CountSamples,
-  CountSummary,
   JudgeOptions,
   JudgeResult,
   JudgeThresholds,
@@ -89,7 +88,7 @@ function clean(values: number[], analysis: MetricAnalysisConfig): Sample {
 
 function metricResult(
   metric: CanaryMetricConfig,
-  classified: Classified & { counts?: CountSummary },
+  classified: Classified & { counts?: FreshCountSummary },
   samples: { baseline: Sample; canary: Sample },
   confidenceLevel: number,
 ): MetricResult {
@@ -123,10 +122,9 @@ function metricResult(
 }
 
 /** The count test's p-value of the side(s) the metric fails on (anytime-valid: 1/E). */
-function countPValue(counts: CountSummary, direction: MetricAnalysisConfig['direction']): number {
-  const increase = counts.pIncrease ?? Math.min(1, Math.exp(-counts.logEIncrease));
-  const decrease = counts.pDecrease ?? Math.min(1, Math.exp(-counts.logEDecrease));
-  return direction === 'increase' ? increase : direction === 'decrease' ? decrease : Math.min(increase, decrease);
+function countPValue(counts: FreshCountSummary, direction: MetricAnalysisConfig['direction']): number {
+  const { pIncrease, pDecrease } = counts;
+  return direction === 'increase' ? pIncrease : direction === 'decrease' ? pDecrease : Math.min(pIncrease, pDecrease);
 }
 
 /** Per-period rates events/exposures (NaN for a period without exposures): Kayenta's view of a count metric. */
