@@ -8,6 +8,7 @@ import {
   lookDueSeconds,
   looksInStep,
   type LookInput,
+  type LookPosition,
   type SpentBudget,
 } from '../../shared/run/looks';
 import type { RunProfile } from './world';
@@ -67,14 +68,8 @@ export function lookInput(policy: Policy, profile: RunProfile): LookInput {
   return input;
 }
 
-/** The judged metrics' data over the periods that ended by `endSeconds` (cumulative from the first shift). */
-function windowData(
-  series: RunSeries,
-  canaryConfig: CanaryConfig,
-  periodSeconds: number,
-  endSeconds: number,
-): MetricData | undefined {
-  const count = series.periods.filter((p) => p.startSeconds + periodSeconds <= endSeconds).length;
+/** The judged metrics' data over the first `count` periods (cumulative from the first shift). */
+function windowData(series: RunSeries, canaryConfig: CanaryConfig, count: number): MetricData | undefined {
   if (count === 0) return undefined;
   const judged = new Set(canaryConfig.metrics.map((m) => m.name));
   const data: MetricData = {};
@@ -96,6 +91,30 @@ function windowData(
   return data;
 }
 
+/** A look of a simulated run: where it is in the plan, and its time in seconds from the first shift. */
+export interface SimulatedLook {
+  position: LookPosition;
+  at: number;
+}
+
+/** Every look of the run in order, as the workflow makes them: one per check interval, the last at a step's end. */
+export function* runLooks(input: LookInput, profile: RunProfile): Generator<SimulatedLook> {
+  let stepStart = 0;
+  for (let stepIndex = 0; stepIndex < profile.steps.length; stepIndex++) {
+    const looks = looksInStep(input, stepIndex);
+    for (let look = 1; look <= looks; look++) {
+      const position = { stepIndex, stepCount: profile.steps.length, look, looksInStep: looks };
+      yield { position, at: stepStart + lookDueSeconds(input, stepIndex, look) };
+    }
+    stepStart += profile.steps[stepIndex].durationSeconds;
+  }
+}
+
+/** Periods of the series complete at the source at a look at `at` seconds (ended at least the profile's delay before). */
+export function periodsSeenAt(series: RunSeries, profile: RunProfile, at: number): number {
+  return series.periods.filter((p) => p.startSeconds + profile.periodSeconds <= at - profile.delaySeconds).length;
+}
+
 /**
  * Judges a simulated run the way the workflow does: at every look the window's data (only periods complete at the
  * source, i.e. ended at least the profile's delay before the look) go to the real judge through the real
@@ -104,29 +123,23 @@ function windowData(
 export function judgeRun(series: RunSeries, profile: RunProfile, policy: Policy): RunVerdict {
   const input = lookInput(policy, profile);
   let spent: SpentBudget = {};
-  let stepStart = 0;
-  for (let stepIndex = 0; stepIndex < profile.steps.length; stepIndex++) {
-    const looks = looksInStep(input, stepIndex);
-    for (let look = 1; look <= looks; look++) {
-      const at = stepStart + lookDueSeconds(input, stepIndex, look);
-      const position = { stepIndex, stepCount: profile.steps.length, look, looksInStep: looks };
-      const data = windowData(series, policy.canaryConfig, profile.periodSeconds, at - profile.delaySeconds);
-      if (!data) {
-        if (isLastLookOfRun(position)) return { action: 'rollback', stepIndex, minutes: at / 60, failing: [] };
-        continue;
-      }
-      const judged = judgeLook(input, data, position, spent, { countIntervals: false });
-      spent = judged.spent;
-      const { action } = judged.decision;
-      if (action === 'rollback' || action === 'promote') {
-        const failing = judged.result.metrics.filter((m) => m.classification !== 'Pass').map((m) => m.name);
-        return { action, stepIndex, minutes: at / 60, failing };
-      }
-      if (action === 'continue' && !isLastLookOfStep(position)) {
-        throw new Error(`look ${look} of step ${stepIndex + 1} decided to move on before the step's end`);
-      }
+  for (const { position, at } of runLooks(input, profile)) {
+    const { stepIndex, look } = position;
+    const data = windowData(series, policy.canaryConfig, periodsSeenAt(series, profile, at));
+    if (!data) {
+      if (isLastLookOfRun(position)) return { action: 'rollback', stepIndex, minutes: at / 60, failing: [] };
+      continue;
     }
-    stepStart += profile.steps[stepIndex].durationSeconds;
+    const judged = judgeLook(input, data, position, spent, { countIntervals: false });
+    spent = judged.spent;
+    const { action } = judged.decision;
+    if (action === 'rollback' || action === 'promote') {
+      const failing = judged.result.metrics.filter((m) => m.classification !== 'Pass').map((m) => m.name);
+      return { action, stepIndex, minutes: at / 60, failing };
+    }
+    if (action === 'continue' && !isLastLookOfStep(position)) {
+      throw new Error(`look ${look} of step ${stepIndex + 1} decided to move on before the step's end`);
+    }
   }
   throw new Error('the decision rule did not decide after the last look');
 }
