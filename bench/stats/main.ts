@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { mergeCells, type Cell } from './harness';
 import { judgmentConfidences, renderReport, renderSmallSamples, summaryJson } from './report';
 import { renderLimits } from './limits';
+import { compareMeanTests, renderMeanTests } from './mean-tests';
 import { smallSampleRates } from './small-samples';
 import { buildSetup, type SetupIds } from './setup';
 import type { WorkerMessage, WorkerTask } from './worker';
@@ -15,6 +16,8 @@ import type { WorkerMessage, WorkerTask } from './worker';
  */
 
 const SMALL_SAMPLE_SIZES = [2, 3, 4, 5, 6, 8, 10];
+/** The profiles with a time-to-rollback target for mean latency (issue 9). */
+const MEAN_TEST_PROFILES = ['cw-5pct', 'prom-ramp'];
 
 const positiveInt = (value: string): number => {
   const n = Number(value);
@@ -41,6 +44,12 @@ const program = new Command()
     'A/A comparisons per cell of the small-sample table (0: skip)',
     Number,
     10000,
+  )
+  .option(
+    '--mean-test-repetitions <n>',
+    'runs per profile of the mean-latency test comparison (cw-5pct, prom-ramp; 0: skip)',
+    Number,
+    2000,
   )
   .option('--quiet', 'no progress output on stderr');
 
@@ -86,6 +95,7 @@ async function main(): Promise<void> {
     scenarios?: string[];
     policies?: string[];
     smallSampleRepetitions: number;
+    meanTestRepetitions: number;
     quiet?: boolean;
   }>();
   const ids: SetupIds = { profiles: opts.profiles, scenarios: opts.scenarios, policies: opts.policies };
@@ -107,6 +117,11 @@ async function main(): Promise<void> {
   console.log(renderReport(input));
   const defaults = setup.policies.find((p) => p.id === 'default') ?? setup.policies[0];
   console.log(`\n${renderLimits(setup.profiles, setup.service, defaults)}`);
+  const meanTestProfiles = setup.profiles.filter((p) => MEAN_TEST_PROFILES.includes(p.id));
+  if (opts.meanTestRepetitions > 0 && meanTestProfiles.length > 0) {
+    const rows = compareMeanTests(meanTestProfiles, setup.service, defaults, opts.meanTestRepetitions, opts.seed);
+    console.log(`\n${renderMeanTests(rows)}`);
+  }
   if (opts.smallSampleRepetitions > 0) {
     const levels = [0.98, Math.max(...judgmentConfidences(defaults, setup.profiles[0]))];
     const rows = smallSampleRates(SMALL_SAMPLE_SIZES, levels, opts.smallSampleRepetitions, opts.seed);

@@ -22,6 +22,8 @@ export interface VersionSeries {
   requests: number[];
   /** Per period: 5xx responses, requests slower than the slow bound. */
   events: Record<CountMetric, number[]>;
+  /** Per period, requests per latency histogram bucket (only when asked for: `histogramBoundsSeconds`). */
+  latencyBuckets?: number[][];
 }
 
 export interface RunSeries {
@@ -32,7 +34,12 @@ export interface RunSeries {
 
 // Independent random streams, so that changing the canary's effect leaves the shared noise and the baseline
 // untouched (common random numbers across scenarios).
-const STREAM = { shared: 0, baseline: 1, canary: 2 } as const;
+const STREAM = { shared: 0, baseline: 1, canary: 2, baselineHistogram: 3, canaryHistogram: 4 } as const;
+
+export interface SeriesOptions {
+  /** Also draw each period's latency histogram with these bucket bounds (seconds, ascending). */
+  histogramBoundsSeconds?: readonly number[];
+}
 
 /** All per-period series of one seeded run, for every step of the plan. */
 export function simulateRunSeries(
@@ -40,6 +47,7 @@ export function simulateRunSeries(
   profile: RunProfile,
   service: ServiceModel,
   effect: CanaryEffect,
+  options: SeriesOptions = {},
 ): RunSeries {
   const periods = buildTimeline(profile.steps, profile.periodSeconds);
   const shared = createRng(seed, STREAM.shared);
@@ -52,7 +60,7 @@ export function simulateRunSeries(
   );
   const runSeconds = profile.steps.reduce((s, step) => s + step.durationSeconds, 0);
 
-  const version = (stream: number, canaryEffect: CanaryEffect): VersionSeries => {
+  const version = (stream: number, histogramStream: number, canaryEffect: CanaryEffect): VersionSeries => {
     const rng = createRng(seed, stream);
     const requests = requestCounts(rng, periods, dt, { requestsPerSecond: service.requestsPerSecond }, trafficLevel);
     const latencyFactor = Math.log(canaryEffect.latencyFactor ?? 1);
@@ -67,6 +75,10 @@ export function simulateRunSeries(
       slowPath: canaryEffect.slowPath,
       quantile: 0.99,
       slowBoundSeconds: service.slowBoundSeconds,
+      histogram: options.histogramBoundsSeconds && {
+        boundsSeconds: options.histogramBoundsSeconds,
+        rng: createRng(seed, histogramStream),
+      },
     });
     const errorFactor = canaryEffect.errorRateFactor ?? 1;
     const errors = errorSeries(
@@ -80,8 +92,13 @@ export function simulateRunSeries(
       values: { latency: latency.average, 'latency-p99': latency.quantile, cpu },
       requests,
       events: { 'error-rate': errors.count, 'latency-slow': latency.slow },
+      ...(latency.buckets ? { latencyBuckets: latency.buckets } : {}),
     };
   };
 
-  return { periods, baseline: version(STREAM.baseline, {}), canary: version(STREAM.canary, effect) };
+  return {
+    periods,
+    baseline: version(STREAM.baseline, STREAM.baselineHistogram, {}),
+    canary: version(STREAM.canary, STREAM.canaryHistogram, effect),
+  };
 }

@@ -15,6 +15,8 @@ export interface ServiceModel {
   errorRate: number;
   /** Requests slower than this are counted as slow (the latency-slow-share preset's default bound). */
   slowBoundSeconds: number;
+  /** Upper bounds of the service's latency histogram buckets, in seconds (below the last: +Inf). */
+  latencyHistogramBoundsSeconds: readonly number[];
   cpu: CpuModel;
   /** Shared by both versions (they run side by side): load level, latency drift, bursts of errors. */
   trafficLevel: Ar1Params;
@@ -27,6 +29,8 @@ export const DEFAULT_SERVICE: ServiceModel = {
   latency: { medianSeconds: 0.08, sigma: 0.6, instanceSd: 0.01 },
   errorRate: 0.002,
   slowBoundSeconds: 0.5,
+  // the Prometheus client libraries' default buckets, which most services keep
+  latencyHistogramBoundsSeconds: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   cpu: { idle: 0.05, perRequestPerSecond: 0.01, instanceSd: 0.03, noise: { sd: 0.08, timeConstantSeconds: 300 } },
   trafficLevel: { sd: 0.1, timeConstantSeconds: 1800 },
   latencyDrift: { sd: 0.05, timeConstantSeconds: 1200 },
@@ -36,6 +40,8 @@ export const DEFAULT_SERVICE: ServiceModel = {
 export interface RunProfile {
   id: string;
   label: string;
+  /** Where the metrics come from: Prometheus has latency histograms, CloudWatch one statistic per period. */
+  source: 'cloudwatch' | 'prometheus';
   steps: StepPlan[];
   periodSeconds: number;
   /** How late a period's data is complete at the source (ALB metrics reach CloudWatch about a minute late). */
@@ -53,6 +59,7 @@ export const PROFILES: RunProfile[] = [
   {
     id: 'cw-5pct',
     label: 'CloudWatch 1 min, 4 × 10 min at 5 %',
+    source: 'cloudwatch',
     steps: [5, 5, 5, 5].map((weight) => ({ weight, durationSeconds: TEN_MINUTES })),
     periodSeconds: 60,
     delaySeconds: 60,
@@ -63,6 +70,7 @@ export const PROFILES: RunProfile[] = [
   {
     id: 'cw-ramp',
     label: 'CloudWatch 1 min, 4 × 10 min at 5/10/25/50 %',
+    source: 'cloudwatch',
     steps: [5, 10, 25, 50].map((weight) => ({ weight, durationSeconds: TEN_MINUTES })),
     periodSeconds: 60,
     delaySeconds: 60,
@@ -73,6 +81,7 @@ export const PROFILES: RunProfile[] = [
   {
     id: 'cw-8steps',
     label: 'CloudWatch 1 min, 8 × 5 min at 5 % (more looks, same data)',
+    source: 'cloudwatch',
     steps: Array.from({ length: 8 }, () => ({ weight: 5, durationSeconds: TEN_MINUTES / 2 })),
     periodSeconds: 60,
     delaySeconds: 60,
@@ -84,6 +93,7 @@ export const PROFILES: RunProfile[] = [
     // the minimum sample at work: 3, 6, 9, 12 points per side at the four judgments
     id: 'cw-short',
     label: 'CloudWatch 1 min, 4 × 3 min at 5 % (3 points at the first judgment)',
+    source: 'cloudwatch',
     steps: [5, 5, 5, 5].map((weight) => ({ weight, durationSeconds: 180 })),
     periodSeconds: 60,
     delaySeconds: 60,
@@ -94,6 +104,7 @@ export const PROFILES: RunProfile[] = [
   {
     id: 'prom-ramp',
     label: 'Prometheus 10 s, 4 × 10 min at 5/10/25/50 %',
+    source: 'prometheus',
     steps: [5, 10, 25, 50].map((weight) => ({ weight, durationSeconds: TEN_MINUTES })),
     periodSeconds: 10,
     // a scrape every 10 s: a 10-second period is complete one period after it ends

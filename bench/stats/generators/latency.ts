@@ -37,6 +37,11 @@ export interface LatencyInput {
   quantile: number;
   /** Count the requests slower than this many seconds (CloudWatch's PR(:bound) × SampleCount, a histogram bucket). */
   slowBoundSeconds?: number;
+  /**
+   * Also count each period's requests per histogram bucket (upper bounds in seconds, ascending; a last +Inf bucket is
+   * added), drawn from their own random stream so that the other series stay as they are without buckets.
+   */
+  histogram?: { boundsSeconds: readonly number[]; rng: Rng };
 }
 
 export interface LatencySeries {
@@ -46,6 +51,8 @@ export interface LatencySeries {
   quantile: number[];
   /** Requests slower than slowBoundSeconds per period: Binomial(n, P(latency > bound)); 0 without a bound. */
   slow: number[];
+  /** Per period, requests per histogram bucket (the last one above the highest bound); absent unless asked for. */
+  buckets?: number[][];
 }
 
 /** Up to this many requests a period's mean is drawn request by request; above, from its moment-matched law. */
@@ -63,20 +70,46 @@ export function latencySeries(rng: Rng, model: LatencyModel, input: LatencyInput
   const average: number[] = [];
   const quantile: number[] = [];
   const slow: number[] = [];
+  const histogram = input.histogram;
+  const buckets: number[][] = [];
   input.requests.forEach((n, i) => {
+    const components = mixture(Math.log(model.medianSeconds) + input.logShift[i], offsets, input.slowPath);
+    if (histogram) buckets.push(bucketCounts(histogram.rng, components, model.sigma, n, histogram.boundsSeconds));
     if (n === 0) {
       average.push(NaN);
       quantile.push(NaN);
       slow.push(0);
       return;
     }
-    const components = mixture(Math.log(model.medianSeconds) + input.logShift[i], offsets, input.slowPath);
     average.push(periodMean(rng, components, model.sigma, n));
     quantile.push(periodQuantile(rng, components, model.sigma, n, input.quantile));
     const bound = input.slowBoundSeconds;
     slow.push(bound === undefined ? 0 : binomial(rng, n, survival(components, model.sigma, bound)));
   });
-  return { average, quantile, slow };
+  return histogram ? { average, quantile, slow, buckets } : { average, quantile, slow };
+}
+
+/** n requests spread over the buckets (multinomial, as conditional binomials from the lowest bucket up). */
+function bucketCounts(
+  rng: Rng,
+  components: Component[],
+  sigma: number,
+  n: number,
+  bounds: readonly number[],
+): number[] {
+  const counts: number[] = [];
+  let left = n;
+  let above = 1;
+  for (const bound of bounds) {
+    const next = survival(components, sigma, bound);
+    const share = above > 0 ? Math.min(1, Math.max(0, (above - next) / above)) : 0;
+    const count = binomial(rng, left, share);
+    counts.push(count);
+    left -= count;
+    above = next;
+  }
+  counts.push(left);
+  return counts;
 }
 
 /** P(latency > bound) for one request of the period's mixture. */
