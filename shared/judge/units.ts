@@ -65,10 +65,20 @@ export function formatMeasure(value: number | null | undefined, unit?: string): 
   return withUnit(value, unit, '%');
 }
 
-/** A signed difference of two values: "+10.1 ms", "+16.7 pp", "-3"; "–" for none. */
-export function formatDifference(value: number | null | undefined, unit?: string): string {
+/**
+ * A difference of values of about this size that is under 1e-12 of it is floating-point rounding, not a difference
+ * (0.1 + 0.2 − 0.3 = 5.6e-17): shown as 0. Exact results keep it; only what people read drops it.
+ */
+const ROUNDING = 1e-12;
+
+/**
+ * A signed difference of two values: "+10.1 ms", "+16.7 pp", "-3"; "–" for none. `scale`: the size of the values it is
+ * a difference of (absent: every difference shows).
+ */
+export function formatDifference(value: number | null | undefined, unit?: string, scale = 0): string {
   if (missing(value)) return '–';
-  if (value === 0) return formatMeasure(0, unit === 'ratio' || unit === 'percent' ? 'pp' : unit);
+  if (value === 0 || Math.abs(value) <= Math.abs(scale) * ROUNDING)
+    return formatMeasure(0, unit === 'ratio' || unit === 'percent' ? 'pp' : unit);
   const text = withUnit(value, unit, ' pp');
   return value > 0 ? `+${text}` : text;
 }

@@ -28,9 +28,16 @@ function tags(metric: MetricResult): string {
   );
 }
 
+/** How large the metric's values are: its differences below rounding of that show as 0 (units.ts). */
+function scaleOf(metric: MetricResult): number {
+  const { baseline, canary } = metric;
+  return Math.max(...[baseline.min, baseline.max, canary.min, canary.max].map(Math.abs).filter(Number.isFinite), 0);
+}
+
 function interval(metric: MetricResult, unit: string | undefined): string {
   if (metric.lower === null || metric.upper === null) return '–';
-  return `[${formatDifference(metric.lower, unit)}, ${formatDifference(metric.upper, unit)}]`;
+  const scale = scaleOf(metric);
+  return `[${formatDifference(metric.lower, unit, scale)}, ${formatDifference(metric.upper, unit, scale)}]`;
 }
 
 function pValue(p: number | null): string {
@@ -69,7 +76,7 @@ function continuousCells(m: MetricResult, row: MetricRow, unit: string | undefin
     baseline: formatMeasure(row.baselineMedian, unit),
     canary: formatMeasure(row.canaryMedian, unit),
     change: formatPercent(row.changePercent),
-    shift: formatDifference(m.estimate, unit),
+    shift: formatDifference(m.estimate, unit, scaleOf(m)),
     interval: interval(m, unit),
     effect: effectSize(m),
     p: pValue(m.pValue),
@@ -136,7 +143,7 @@ function points(series: Series): Point[] {
 export function metricCard(metric: MetricResult, series: MetricSeries | undefined, unit?: string): string {
   const plotAttrs = { 'data-metric': metric.name };
   const measure = (v: number) => formatMeasure(v, unit);
-  const difference = (v: number) => formatDifference(v, unit);
+  const difference = (v: number) => formatDifference(v, unit, scaleOf(metric));
   const timeSeries = series
     ? renderLineChart({
         title: `${metric.name}: baseline and canary over time`,

@@ -45,3 +45,13 @@ describe('values in their unit', () => {
     ]);
   });
 });
+
+describe('differences under floating-point rounding', () => {
+  it('shows a difference under 1e-12 of the values it is a difference of as 0, and every larger one', () => {
+    expect(formatDifference(0.1 + 0.2 - 0.3, 'seconds', 0.3)).toBe('0 ms');
+    expect(formatDifference(-2.08e-17, 'ratio', 0.02)).toBe('0 pp');
+    expect(formatDifference(1e-9, 'seconds', 0.3)).toBe('+1e-6 ms');
+    // without a scale nothing is rounding
+    expect(formatDifference(0.1 + 0.2 - 0.3, 'seconds')).toBe('+5.55e-14 ms');
+  });
+});
