@@ -59,7 +59,8 @@ const COLUMN_NOTE =
   "a metric is High or Low when that interval clears 0. Mean change: mean(canary) / mean(baseline) − 1, the effect size a metric's allowed and " +
   'critical increase or decrease apply to (CLES instead when its effectSize.measure is cles). Count metrics (errors of ' +
   "requests) show each side's rate with its counts, the rate ratio canary / baseline in the change columns and its " +
-  'anytime-valid confidence interval; their allowed and critical thresholds apply to the rate ratio. pp = percentage points.</p>';
+  "count test's interval (the metric's card says which test); their allowed and critical thresholds apply to the " +
+  'rate ratio. pp = percentage points.</p>';
 
 interface Cells {
   baseline: string;
@@ -99,10 +100,20 @@ function countCells(c: NonNullable<MetricResult['counts']>): Cells {
   };
 }
 
-/** "rate ratio ×2.06 [CI ×1.27, ×3.31]": what a count metric's thresholds apply to. */
+/** Which interval a count test gives (judgments stored before there was a choice: the anytime-valid one). */
+const COUNT_INTERVALS = {
+  'anytime-valid': 'anytime-valid test: a confidence sequence, valid at whichever look it is read',
+  'conditional-binomial': 'conditional binomial test: the exact interval at this look',
+} as const;
+
+/**
+ * "rate ratio ×2.06 [CI ×1.27, ×3.31] (anytime-valid test: ...)": what a count metric's thresholds apply to, and
+ * which test's interval it is.
+ */
 function rateRatioText(c: NonNullable<MetricResult['counts']>): string {
   const { change, interval } = countCells(c);
-  return `rate ratio ${change}${interval === '–' ? '' : ` [CI ${interval.slice(1)}`}`;
+  if (interval === '–') return `rate ratio ${change}`;
+  return `rate ratio ${change} [CI ${interval.slice(1)} (${COUNT_INTERVALS[c.test ?? 'anytime-valid']})`;
 }
 
 export function metricTable(

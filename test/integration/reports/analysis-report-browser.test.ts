@@ -176,7 +176,7 @@ describe('analysis report in a browser', () => {
     // Latency axes read in ms, as the table does.
     // The 5xx card speaks of the rate ratio; only latency's distribution draws a shift (the ratio is no shift in %).
     expect(await page.locator('#metric-error-rate p.stats').textContent()).toMatch(
-      /^n = 10 baseline \/ 10 canary periods; rate ratio ×3\.67 \[CI ×[\d.]+, ×[\d.]+\]$/,
+      /^n = 10 baseline \/ 10 canary periods; rate ratio ×3\.67 \[CI ×[\d.]+, ×[\d.]+\] \(anytime-valid test: a confidence sequence, valid at whichever look it is read\)$/,
     );
     expect(await page.locator('svg[data-plot="distribution"][data-metric="error-rate"] [data-shift]').count()).toBe(0);
     expect(await page.locator('svg[data-plot="distribution"][data-metric="latency"] [data-shift]').count()).toBe(1);

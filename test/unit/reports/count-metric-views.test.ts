@@ -154,13 +154,23 @@ describe("the HTML report's metric table", () => {
       'ratio',
     );
     expect(html).toContain(
-      `n = 4 baseline / 4 canary periods; rate ratio ×2.06 [CI ${ratio(metric.counts!.lower!)}, ${ratio(metric.counts!.upper!)}]`,
+      `n = 4 baseline / 4 canary periods; rate ratio ×2.06 [CI ${ratio(metric.counts!.lower!)}, ${ratio(metric.counts!.upper!)}] ` +
+        '(anytime-valid test: a confidence sequence, valid at whichever look it is read)',
     );
     expect(html).not.toContain('mean change');
     // ×2.06 drawn as a shift of a share would read "+206 pp"
     expect(html).toContain('data-plot="distribution"');
     expect(html).not.toContain('data-shift');
     expect(html).not.toMatch(/\d pp/);
+  });
+
+  it("names the conditional binomial test's interval when that test judged the metric", () => {
+    const metric = judge(config, data, undefined, { countTest: 'conditional-binomial' }).metrics[0];
+    expect(metric.counts?.test).toBe('conditional-binomial');
+    const stats = /<p class="stats">([^<]*)<\/p>/.exec(metricCard(metric, undefined, 'ratio'))?.[1];
+    expect(stats).toMatch(
+      /^n = 4 baseline \/ 4 canary periods; rate ratio ×2\.06 \[CI ×[\d.]+, ×[\d.]+\] \(conditional binomial test: the exact interval at this look\)$/,
+    );
   });
 
   it('the same numbers reach the rows of the terminal and the summary sentence', () => {
