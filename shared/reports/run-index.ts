@@ -6,8 +6,8 @@ import { REPORT_NAME } from './report-names';
 /**
  * The runs a report store holds, read from each run's `run.json`, and the index.html Notify rewrites beside them.
  * Each run writes only its own record, so two runs finishing at once never overwrite each other's entry; the
- * index is derived from all records each time (the later of two simultaneous rewrites may miss the other run
- * until the next one).
+ * index is derived from all records each time, and read again after it is written until what it was made from still
+ * holds, so the last of two simultaneous rewrites lists both runs.
  */
 
 export const INDEX_NAME = 'index.html';
@@ -54,13 +54,30 @@ export async function readRunRecords(store: ReportStore): Promise<RunRecords> {
   return out;
 }
 
-/** Rewrites index.html at the store's root from every run's record; each run links to its report. */
+/** Rewrites of one index at most: each further one needs yet another run to have finished meanwhile. */
+const MAX_REWRITES = 5;
+
+const recordsKey = (records: RunRecord[]) =>
+  JSON.stringify([...records].sort((a, b) => a.runId.localeCompare(b.runId)));
+
+/**
+ * Rewrites index.html at the store's root from every run's record; each run links to its report. A run whose record
+ * appeared while the page was made gets it rewritten: a run finishing at the same moment wrote its record before its
+ * own rewrite, so whichever rewrite lands last has read both records.
+ */
 export async function writeRunIndex(store: ReportStore, writtenAt = new Date()): Promise<StoredReport> {
-  const { records } = await readRunRecords(store);
-  const links = await Promise.all(
-    records.map(async (r) => [r.runId, r.reportKey ? await store.rootLink(r.runId, REPORT_NAME) : undefined] as const),
-  );
-  const reportLinks = new Map(links.filter((l): l is readonly [string, string] => l[1] !== undefined));
-  const html = renderRunIndex({ records, reportLinks, writtenAt });
-  return store.putRoot(INDEX_NAME, html, 'text/html; charset=utf-8');
+  let { records } = await readRunRecords(store);
+  for (let rewrite = 1; ; rewrite++) {
+    const links = await Promise.all(
+      records.map(
+        async (r) => [r.runId, r.reportKey ? await store.rootLink(r.runId, REPORT_NAME) : undefined] as const,
+      ),
+    );
+    const reportLinks = new Map(links.filter((l): l is readonly [string, string] => l[1] !== undefined));
+    const html = renderRunIndex({ records, reportLinks, writtenAt });
+    const written = await store.putRoot(INDEX_NAME, html, 'text/html; charset=utf-8');
+    const now = (await readRunRecords(store)).records;
+    if (rewrite === MAX_REWRITES || recordsKey(now) === recordsKey(records)) return written;
+    records = now;
+  }
 }

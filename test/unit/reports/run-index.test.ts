@@ -113,6 +113,28 @@ describe('runs index in a reports folder', () => {
     expect(page).toContain('<a href="run-b/report.html" data-field="report">run-b</a>');
   });
 
+  it('lists both of two runs that finish at once, whichever rewrite lands last', async () => {
+    await store.put('run-a', 'run.json', JSON.stringify(record('run-a', '2026-11-20T10:00:00.000Z')), 'x');
+    const plain = store;
+    // Run A has read the records and rendered its page; before its write lands, run B finishes: it writes its
+    // record and its own index, which A's late write then overwrites.
+    let finishing = true;
+    const racing = Object.create(plain) as FileReportStore;
+    racing.putRoot = async (name, body, contentType) => {
+      if (finishing) {
+        finishing = false;
+        await plain.put('run-b', 'run.json', JSON.stringify(record('run-b', '2026-11-21T10:00:00.000Z')), 'x');
+        await writeRunIndex(plain);
+        const fromB = await readFile(path.join(root, 'index.html'), 'utf8');
+        expect([...fromB.matchAll(/<tr data-run="([^"]+)">/g)].map((m) => m[1])).toEqual(['run-b', 'run-a']);
+      }
+      return plain.putRoot(name, body, contentType);
+    };
+    await writeRunIndex(racing);
+    const page = await readFile(path.join(root, 'index.html'), 'utf8');
+    expect([...page.matchAll(/<tr data-run="([^"]+)">/g)].map((m) => m[1])).toEqual(['run-b', 'run-a']);
+  });
+
   it('links relatively and refuses root names that are not one plain segment', async () => {
     expect(await store.rootLink('run-a', 'report.html')).toBe('run-a/report.html');
     for (const name of ['../index.html', 'a/b.html', '.hidden', '']) {
