@@ -10,11 +10,12 @@ import { simulateRunSeries, type RunSeries } from './series';
 import type { RunProfile, ServiceModel } from './world';
 
 /**
- * Issue 9 asked whether pairing the versions period by period, or a parametric test of the per-period means, would
- * roll a mean-latency regression back sooner than Mann-Whitney. This answers it on the very series the judge sees, at
- * the judge's own level for each look: the mean-latency metric is judged alone (its preset floor, minimum sample and
- * looks), so the tests differ in nothing but the test. A test that spends more of its budget on good releases is
- * faster for that alone, so each t test is also run at a tenth of the budget, to compare speed at like false failures.
+ * Issue 9 asked whether pairing the versions period by period, a parametric test of the per-period means, or a
+ * comparison of the requests in Prometheus's histogram buckets would roll a mean-latency regression back sooner than
+ * Mann-Whitney on the per-period values. This answers it on the very series the judge sees, at the judge's own level
+ * for each look: the mean-latency metric is judged alone (its preset floor, minimum sample and looks), so the tests
+ * differ in nothing but the test. A test that spends more of its budget on good releases is faster for that alone,
+ * so each of the other tests is also run at a tenth of the budget, to compare speed at like false failures.
  */
 
 /** The metric judged (the simulated mean latency, preset latency-average, critical). */
