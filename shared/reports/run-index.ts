@@ -61,9 +61,9 @@ const recordsKey = (records: RunRecord[]) =>
   JSON.stringify([...records].sort((a, b) => a.runId.localeCompare(b.runId)));
 
 /**
- * Rewrites index.html at the store's root from every run's record; each run links to its report. A run whose record
- * appeared while the page was made gets it rewritten: a run finishing at the same moment wrote its record before its
- * own rewrite, so whichever rewrite lands last has read both records.
+ * Rewrites index.html at the store's root from every run's record; each run links to its report. If the records
+ * changed while the page was made, it is made again: a run finishing at the same moment wrote its record before its
+ * own rewrite, so whichever rewrite lands last has read both records. It costs a second read of the records.
  */
 export async function writeRunIndex(store: ReportStore, writtenAt = new Date()): Promise<StoredReport> {
   let { records } = await readRunRecords(store);
