@@ -1,23 +1,24 @@
 import { alphaSpent } from '../../shared/judge/error-control';
-import { firstCrossingProbabilities } from '../../shared/judge/group-sequential';
 import { levelAttainable } from '../../shared/judge/mann-whitney';
-import { normalQuantile } from '../../shared/judge/normal';
 import { sampleOf } from '../../shared/judge/sample';
-import { informationFraction, lookDueSeconds, lookOptions, looksInStep, type LookInput } from '../../shared/run/looks';
-import { buildTimeline, type Period } from './generators/timeline';
+import type { LookInput } from '../../shared/run/looks';
+import {
+  bestCountPower as sharedBestCountPower,
+  crossingByLook,
+  plannedLooks,
+  sequentialCountPower as sharedSequentialCountPower,
+  type CrossingByLook,
+} from '../../shared/plan/power';
+import type { Period } from '../../shared/plan/timeline';
 import { lookInput, type Policy } from './judge-run';
-import { logGamma } from './distributions';
 import type { RunProfile, ServiceModel } from './world';
 
 /**
  * What the simulated traffic allows at best, computed exactly (no simulation), so a target the judge misses can be
  * told apart from a target no judge can reach.
  *
- * Counts: the most powerful test of a rate ratio from a run's counts is the conditional binomial test of all of them,
- * looked at once, at the end (given k events in all, the canary's share is Binomial(k, ρ/(1 + ρ)) with equal
- * exposures; randomized at the boundary, it is uniformly most powerful unbiased). A judge that looks every minute, or
- * whose guarantee holds under continuous monitoring, can only do worse at the same level. The events' total is
- * Poisson at the model's average rate (its shared bursts cancel in the canary's share).
+ * Counts: the best power of any test of the run's counts, and of the count test looked at every look, come from
+ * shared/plan/power.ts (what `canary-judge plan` tells an operator), at the model's average rate and traffic.
  *
  * Mann-Whitney: a look can reject only if its level is attainable with the points it has (levelAttainable); a metric's
  * first judged look gets α(t) of the run's budget, so with one point a minute and the source's delay the earliest
@@ -48,39 +49,10 @@ export function requestsPerVersion(profile: RunProfile, service: ServiceModel): 
   return profile.steps.reduce((n, s) => n + service.requestsPerSecond * (s.weight / 100) * s.durationSeconds, 0);
 }
 
-function logBinomialPmf(k: number, n: number, p: number): number {
-  return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + k * Math.log(p) + (n - k) * Math.log1p(-p);
-}
-
-/** Power of the randomized level-α one-sided binomial test of π ≤ π0 against π1, with n trials. */
-function binomialTestPower(n: number, pi0: number, pi1: number, alpha: number): number {
-  if (n === 0) return alpha;
-  let tail0 = 0;
-  let power = 0;
-  for (let x = n; x >= 0; x--) {
-    const p0 = Math.exp(logBinomialPmf(x, n, pi0));
-    const p1 = Math.exp(logBinomialPmf(x, n, pi1));
-    if (tail0 + p0 > alpha) return power + (p0 > 0 ? ((alpha - tail0) / p0) * p1 : 0);
-    tail0 += p0;
-    power += p1;
-  }
-  return power;
-}
-
-/** The best power any level-α test of the run's counts has against `ratio` (see the module comment). */
+/** The best power any level-α test of the run's counts has against `ratio` (shared/plan/power.ts). */
 export function bestCountPower(c: CountPowerCase, service: ServiceModel): number {
-  const baselineEvents = requestsPerVersion(c.profile, service) * service.errorRate;
-  const mean = baselineEvents * (1 + c.ratio);
-  const pi0 = c.allowedIncrease / (1 + c.allowedIncrease);
-  const pi1 = c.ratio / (1 + c.ratio);
-  let power = 0;
-  let mass = 0;
-  for (let k = 0; mass < 1 - 1e-12 && k < mean * 10 + 100; k++) {
-    const w = Math.exp(-mean + k * Math.log(mean) - logGamma(k + 1));
-    mass += w;
-    power += w * binomialTestPower(k, pi0, pi1, c.alpha);
-  }
-  return power;
+  const { profile, ...test } = c;
+  return sharedBestCountPower({ baselineEvents: requestsPerVersion(profile, service) * service.errorRate, ...test });
 }
 
 export interface EarliestLook {
@@ -113,67 +85,7 @@ export function earliestMannWhitneyLook(profile: RunProfile, alpha: number, minD
 /** What the best test sees: every request's latency, or one exact mean per period and side. */
 export type Evidence = 'requests' | 'period-means';
 
-export interface RollbackTimeLimit {
-  /** Median minutes from the first shift to the rollback (NaN: rolled back in fewer than half the runs). */
-  medianMinutes: number;
-  /** Chance of a rollback by each look's minute, in order of the looks. */
-  byMinute: { minutes: number; probability: number }[];
-}
-
-interface PlannedLook {
-  minutes: number;
-  /** Information behind the look (any unit: only ratios between looks matter). */
-  information: number;
-  /** The one-sided boundary (z) at the look's level. */
-  z: number;
-}
-
-/**
- * The looks of `input` on the profile's timeline that have data, each with the information of the periods complete at
- * the source by then (`perPeriod`) and the level the looks give `metric` when it is judged from the first of them.
- */
-function plannedLooks(
-  input: LookInput,
-  metric: string,
-  profile: RunProfile,
-  perPeriod: (period: Period) => number,
-): PlannedLook[] {
-  const periods = buildTimeline(profile.steps, profile.periodSeconds);
-  const looks: PlannedLook[] = [];
-  let stepStart = 0;
-  let firstFraction: number | undefined;
-  profile.steps.forEach((step, stepIndex) => {
-    const count = looksInStep(input, stepIndex);
-    for (let look = 1; look <= count; look++) {
-      const at = stepStart + lookDueSeconds(input, stepIndex, look);
-      const information = periods
-        .filter((p) => p.startSeconds + profile.periodSeconds <= at - profile.delaySeconds)
-        .reduce((sum, p) => sum + perPeriod(p), 0);
-      if (information === 0) continue;
-      const position = { stepIndex, stepCount: profile.steps.length, look, looksInStep: count };
-      const spent = firstFraction === undefined ? {} : { [metric]: firstFraction };
-      const level = lookOptions(input, position, spent).metricConfidence?.[metric];
-      if (level === undefined) throw new RangeError(`the looks give no level to a metric "${metric}"`);
-      firstFraction ??= informationFraction(input, position);
-      looks.push({ minutes: at / 60, information, z: normalQuantile(1 - (1 - level) / 2) });
-    }
-    stepStart += step.durationSeconds;
-  });
-  return looks;
-}
-
-/** Chance of a first crossing by each look of a statistic whose final z has mean `finalDrift`. */
-function crossingByLook(looks: PlannedLook[], finalDrift: number): RollbackTimeLimit {
-  const total = looks[looks.length - 1].information;
-  const first = firstCrossingProbabilities(
-    looks.map((l) => l.information / total),
-    looks.map((l) => l.z),
-    finalDrift,
-  );
-  let cumulative = 0;
-  const byMinute = looks.map((l, k) => ({ minutes: l.minutes, probability: (cumulative += first[k]) }));
-  return { medianMinutes: byMinute.find((b) => b.probability >= 0.5)?.minutes ?? NaN, byMinute };
-}
+export type RollbackTimeLimit = CrossingByLook;
 
 const requestsIn = (period: Period, profile: RunProfile, service: ServiceModel) =>
   service.requestsPerSecond * period.share * profile.periodSeconds;
@@ -198,13 +110,7 @@ export function bestTimeToRollback(
   return crossingByLook(looks, Math.log(latencyFactor) * Math.sqrt(looks[looks.length - 1].information / 2));
 }
 
-/**
- * The power against a 5xx rate × `ratio` of the conditional binomial test looked at with every look of `input`, at
- * the levels the looks give `metric` (group-sequential, as continuous metrics spend their budget), normal
- * approximation: with N expected events in all, the canary's share has z drifting to (π₁ − π₀)√N / √(π₀(1 − π₀)).
- * What looking every minute costs against bestCountPower's single look, before any price for validity under
- * unplanned looks (the anytime-valid test pays that too).
- */
+/** The power against a 5xx rate × `ratio` of the count test looked at with every look (shared/plan/power.ts). */
 export function sequentialCountPower(
   input: LookInput,
   metric: string,
@@ -213,12 +119,8 @@ export function sequentialCountPower(
   ratio: number,
   allowedIncrease: number,
 ): number {
-  const looks = plannedLooks(input, metric, profile, (p) => requestsIn(p, profile, service) * service.errorRate);
-  const pi0 = allowedIncrease / (1 + allowedIncrease);
-  const pi1 = ratio / (1 + ratio);
-  const events = looks[looks.length - 1].information * (1 + ratio);
-  const limit = crossingByLook(looks, ((pi1 - pi0) * Math.sqrt(events)) / Math.sqrt(pi0 * (1 - pi0)));
-  return limit.byMinute[limit.byMinute.length - 1].probability;
+  const events = (p: Period) => requestsIn(p, profile, service) * service.errorRate;
+  return sharedSequentialCountPower(input, metric, profile, events, ratio, allowedIncrease);
 }
 
 const formatMinutes = (m: number) => (Number.isNaN(m) ? 'over the run' : `${m}`);

@@ -3,7 +3,7 @@ import { ar1Series } from './generators/ar1';
 import { cpuSeries } from './generators/cpu';
 import { errorSeries } from './generators/errors';
 import { latencySeries } from './generators/latency';
-import { buildTimeline, type Period } from './generators/timeline';
+import { buildTimeline, type Period } from '../../shared/plan/timeline';
 import { requestCounts } from './generators/traffic';
 import type { CanaryEffect } from './scenarios';
 import type { RunProfile, ServiceModel } from './world';

@@ -1,7 +1,7 @@
 import type { Ar1Params } from './generators/ar1';
 import type { CpuModel } from './generators/cpu';
 import type { LatencyModel } from './generators/latency';
-import type { StepPlan } from './generators/timeline';
+import type { StepPlan } from '../../shared/plan/timeline';
 
 /**
  * The simulated service and run plans. The numbers describe a modest web service; each is a modelling

@@ -1,6 +1,6 @@
 import type { Rng } from '../rng';
 import { poisson } from '../distributions';
-import type { Period } from './timeline';
+import type { Period } from '../../../shared/plan/timeline';
 
 export interface TrafficModel {
   /** Requests per second reaching the listener (all versions together). */

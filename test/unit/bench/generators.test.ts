@@ -1,7 +1,7 @@
 import { createRng } from '../../../bench/stats/rng';
 import { beta, binomial, gamma, logGamma, poisson } from '../../../bench/stats/distributions';
 import { ar1Series } from '../../../bench/stats/generators/ar1';
-import { buildTimeline } from '../../../bench/stats/generators/timeline';
+import { buildTimeline } from '../../../shared/plan/timeline';
 import { requestCounts } from '../../../bench/stats/generators/traffic';
 import { errorSeries } from '../../../bench/stats/generators/errors';
 import { cpuSeries } from '../../../bench/stats/generators/cpu';

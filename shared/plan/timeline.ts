@@ -1,6 +1,6 @@
 /**
- * The time grid of one simulated run: the steps of a run (same shape as the run config's `steps`) cut into
- * metric periods (60 s for CloudWatch's 1-minute resolution, 10 s for a typical Prometheus step).
+ * The time grid of a run: its steps (the run config's `steps`) cut into metric periods (60 s for CloudWatch's 1-minute
+ * resolution, 10 s for a typical Prometheus step). The statistics benchmark simulates on it; plans compute on it.
  */
 
 export interface StepPlan {
