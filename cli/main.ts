@@ -6,6 +6,7 @@ import { registerAnalyzeCommand } from './commands/analyze';
 import { registerCleanupCommand } from './commands/cleanup';
 import { registerJudgeCommand } from './commands/judge';
 import { registerMannWhitneyCommand } from './commands/mann-whitney';
+import { registerPlanCommand } from './commands/plan';
 import { registerRunCommand } from './commands/run';
 import { registerRunsCommand } from './commands/runs';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL } from './io';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerCleanupCommand(program);
   registerRunsCommand(program);
   registerAnalyzeCommand(program);
+  registerPlanCommand(program);
   return program;
 }
 

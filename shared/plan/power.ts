@@ -20,10 +20,20 @@ import { buildTimeline, type Period } from './timeline';
  * whatever the data.
  */
 
-/** When a period's data is complete at the source, and how long a period is. */
+/** When a period's data is complete at the source, how long a period is, and the warm-up no look judges. */
 export interface SourceTiming {
   periodSeconds: number;
   delaySeconds: number;
+  /** Seconds from the first shift that every window skips (analysis.warmupSeconds; absent: none). */
+  warmupSeconds?: number;
+}
+
+/** The periods a look at `at` seconds judges: complete at the source by then, after the warm-up. */
+export function periodsSeen(periods: Period[], timing: SourceTiming, at: number): Period[] {
+  const warmup = timing.warmupSeconds ?? 0;
+  return periods.filter(
+    (p) => p.startSeconds >= warmup && p.startSeconds + timing.periodSeconds <= at - timing.delaySeconds,
+  );
 }
 
 /**
@@ -95,14 +105,15 @@ export interface PlannedLook {
 /**
  * The looks of `input` that have data, each with the information of the periods complete at the source by then
  * (`perPeriod`) and the level the looks give `metric` when it is judged from the first look with `minPoints` periods
- * (sequential mode: Kayenta mode has no per-metric levels).
+ * (sequential mode: Kayenta mode has no per-metric levels). `judged: false`: each look's level as if it were the
+ * metric's first judged look (the metric has spent nothing before it).
  */
 export function plannedLooks(
   input: LookInput,
   metric: string,
   timing: SourceTiming,
   perPeriod: (period: Period) => number,
-  minPoints = 1,
+  { minPoints = 1, judged = true }: { minPoints?: number; judged?: boolean } = {},
 ): PlannedLook[] {
   const periods = buildTimeline(input.steps, timing.periodSeconds);
   const looks: PlannedLook[] = [];
@@ -112,14 +123,14 @@ export function plannedLooks(
     const count = looksInStep(input, stepIndex);
     for (let look = 1; look <= count; look++) {
       const at = stepStart + lookDueSeconds(input, stepIndex, look);
-      const seen = periods.filter((p) => p.startSeconds + timing.periodSeconds <= at - timing.delaySeconds);
+      const seen = periodsSeen(periods, timing, at);
       const information = seen.reduce((sum, p) => sum + perPeriod(p), 0);
       if (information === 0 || seen.length < minPoints) continue;
       const position = { stepIndex, stepCount: input.steps.length, look, looksInStep: count };
       const spent = firstFraction === undefined ? {} : { [metric]: firstFraction };
       const level = lookOptions(input, position, spent).metricConfidence?.[metric];
       if (level === undefined) throw new RangeError(`the looks give no level to a metric "${metric}"`);
-      firstFraction ??= informationFraction(input, position);
+      if (judged) firstFraction ??= informationFraction(input, position);
       const alpha = (1 - level) / 2;
       looks.push({ minutes: at / 60, points: seen.length, information, alpha, z: normalQuantile(1 - alpha) });
     }
@@ -172,9 +183,10 @@ export function sequentialCountPower(
 }
 
 /**
- * The first look at which a continuous metric judged by Mann-Whitney can fail at all, whatever the data: at the level
- * the run's looks give it (from its first look with `minDataPoints` periods per side), the look's points must make
- * the level attainable. Undefined when no look of the run can.
+ * The first look at which a continuous metric judged by Mann-Whitney can fail at all, whatever the data: the look's
+ * points must make its level attainable. The judge does not judge a metric at a look whose level its points cannot
+ * reach (not judged yet: nothing spent), so that look gets the level of a first judged look. Undefined when no look of
+ * the run can.
  */
 export function earliestContinuousFailure(
   input: LookInput,
@@ -184,7 +196,7 @@ export function earliestContinuousFailure(
 ): PlannedLook | undefined {
   const distinct = (points: number, offset: number) =>
     sampleOf(Array.from({ length: points }, (_, i) => 2 * i + offset));
-  return plannedLooks(input, metric, timing, () => 1, minDataPoints).find((look) =>
+  return plannedLooks(input, metric, timing, () => 1, { minPoints: minDataPoints, judged: false }).find((look) =>
     levelAttainable(distinct(look.points, 0), distinct(look.points, 1), 1 - 2 * look.alpha),
   );
 }

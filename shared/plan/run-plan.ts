@@ -1,0 +1,125 @@
+import type { RunInput } from '../config/run-config';
+import { resolveMetricQuery } from '../config/metric-presets';
+import { isCountQuery } from '../metrics/metric-query';
+import { looksInStep } from '../run/looks';
+import {
+  bestCountPower,
+  earliestContinuousFailure,
+  periodsSeen,
+  sequentialCountPower,
+  type SourceTiming,
+} from './power';
+import { buildTimeline, type Period } from './timeline';
+
+/**
+ * What a run's design can catch at best, before it runs (`canary-judge plan`): from its steps, looks, error control,
+ * metrics source and canary config, and what the operator knows of the traffic. Ceilings, not predictions: the judge
+ * catches less (docs/statistical-quality.md "Limits").
+ */
+
+export interface PlanAssumptions {
+  /** Requests per second on the listener (all versions). */
+  requestsPerSecond: number;
+  /** The baseline's share of requests that are events, per count metric; `default` for the ones not named. */
+  eventRates: { default: number; byMetric: Record<string, number> };
+  /** The regression the count metrics are planned against: a rate ratio canary / baseline. */
+  ratio: number;
+}
+
+export interface CountMetricPlan {
+  name: string;
+  eventRate: number;
+  /** Events the baseline is expected to have over the run. */
+  baselineEvents: number;
+  /** The null boundary of its test (allowedIncrease). */
+  allowedIncrease: number;
+  /** Best power of any test of the run's counts, one look at the end, at the run's one-sided level. */
+  bestPower: number;
+  /**
+   * The conditional binomial test at the level every look gives the metric (group-sequential, normal approximation);
+   * null in Kayenta mode or without a run budget (errorControl.method "none"), where looks have no levels of their own.
+   */
+  everyLookPower: number | null;
+}
+
+export interface ContinuousMetricPlan {
+  name: string;
+  minDataPoints: number;
+  /** The first look at which the metric can fail at all, whatever the data; null: none can (or no levels). */
+  earliest: { minutes: number; points: number; confidenceLevel: number } | null;
+}
+
+export interface RunPlan {
+  runSeconds: number;
+  looks: number;
+  timing: SourceTiming;
+  /** One-sided level of the run per metric and direction. */
+  alpha: number;
+  /** Requests per version in the periods the run's last look judges (after the warm-up, complete at the source). */
+  requestsPerVersion: number;
+  ratio: number;
+  countMetrics: CountMetricPlan[];
+  continuousMetrics: ContinuousMetricPlan[];
+}
+
+/** The run's source timing and warm-up. */
+export function runTiming(run: RunInput): SourceTiming {
+  const source = run.metricsSource;
+  const periodSeconds = source.type === 'prometheus' ? source.stepSeconds : source.periodSeconds;
+  return { periodSeconds, delaySeconds: source.delaySeconds, warmupSeconds: run.analysis.warmupSeconds };
+}
+
+/** The run's design against the traffic assumed (inputs validated: a parsed run input, positive rates). */
+export function planRun(run: RunInput, assumptions: PlanAssumptions): RunPlan {
+  const timing = runTiming(run);
+  const control = run.analysis.errorControl;
+  const alpha = control.method === 'none' ? (1 - run.analysis.confidenceLevel) / 2 : control.runFalseRollbackRate;
+  const levelsPerLook = run.judgment.mode === 'sequential' && control.method !== 'none';
+  const requestsPer = (seconds: number, weight: number) => assumptions.requestsPerSecond * (weight / 100) * seconds;
+  const runSeconds = run.steps.reduce((sum, s) => sum + s.durationSeconds, 0);
+  // what the run's last look judges: the warm-up skipped, the periods not complete at the source by the end left out
+  const judged = periodsSeen(buildTimeline(run.steps, timing.periodSeconds), timing, runSeconds);
+  const requestsPerVersion = judged.reduce((sum, p) => sum + requestsPer(timing.periodSeconds, p.share * 100), 0);
+  const looks = run.steps.reduce((sum, _, i) => sum + looksInStep(run, i), 0);
+
+  const countMetrics: CountMetricPlan[] = [];
+  const continuousMetrics: ContinuousMetricPlan[] = [];
+  run.canaryConfig.metrics.forEach((metric, index) => {
+    const analysis = metric.analysisConfigurations.canary;
+    // what the run will fetch: the metric's own query, else its preset's for this source
+    if (isCountQuery(resolveMetricQuery(metric, run.metricsSource.type, index))) {
+      const eventRate = assumptions.eventRates.byMetric[metric.name] ?? assumptions.eventRates.default;
+      const allowedIncrease = analysis.effectSize?.allowedIncrease ?? 1;
+      const perPeriod = (p: Period) => requestsPer(timing.periodSeconds, p.share * 100) * eventRate;
+      const baselineEvents = requestsPerVersion * eventRate;
+      countMetrics.push({
+        name: metric.name,
+        eventRate,
+        baselineEvents,
+        allowedIncrease,
+        bestPower: bestCountPower({ baselineEvents, ratio: assumptions.ratio, allowedIncrease, alpha }),
+        everyLookPower: levelsPerLook
+          ? sequentialCountPower(run, metric.name, timing, perPeriod, assumptions.ratio, allowedIncrease)
+          : null,
+      });
+      return;
+    }
+    const minDataPoints = analysis.minDataPoints ?? 1;
+    const look = levelsPerLook ? earliestContinuousFailure(run, metric.name, timing, minDataPoints) : undefined;
+    continuousMetrics.push({
+      name: metric.name,
+      minDataPoints,
+      earliest: look ? { minutes: look.minutes, points: look.points, confidenceLevel: 1 - 2 * look.alpha } : null,
+    });
+  });
+  return {
+    runSeconds,
+    looks,
+    timing,
+    alpha,
+    requestsPerVersion,
+    ratio: assumptions.ratio,
+    countMetrics,
+    continuousMetrics,
+  };
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runInputSchema, type RunInputRaw } from '../../../shared/config/run-config';
+import { bestCountPower } from '../../../shared/plan/power';
+import { planRun } from '../../../shared/plan/run-plan';
+
+/**
+ * The bench's headline run as a run input: 4 × 10 min at 5 %, CloudWatch 1-minute data a minute late, a look a
+ * minute, 5xx judged from counts (floor ×1.1) and mean latency (minimum 5 points), 100 req/s, 0.2 % 5xx. Its ceilings
+ * are the ones docs/statistical-quality.md states (Limits) and test/unit/bench/limits.test.ts checks.
+ */
+const example = JSON.parse(
+  readFileSync(path.join(__dirname, '../../../examples/console-input.json'), 'utf8'),
+) as RunInputRaw;
+
+function headline(over: Partial<RunInputRaw> = {}, delaySeconds = 60) {
+  return runInputSchema.parse({
+    ...example,
+    steps: [5, 5, 5, 5].map((weight) => ({ weight, durationSeconds: 600 })),
+    analysis: {},
+    metricsSource: { type: 'cloudwatch', periodSeconds: 60, delaySeconds },
+    canaryConfig: {
+      metrics: [
+        { name: 'errors', preset: 'error-rate-5xx' },
+        { name: 'latency', preset: 'latency-average' },
+      ],
+    },
+    ...over,
+  });
+}
+
+const traffic = { requestsPerSecond: 100, eventRates: { default: 0.002, byMetric: {} }, ratio: 2 };
+
+describe('planRun', () => {
+  it('judges the requests the last look sees: 39 of 40 minutes with a minute of delay, at 5 req/s per version', () => {
+    const plan = planRun(headline(), traffic);
+    expect(plan.runSeconds).toBe(2400);
+    expect(plan.looks).toBe(40);
+    expect(plan.alpha).toBe(0.02);
+    expect(plan.requestsPerVersion).toBe(11_700);
+    expect(plan.countMetrics.map((m) => m.name)).toEqual(['errors']);
+    expect(plan.continuousMetrics.map((m) => m.name)).toEqual(['latency']);
+    expect(plan.countMetrics[0]).toMatchObject({ eventRate: 0.002, allowedIncrease: 1.1 });
+    expect(plan.countMetrics[0].baselineEvents).toBeCloseTo(23.4, 12);
+  });
+
+  it('gives the limits of the docs: 65.6 % for one look at the end (all 40 minutes), 50.9 % looking every minute', () => {
+    expect(planRun(headline({}, 0), traffic).countMetrics[0].bestPower).toBeCloseTo(0.656, 3);
+    const plan = planRun(headline(), traffic);
+    expect(plan.countMetrics[0].everyLookPower).toBeCloseTo(0.509, 3);
+    // with the minute the last look cannot see, the single look has 23.4 baseline errors instead of 24
+    expect(plan.countMetrics[0].bestPower).toBeCloseTo(
+      bestCountPower({ baselineEvents: 23.4, ratio: 2, allowedIncrease: 1.1, alpha: 0.02 }),
+      12,
+    );
+    expect(plan.countMetrics[0].bestPower).toBeLessThan(0.656);
+  });
+
+  it('finds the first look that can fail mean latency: minute 7, with 6 points per side', () => {
+    const { earliest } = planRun(headline(), traffic).continuousMetrics[0];
+    expect(earliest).toMatchObject({ minutes: 7, points: 6 });
+    // at minute 6 (5 points) the level is out of reach, so the judge does not judge the metric and spends nothing: minute
+    // 7 is its first judged look and gets α(0.175) of the Pocock-like 2 %, which 6 points reach (smallest p 0.0025)
+    const pocock = (t: number) => 0.02 * Math.log(1 + (Math.E - 1) * t);
+    expect((1 - (earliest?.confidenceLevel ?? NaN)) / 2).toBeCloseTo(pocock(0.175), 12);
+  });
+
+  it('counts a warm-up out: two minutes skipped move the earliest failure two minutes later and judge fewer requests', () => {
+    const plan = planRun(headline({ analysis: { warmupSeconds: 120 } }), traffic);
+    expect(plan.requestsPerVersion).toBe(11_100);
+    expect(plan.continuousMetrics[0].earliest?.minutes).toBe(9);
+  });
+
+  it('grows with the traffic and the event rate given per metric, and with a larger regression', () => {
+    const more = planRun(headline(), { ...traffic, requestsPerSecond: 400 }).countMetrics[0];
+    const rarer = planRun(headline(), { ...traffic, eventRates: { default: 0.002, byMetric: { errors: 0.001 } } });
+    const base = planRun(headline(), traffic).countMetrics[0];
+    expect(more.bestPower).toBeGreaterThan(0.99);
+    expect(rarer.countMetrics[0]).toMatchObject({ eventRate: 0.001 });
+    expect(rarer.countMetrics[0].bestPower).toBeLessThan(base.bestPower);
+    expect(planRun(headline(), { ...traffic, ratio: 5 }).countMetrics[0].bestPower).toBeGreaterThan(0.999);
+  });
+
+  it('has no per-look levels in Kayenta mode: the single look ceiling only, no earliest failing look', () => {
+    const plan = planRun(headline({ judgment: { mode: 'kayenta' } }), traffic);
+    expect(plan.looks).toBe(4);
+    expect(plan.countMetrics[0].everyLookPower).toBeNull();
+    expect(plan.continuousMetrics[0].earliest).toBeNull();
+  });
+});
