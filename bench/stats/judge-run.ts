@@ -11,6 +11,7 @@ import {
   type LookPosition,
   type SpentBudget,
 } from '../../shared/run/looks';
+import { periodsSeen } from '../../shared/plan/power';
 import type { RunProfile } from './world';
 import { CONTINUOUS_METRICS, COUNT_METRICS, type RunSeries } from './series';
 
@@ -92,13 +93,13 @@ function windowData(series: RunSeries, canaryConfig: CanaryConfig, count: number
 }
 
 /** A look of a simulated run: where it is in the plan, and its time in seconds from the first shift. */
-export interface SimulatedLook {
+interface SimulatedLook {
   position: LookPosition;
   at: number;
 }
 
 /** Every look of the run in order, as the workflow makes them: one per check interval, the last at a step's end. */
-export function* runLooks(input: LookInput, profile: RunProfile): Generator<SimulatedLook> {
+function* runLooks(input: LookInput, profile: RunProfile): Generator<SimulatedLook> {
   let stepStart = 0;
   for (let stepIndex = 0; stepIndex < profile.steps.length; stepIndex++) {
     const looks = looksInStep(input, stepIndex);
@@ -111,8 +112,8 @@ export function* runLooks(input: LookInput, profile: RunProfile): Generator<Simu
 }
 
 /** Periods of the series complete at the source at a look at `at` seconds (ended at least the profile's delay before). */
-export function periodsSeenAt(series: RunSeries, profile: RunProfile, at: number): number {
-  return series.periods.filter((p) => p.startSeconds + profile.periodSeconds <= at - profile.delaySeconds).length;
+function periodsSeenAt(series: RunSeries, profile: RunProfile, at: number): number {
+  return periodsSeen(series.periods, profile, at).length;
 }
 
 /**

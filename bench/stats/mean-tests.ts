@@ -3,8 +3,8 @@ import { analysisSchema } from '../../shared/config/run-config';
 import { canaryConfigSchema } from '../../shared/judge/canary-config';
 import { meanRatio } from '../../shared/judge/effect-size';
 import { normalCdf } from '../../shared/judge/normal';
-import { informationFraction, lookOptions, type SpentBudget } from '../../shared/run/looks';
-import { judgeRun, lookInput, periodsSeenAt, runLooks, type Policy } from './judge-run';
+import { plannedLooks } from '../../shared/plan/power';
+import { judgeRun, lookInput, type Policy } from './judge-run';
 import { scenarioById } from './scenarios';
 import { simulateRunSeries, type RunSeries } from './series';
 import type { RunProfile, ServiceModel } from './world';
@@ -159,20 +159,13 @@ export function firstTestFailure(
   policy: Policy,
   test: OtherTestId,
 ): number | undefined {
-  const input = lookInput(policy, profile);
   const analysis = policy.canaryConfig.metrics[0].analysisConfigurations.canary;
-  const minPoints = analysis.minDataPoints ?? 1;
   const floor = analysis.effectSize?.allowedIncrease ?? 1;
-  let first: number | undefined;
-  for (const { position, at } of runLooks(input, profile)) {
-    const n = periodsSeenAt(series, profile, at);
-    if (n < minPoints) continue;
-    const spent: SpentBudget = first === undefined ? {} : { [METRIC]: first };
-    const confidence = lookOptions(input, position, spent).metricConfidence?.[METRIC];
-    if (confidence === undefined) throw new Error('sequential looks give every metric its own level');
-    first ??= informationFraction(input, position);
-    const { p, ratio } = EVIDENCE[test](series, n);
-    if (p < (1 - confidence) / 2 && ratio >= floor) return at / 60;
+  const minPoints = analysis.minDataPoints ?? 1;
+  // the judge's looks and levels for the metric, spending from its first look with the minimum sample
+  for (const look of plannedLooks(lookInput(policy, profile), METRIC, profile, () => 1, { minPoints })) {
+    const { p, ratio } = EVIDENCE[test](series, look.points);
+    if (p < look.alpha && ratio >= floor) return look.minutes;
   }
   return undefined;
 }
