@@ -2,7 +2,7 @@ import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import { analysisSchema } from '../../shared/config/run-config';
 import { canaryConfigSchema } from '../../shared/judge/canary-config';
 import { meanRatio } from '../../shared/judge/effect-size';
-import { normalCdf } from '../../shared/judge/normal';
+import { compareBuckets } from '../../shared/judge/histogram-test';
 import { plannedLooks } from '../../shared/plan/power';
 import { judgeRun, lookInput, type Policy } from './judge-run';
 import { scenarioById } from './scenarios';
@@ -67,32 +67,6 @@ export function pairedLogP(baseline: readonly number[], canary: readonly number[
   return upperTail(m / Math.sqrt(sampleVariance(d, m) / d.length), d.length - 1);
 }
 
-/**
- * One-sided p of Mann-Whitney that the canary's requests are slower, from the two versions' counts per histogram bucket
- * (the same buckets): every request is a point, the requests of a bucket are ties. The normal approximation with tie
- * and continuity corrections, i.e. R's wilcox.test(canary, baseline, alternative = "greater", exact = FALSE) on the
- * requests' bucket numbers.
- */
-export function bucketMannWhitneyP(baseline: readonly number[], canary: readonly number[]): number {
-  if (baseline.length !== canary.length) throw new RangeError('both versions need the same buckets');
-  const n = baseline.reduce((a, x) => a + x, 0);
-  const m = canary.reduce((a, x) => a + x, 0);
-  if (n === 0 || m === 0) return 1;
-  let u = 0;
-  let below = 0;
-  let ties = 0;
-  baseline.forEach((b, j) => {
-    u += canary[j] * (below + b / 2);
-    below += b;
-    const t = b + canary[j];
-    ties += t ** 3 - t;
-  });
-  const all = n + m;
-  const variance = ((n * m) / 12) * (all + 1 - ties / (all * (all - 1)));
-  if (!(variance > 0)) return 1;
-  return normalCdf(-(u - (n * m) / 2 - 0.5) / Math.sqrt(variance));
-}
-
 /** Evidence of the first n periods: the test's one-sided p and the ratio its floor is checked on. */
 type Evidence = (series: RunSeries, n: number) => { p: number; ratio: number };
 
@@ -128,7 +102,7 @@ const EVIDENCE: Record<OtherTestId, Evidence> = {
   'welch-log': perPeriodMeans(welchLogP),
   'paired-log': perPeriodMeans(pairedLogP),
   'histogram-mann-whitney': (series, n) => ({
-    p: bucketMannWhitneyP(bucketsOf(series.baseline, n), bucketsOf(series.canary, n)),
+    p: compareBuckets(bucketsOf(series.baseline, n), bucketsOf(series.canary, n)).pHigher,
     ratio: requestMean(series.canary, n) / requestMean(series.baseline, n),
   }),
 };

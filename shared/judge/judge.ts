@@ -12,13 +12,15 @@ import {
 import { classifySamples, effectSizeThresholds, JUDGE_TOLERANCE, noData, type Classified } from './classifier';
 import { sampleStats } from './descriptive';
 import { classifyCounts, type FreshCountSummary } from './count-classifier';
-import { isCountData, metricDataSchema, type MetricDataInput } from './metric-data';
+import { classifyHistogram, periodMeans, type HistogramClassified } from './histogram-classifier';
+import { isCountData, isHistogramData, metricDataSchema, type MetricDataInput } from './metric-data';
 import { sampleOf, type Sample } from './sample';
 import { scoreResults, verdictFor } from './scorer';
 import { cleanSample } from './transforms';
 import type {
   CountMetricData,
   CountSamples,
+  HistogramMetricData,
   JudgeOptions,
   JudgeResult,
   JudgeThresholds,
@@ -55,6 +57,7 @@ interface JudgeSettings {
   rollbackFloors: boolean;
   requireAttainableLevel: boolean;
   countIntervals: boolean;
+  histograms: 'requests' | 'mean-series';
 }
 
 function judgeSettings(options: JudgeOptions): JudgeSettings {
@@ -75,6 +78,7 @@ function judgeSettings(options: JudgeOptions): JudgeSettings {
     rollbackFloors: options.rollbackFloors ?? false,
     requireAttainableLevel: options.requireAttainableLevel ?? false,
     countIntervals: options.countIntervals ?? true,
+    histograms: options.histograms ?? 'requests',
   };
 }
 
@@ -88,16 +92,17 @@ function clean(values: number[], analysis: MetricAnalysisConfig): Sample {
 
 function metricResult(
   metric: CanaryMetricConfig,
-  classified: Classified & { counts?: FreshCountSummary },
+  classified: Classified & { counts?: FreshCountSummary; histogram?: HistogramClassified['histogram'] },
   samples: { baseline: Sample; canary: Sample },
   confidenceLevel: number,
 ): MetricResult {
   const analysis = metric.analysisConfigurations.canary;
   const test = classified.test;
   const counts = classified.counts ?? null;
+  const histogram = classified.histogram ?? null;
   return {
     name: metric.name,
-    kind: counts ? 'counts' : 'continuous',
+    kind: counts ? 'counts' : histogram ? 'histogram' : 'continuous',
     classification: classified.classification,
     reason: classified.reason,
     critical: classified.critical,
@@ -105,10 +110,14 @@ function metricResult(
     muted: analysis.muted,
     groups: metric.groups,
     direction: analysis.direction,
-    estimate: counts ? counts.rateRatio : (test?.estimate ?? null),
+    estimate: counts ? counts.rateRatio : histogram ? histogram.meanRatio : (test?.estimate ?? null),
     lower: counts ? counts.lower : (test?.lower ?? null),
     upper: counts ? counts.upper : (test?.upper ?? null),
-    pValue: counts ? countPValue(counts, analysis.direction) : (test?.pValue ?? null),
+    pValue: counts
+      ? countPValue(counts, analysis.direction)
+      : histogram
+        ? sidedPValue(histogram.pHigher, histogram.pLower, analysis.direction)
+        : (test?.pValue ?? null),
     confidenceLevel,
     ratio: classified.ratio,
     effectSize: {
@@ -116,6 +125,7 @@ function metricResult(
       value: classified.effectSize,
     },
     counts,
+    ...(histogram ? { histogram } : {}),
     baseline: sampleStats(samples.baseline),
     canary: sampleStats(samples.canary),
   };
@@ -123,7 +133,10 @@ function metricResult(
 
 /** The count test's p-value of the side(s) the metric fails on (anytime-valid: 1/E). */
 function countPValue(counts: FreshCountSummary, direction: MetricAnalysisConfig['direction']): number {
-  const { pIncrease, pDecrease } = counts;
+  return sidedPValue(counts.pIncrease, counts.pDecrease, direction);
+}
+
+function sidedPValue(pIncrease: number, pDecrease: number, direction: MetricAnalysisConfig['direction']): number {
   return direction === 'increase' ? pIncrease : direction === 'decrease' ? pDecrease : Math.min(pIncrease, pDecrease);
 }
 
@@ -134,7 +147,7 @@ function ratioSeries(side: CountSamples): number[] {
 
 function judgeMetric(
   metric: CanaryMetricConfig,
-  samples: SeriesMetricData | CountMetricData | undefined,
+  samples: SeriesMetricData | CountMetricData | HistogramMetricData | undefined,
   settings: JudgeSettings,
 ): MetricResult {
   const analysis = metric.analysisConfigurations.canary;
@@ -183,9 +196,18 @@ function judgeMetric(
     });
     return metricResult(metric, classified, rates, countLevel);
   }
+  if (isHistogramData(samples) && settings.histograms === 'requests') {
+    const means = {
+      baseline: clean(periodMeans(samples.baseline), { ...analysis, outliers: undefined, nanStrategy: 'remove' }),
+      canary: clean(periodMeans(samples.canary), { ...analysis, outliers: undefined, nanStrategy: 'remove' }),
+    };
+    return metricResult(metric, classifyHistogram(metric.name, samples, classifier), means, confidenceLevel);
+  }
   const series = isCountData(samples)
     ? { baseline: ratioSeries(samples.baseline), canary: ratioSeries(samples.canary) }
-    : samples;
+    : isHistogramData(samples)
+      ? { baseline: periodMeans(samples.baseline), canary: periodMeans(samples.canary) }
+      : samples;
   const cleaned = { baseline: clean(series.baseline, analysis), canary: clean(series.canary, analysis) };
   let classified: Classified;
   try {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CountMetricData, MetricData, SeriesMetricData } from './types';
+import type { CountMetricData, HistogramMetricData, MetricData, SeriesMetricData } from './types';
 
 /**
  * The samples `judge` takes: `{ "<metric name>": { baseline: [...], canary: [...] } }`. A missing point is
@@ -78,14 +78,67 @@ export const countDataSchema = z
     }
   });
 
-/** Series data has arrays on each side, count data objects: the shape tells which schema names the errors. */
-const anyMetricDataSchema = z.custom<unknown>().transform((value, ctx): SeriesMetricData | CountMetricData => {
-  const counts =
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray((value as { baseline?: unknown }).baseline) &&
-    typeof (value as { baseline?: unknown }).baseline === 'object';
-  const parsed = (counts ? countDataSchema : metricSamplesSchema).safeParse(value);
+/** One version's histogram per period: ascending finite bounds, one more count than bounds in every period. */
+export const histogramSamplesSchema = z
+  .object({
+    bounds: z.array(z.number().finite()).min(1),
+    counts: z.array(z.array(countSchema)),
+    sums: z.array(z.number().finite()),
+  })
+  .strict()
+  .superRefine((side, ctx) => {
+    side.bounds.forEach((bound, j) => {
+      if (j > 0 && !(bound > side.bounds[j - 1])) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bounds', j],
+          message: `bounds must ascend (${side.bounds[j - 1]}, ${bound})`,
+        });
+      }
+    });
+    side.counts.forEach((period, t) => {
+      if (period.length !== side.bounds.length + 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['counts', t],
+          message: `${period.length} buckets for ${side.bounds.length} bounds: give one count per bound and one above the top bound`,
+        });
+      }
+    });
+    if (side.sums.length !== side.counts.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sums'],
+        message: `sums has ${side.sums.length} periods, counts ${side.counts.length}: give one of each per period`,
+      });
+    }
+  });
+
+/** Histogram data: the versions' periods are aligned by index; their bounds may differ (compared on the common ones). */
+export const histogramDataSchema = z
+  .object({ baseline: histogramSamplesSchema, canary: histogramSamplesSchema })
+  .strict()
+  .superRefine((data, ctx) => {
+    if (data.baseline.counts.length !== data.canary.counts.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['canary', 'counts'],
+        message: `the canary has ${data.canary.counts.length} periods and the baseline ${data.baseline.counts.length}: periods must be aligned`,
+      });
+    }
+  });
+
+type AnyMetricData = SeriesMetricData | CountMetricData | HistogramMetricData;
+
+/** Which schema names a metric's errors: series have arrays on each side, counts `events`, histograms `bounds`. */
+function schemaFor(value: unknown) {
+  const baseline = (value as { baseline?: unknown } | null)?.baseline;
+  if (typeof baseline !== 'object' || baseline === null || Array.isArray(baseline)) return metricSamplesSchema;
+  return 'bounds' in baseline ? histogramDataSchema : countDataSchema;
+}
+
+const anyMetricDataSchema = z.custom<unknown>().transform((value, ctx): AnyMetricData => {
+  const parsed = schemaFor(value).safeParse(value);
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
   return z.NEVER;
@@ -93,8 +146,12 @@ const anyMetricDataSchema = z.custom<unknown>().transform((value, ctx): SeriesMe
 
 export const metricDataSchema = z.record(z.string().min(1), anyMetricDataSchema) satisfies z.ZodType<MetricData>;
 
-export function isCountData(data: SeriesMetricData | CountMetricData): data is CountMetricData {
-  return !Array.isArray(data.baseline);
+export function isCountData(data: AnyMetricData): data is CountMetricData {
+  return !Array.isArray(data.baseline) && 'events' in data.baseline;
+}
+
+export function isHistogramData(data: AnyMetricData): data is HistogramMetricData {
+  return !Array.isArray(data.baseline) && 'bounds' in data.baseline;
 }
 
 export type MetricDataInput = z.input<typeof metricDataSchema>;

@@ -48,14 +48,41 @@ export const countSummarySchema = z.object({
   informativePeriods: z.number(),
 });
 
+const histogramSideSchema = z.object({
+  /** Requests over the window. */
+  requests: z.number(),
+  /** Their mean (the histogram's sum / count); null without requests. */
+  mean: z.number().nullable(),
+});
+
+/** What a histogram metric's test saw and concluded (MetricResult.histogram). */
+export const histogramSummarySchema = z.object({
+  baseline: histogramSideSchema,
+  canary: histogramSideSchema,
+  /** Canary mean / baseline mean, what the effect-size floors apply to; null when undefined (a mean of 0). */
+  meanRatio: z.number().nullable(),
+  /** P(a canary request is in a higher bucket than a baseline one) + P(same)/2; 0.5 = no shift; null without requests. */
+  slowerShare: z.number().nullable(),
+  /** One-sided p-values of Mann-Whitney on the requests: the canary's are higher, lower. */
+  pHigher: z.number(),
+  pLower: z.number(),
+  /** The error per side the test was run at: (1 − confidence level) / 2. */
+  alpha: z.number(),
+  /** The bucket bounds both versions have, which the requests were compared on; requests per bucket (one above the top). */
+  bounds: z.array(z.number()),
+  baselineBuckets: z.array(z.number()),
+  canaryBuckets: z.array(z.number()),
+});
+
 export const metricResultSchema = z.object({
   name: z.string(),
   /**
    * `continuous`: per-period values compared by Mann-Whitney (Kayenta's judge); `counts`: events of exposures
    * (5xx of requests, slow requests of requests) compared by a count test (CountSummary): the anytime-valid one, or
-   * the conditional binomial test (`judgment.countTest`).
+   * the conditional binomial test (`judgment.countTest`); `histogram`: requests per latency bucket compared by
+   * Mann-Whitney on the requests (HistogramSummary).
    */
-  kind: z.enum(['continuous', 'counts']),
+  kind: z.enum(['continuous', 'counts', 'histogram']),
   classification: classificationSchema,
   /**
    * Human reason, e.g. "canary p99 shift +18.4% [CI +9.1%, +27.0%] relative to baseline median 0.12 (Hodges-Lehmann);
@@ -87,7 +114,12 @@ export const metricResultSchema = z.object({
   effectSize: z.object({ measure: z.enum(['meanRatio', 'cles', 'rateRatio']), value: z.number().nullable() }),
   /** Count metrics only: the counts, the rate ratio, its interval and the e-values; null for continuous metrics. */
   counts: countSummarySchema.nullable(),
-  /** Stats of the samples after NaN and outlier handling (count metrics: of the per-period rates). */
+  /** Histogram metrics only (absent in judgments stored before there were any). */
+  histogram: histogramSummarySchema.nullable().optional(),
+  /**
+   * Stats of the samples after NaN and outlier handling (count metrics: of the per-period rates; histogram metrics: of
+   * the per-period means).
+   */
   baseline: sampleStatsSchema,
   canary: sampleStatsSchema,
 });

@@ -3,6 +3,7 @@ import type {
   classificationSchema,
   countSummarySchema,
   groupResultSchema,
+  histogramSummarySchema,
   judgeResultSchema,
   judgeThresholdsSchema,
   metricResultSchema,
@@ -20,6 +21,8 @@ export type Verdict = z.output<typeof verdictSchema>;
 export type SampleStats = z.output<typeof sampleStatsSchema>;
 /** What a count metric's test saw and concluded (MetricResult.counts). */
 export type CountSummary = z.output<typeof countSummarySchema>;
+/** What a histogram metric's test saw and concluded (MetricResult.histogram). */
+export type HistogramSummary = z.output<typeof histogramSummarySchema>;
 export type MetricResult = z.output<typeof metricResultSchema>;
 export type GroupResult = z.output<typeof groupResultSchema>;
 export type JudgeThresholds = z.output<typeof judgeThresholdsSchema>;
@@ -79,6 +82,11 @@ export interface JudgeOptions {
   requireAttainableLevel?: boolean;
   /** false: count metrics skip their confidence sequence (lower/upper null): decisions only, for benchmarks. */
   countIntervals?: boolean;
+  /**
+   * How histogram data (requests per bucket) is judged: `requests` (default), Mann-Whitney on the requests with the
+   * floors on the ratio of the means; `mean-series`, Kayenta's way: the per-period means compared by Mann-Whitney.
+   */
+  histograms?: 'requests' | 'mean-series';
 }
 
 /** One version's counts per period: `events[t]` of `totals[t]` (e.g. 5xx responses of requests). */
@@ -93,6 +101,23 @@ export interface CountMetricData {
   canary: CountSamples;
 }
 
+/**
+ * One version's histogram per period: `counts[t][j]` requests of period t in bucket j (not cumulative), whose upper
+ * bound is `bounds[j]`; the last count, `counts[t][bounds.length]`, holds the requests above the top bound. `sums[t]`:
+ * the sum of the period's values (Prometheus' `_sum`), for the mean.
+ */
+export interface HistogramSamples {
+  bounds: number[];
+  counts: number[][];
+  sums: number[];
+}
+
+/** A histogram metric's data: per period, aligned by index between the versions. */
+export interface HistogramMetricData {
+  baseline: HistogramSamples;
+  canary: HistogramSamples;
+}
+
 /** A continuous metric's data: one value per period and version. */
 export interface SeriesMetricData {
   baseline: number[];
@@ -101,6 +126,7 @@ export interface SeriesMetricData {
 
 /**
  * `{ "<metric name>": { baseline: [...], canary: [...] } }` — what `judge` and the CLI take; a count metric gives
- * `{ baseline: { events, totals }, canary: { events, totals } }` instead.
+ * `{ baseline: { events, totals }, canary: { events, totals } }` instead, a histogram metric
+ * `{ baseline: { bounds, counts, sums }, canary: { bounds, counts, sums } }`.
  */
-export type MetricData = Record<string, SeriesMetricData | CountMetricData>;
+export type MetricData = Record<string, SeriesMetricData | CountMetricData | HistogramMetricData>;
