@@ -9,9 +9,11 @@ import {
 import type {
   CloudWatchCountsQuery,
   CloudWatchExceedanceQuery,
+  CloudWatchHistogramQuery,
   CloudWatchQuery,
   MetricQuery,
   PrometheusCountsQuery,
+  PrometheusHistogramQuery,
   PrometheusQuery,
 } from '../metrics/metric-query';
 import type { MetricsSourceConfig } from './run-config';
@@ -37,8 +39,10 @@ export interface PresetParameters {
 type PresetQuery<Q> = Q | ((parameters: PresetParameters) => Q);
 
 interface PresetQueries {
-  cloudwatch: PresetQuery<CloudWatchQuery | CloudWatchCountsQuery | CloudWatchExceedanceQuery>;
-  prometheus: PresetQuery<PrometheusQuery | PrometheusCountsQuery>;
+  cloudwatch: PresetQuery<
+    CloudWatchQuery | CloudWatchCountsQuery | CloudWatchExceedanceQuery | CloudWatchHistogramQuery
+  >;
+  prometheus: PresetQuery<PrometheusQuery | PrometheusCountsQuery | PrometheusHistogramQuery>;
 }
 
 export type MetricPreset = PresetJudging & PresetQueries;
@@ -81,6 +85,16 @@ function albErrors(...metricNames: string[]): CloudWatchCountsQuery {
   };
 }
 
+/**
+ * The latency-histogram preset's bucket bounds on CloudWatch, which can rank at any bound: 1 ms to 10 s at six per
+ * decade, fine enough that Mann-Whitney on the buckets loses little to one on the raw times (25 PR statistics, a
+ * SampleCount and a Sum per version and look: 54 of the 500 queries one GetMetricData call can carry).
+ */
+export const CLOUDWATCH_LATENCY_BOUNDS_SECONDS = [
+  0.001, 0.0015, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1,
+  1.5, 2, 3, 5, 7.5, 10,
+];
+
 /** The latency histogram's `le` label as Prometheus clients write a bucket bound (0.5 → "0.5", 1 → "1"). */
 const leLabel = (bound: number) => String(bound);
 
@@ -95,6 +109,21 @@ const PRESET_QUERIES: Readonly<Record<string, PresetQueries>> = {
       query:
         'sum(rate(http_request_duration_seconds_sum{${scope}}[${step}]))' +
         ' / sum(rate(http_request_duration_seconds_count{${scope}}[${step}]))',
+    },
+  },
+  'latency-histogram': {
+    cloudwatch: {
+      type: 'cloudwatch-histogram',
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'TargetResponseTime',
+      dimensions: {},
+      scopeDimension: 'TargetGroup',
+      bounds: CLOUDWATCH_LATENCY_BOUNDS_SECONDS,
+    },
+    prometheus: {
+      type: 'prometheus-histogram',
+      buckets: 'sum by (le) (increase(http_request_duration_seconds_bucket{${scope}}[${step}]))',
+      sum: 'sum(increase(http_request_duration_seconds_sum{${scope}}[${step}]))',
     },
   },
   'latency-slow-share': {

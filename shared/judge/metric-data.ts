@@ -81,7 +81,7 @@ export const countDataSchema = z
 /** One version's histogram per period: ascending finite bounds, one more count than bounds in every period. */
 export const histogramSamplesSchema = z
   .object({
-    bounds: z.array(z.number().finite()).min(1),
+    bounds: z.array(z.number().finite()),
     counts: z.array(z.array(countSchema)),
     sums: z.array(z.number().finite()),
   })

@@ -67,6 +67,17 @@ export const PRESET_JUDGING: Readonly<Record<string, PresetJudging>> = {
     // +50 %: no release should get through with that, whatever the other metrics say
     analysis: higherFails(1.05, 1.5),
   },
+  'latency-histogram': {
+    description:
+      'Response times of all requests, from the latency histogram (Prometheus buckets; CloudWatch percentile ranks): ' +
+      'Mann-Whitney on the requests, the floors on the mean; a regression of the mean shows minutes sooner than in ' +
+      'one mean per period',
+    groups: ['latency'],
+    unit: 'seconds',
+    // the floors of latency-average: the test sees thousands of requests, so the floor alone keeps an ordinary
+    // instance-to-instance difference of the mean from failing (npm run bench:stats, "Histogram metrics")
+    analysis: higherFails(1.05, 1.5),
+  },
   'latency-slow-share': {
     description:
       'Share of requests slower than boundSeconds (default 0.5 s), judged from the counts: a tail regression that a ' +

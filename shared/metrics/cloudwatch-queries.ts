@@ -2,8 +2,8 @@ import type { Dimension, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { loadBalancerDimension, targetGroupDimension } from '../aws/arn';
 import type { Role } from '../run-model/run-state';
 import type { CloudWatchQuery, MetricQuery } from './metric-query';
-import type { CountSeries, MetricRequest, MetricSeries, Scope, Series } from './metric-source';
-import { emptySeries, meanPerTimestamp, rateSeries, ratioPerTimestamp } from './series';
+import type { CountSeries, HistogramSeries, MetricRequest, MetricSeries, Scope, Series } from './metric-source';
+import { emptySeries, histogramMeans, meanPerTimestamp, rateSeries, ratioPerTimestamp } from './series';
 
 /**
  * The pure half of the CloudWatch source: which GetMetricData queries answer a request, and how their
@@ -13,9 +13,10 @@ import { emptySeries, meanPerTimestamp, rateSeries, ratioPerTimestamp } from './
 /**
  * What a query's results become: `value` (a series), `numerator`/`denominator` (a ratio), `events`/`total` (counts),
  * and for an exceedance, `rank` (`PR(:bound)`, percent at or below) or `exceeding` (`TC(bound:)`, the count above),
- * each paired with the `total` (`SampleCount`) of its dimension set.
+ * each paired with the `total` (`SampleCount`) of its dimension set; a histogram, a `rank` per bucket bound, the `total`
+ * and the `sum` (`Sum`).
  */
-export type QueryPart = 'value' | 'numerator' | 'denominator' | 'events' | 'total' | 'rank' | 'exceeding';
+export type QueryPart = 'value' | 'numerator' | 'denominator' | 'events' | 'total' | 'rank' | 'exceeding' | 'sum';
 
 export interface PlannedQuery {
   /** Index into request.metrics. */
@@ -24,6 +25,8 @@ export interface PlannedQuery {
   part: QueryPart;
   /** Which of the version's dimension sets (one per instance for InstanceId scopes): pairs a rank with its total. */
   set: number;
+  /** Histograms: which bound a `rank` is of (index into the query's bounds). */
+  bucket?: number;
   query: MetricDataQuery;
 }
 
@@ -60,10 +63,12 @@ function dimensionSets(query: Omit<CloudWatchQuery, 'type' | 'stat'>, scope: Sco
   return [withScope([{ Name: scopeDimension.dimension, Value: scope.version }])];
 }
 
+type Part = [QueryPart, CloudWatchQuery] | [QueryPart, CloudWatchQuery, number];
+
 /** The CloudWatch statistics one metric needs, each with its part: what assembleSeries combines them into. */
 function partsOf(
-  query: Exclude<MetricQuery, { type: 'prometheus' | 'prometheus-counts' }>,
-): [QueryPart, CloudWatchQuery][] {
+  query: Exclude<MetricQuery, { type: 'prometheus' | 'prometheus-counts' | 'prometheus-histogram' }>,
+): Part[] {
   switch (query.type) {
     case 'cloudwatch':
       return [['value', query]];
@@ -85,6 +90,15 @@ function partsOf(
         ['total', { ...metric, stat: 'SampleCount' }],
       ];
     }
+    case 'cloudwatch-histogram': {
+      const { namespace, metricName, dimensions, scopeDimension } = query;
+      const metric = { type: 'cloudwatch' as const, namespace, metricName, dimensions, scopeDimension };
+      return [
+        ...query.bounds.map((bound, j): Part => ['rank', { ...metric, stat: `PR(:${statBound(bound)})` }, j]),
+        ['total', { ...metric, stat: 'SampleCount' }],
+        ['sum', { ...metric, stat: 'Sum' }],
+      ];
+    }
   }
 }
 
@@ -97,23 +111,24 @@ export function planQueries(request: MetricRequest, periodSeconds: number): Quer
   const queries: PlannedQuery[] = [];
   const errors = new Map<number, string>();
   request.metrics.forEach(({ query }, metric) => {
-    if (query.type === 'prometheus' || query.type === 'prometheus-counts') {
+    if (query.type === 'prometheus' || query.type === 'prometheus-counts' || query.type === 'prometheus-histogram') {
       errors.set(
         metric,
-        `a ${query.type} query cannot be answered by CloudWatch (use a cloudwatch, cloudwatch-ratio, cloudwatch-counts or cloudwatch-exceedance query)`,
+        `a ${query.type} query cannot be answered by CloudWatch (use a cloudwatch, cloudwatch-ratio, cloudwatch-counts, cloudwatch-exceedance or cloudwatch-histogram query)`,
       );
       return;
     }
     const planned: PlannedQuery[] = [];
     try {
       for (const role of ROLES) {
-        for (const [part, q] of partsOf(query)) {
+        for (const [part, q, bucket] of partsOf(query)) {
           dimensionSets(q, request.scopes[role]).forEach((dimensions, set) => {
             planned.push({
               metric,
               role,
               part,
               set,
+              ...(bucket === undefined ? {} : { bucket }),
               query: {
                 Id: '',
                 MetricStat: {
@@ -187,6 +202,58 @@ function countSeries(queries: PlannedQuery[], results: Map<string, Series>): Cou
   };
 }
 
+/** A query's points by timestamp. */
+function pointsByTime(q: PlannedQuery, results: Map<string, Series>): Map<number, number> {
+  const series = results.get(q.query.Id ?? '') ?? emptySeries();
+  return new Map(series.timestamps.map((t, i) => [t, series.values[i]]));
+}
+
+/**
+ * One version's requests per bucket and sum per period. For each dimension set (one per instance for InstanceId
+ * scopes, added up): n = SampleCount, the requests up to bound j = round(n × PR(:bound j) / 100), kept from falling as
+ * the bounds rise (each rank is rounded on its own), the bucket counts their differences, the top bucket the rest of n.
+ * As for an exceedance, a period with samples but any rank missing could not be ranked and is dropped; a period
+ * without samples carries no requests.
+ */
+function histogramSeries(queries: PlannedQuery[], results: Map<string, Series>, bounds: number[]): HistogramSeries {
+  const counts = new Map<number, number[]>();
+  const sums = new Map<number, number>();
+  const unknown = new Set<number>();
+  for (const total of queries.filter((q) => q.part === 'total')) {
+    const ranks = bounds.map((_, j) => {
+      const rank = queries.find((q) => q.part === 'rank' && q.set === total.set && q.bucket === j);
+      return rank ? pointsByTime(rank, results) : new Map<number, number>();
+    });
+    const sumQuery = queries.find((q) => q.part === 'sum' && q.set === total.set);
+    const sumAt = sumQuery ? pointsByTime(sumQuery, results) : new Map<number, number>();
+    for (const [t, v] of pointsByTime(total, results)) {
+      const n = Math.round(v);
+      if (!(n > 0)) continue;
+      const period = counts.get(t) ?? new Array<number>(bounds.length + 1).fill(0);
+      let below = 0;
+      for (let j = 0; j < bounds.length; j++) {
+        const rank = ranks[j].get(t);
+        if (rank === undefined || !Number.isFinite(rank)) unknown.add(t);
+        const upTo = Math.max(below, Math.min(n, Math.round((n * Math.min(Math.max(rank ?? 0, 0), 100)) / 100)));
+        period[j] += upTo - below;
+        below = upTo;
+      }
+      period[bounds.length] += n - below;
+      counts.set(t, period);
+      sums.set(t, (sums.get(t) ?? 0) + (sumAt.get(t) ?? NaN));
+    }
+  }
+  const timestamps = [...counts.keys()]
+    .filter((t) => !unknown.has(t) && Number.isFinite(sums.get(t)))
+    .sort((a, b) => a - b);
+  return {
+    timestamps,
+    bounds,
+    counts: timestamps.map((t) => counts.get(t) as number[]),
+    sums: timestamps.map((t) => sums.get(t) as number),
+  };
+}
+
 /** Series per metric and version from the results (by query id); a metric with an error gets empty series. */
 export function assembleSeries(
   request: MetricRequest,
@@ -210,6 +277,18 @@ export function assembleSeries(
         canary: countSeries(planned('canary'), results),
       };
       return { name, baseline: rateSeries(counts.baseline), canary: rateSeries(counts.canary), counts };
+    }
+    if (query.type === 'cloudwatch-histogram') {
+      const histogram = {
+        baseline: histogramSeries(planned('baseline'), results, query.bounds),
+        canary: histogramSeries(planned('canary'), results, query.bounds),
+      };
+      return {
+        name,
+        baseline: histogramMeans(histogram.baseline),
+        canary: histogramMeans(histogram.canary),
+        histogram,
+      };
     }
     const forRole = (role: Role): Series => {
       if (planned(role).length === 0) return emptySeries();

@@ -84,6 +84,30 @@ export const cloudWatchExceedanceQuerySchema = z
   })
   .strict();
 
+/** A histogram's finite upper bounds: ascending, as many as one GetMetricData call can carry per version. */
+const boundsSchema = z
+  .array(z.number().positive().max(1e6))
+  .min(1)
+  .max(30)
+  .refine((bounds) => bounds.every((b, j) => j === 0 || b > bounds[j - 1]), 'bounds must ascend');
+
+/**
+ * A histogram metric from CloudWatch: per period, the requests in each bucket up to `bounds` (and above the top one),
+ * from the percentile rank `PR(:bound)` of every bound times SampleCount, and the values' Sum for the mean. Judged by
+ * Mann-Whitney on the requests (shared/judge/histogram-test.ts).
+ */
+export const cloudWatchHistogramQuerySchema = z
+  .object({
+    type: z.literal('cloudwatch-histogram'),
+    namespace: z.string().min(1),
+    metricName: z.string().min(1),
+    dimensions: z.record(z.string(), z.string()).default({}),
+    scopeDimension: scopeDimensionSchema.default('TargetGroup'),
+    /** The buckets' upper bounds, in the metric's unit (seconds for TargetResponseTime). */
+    bounds: boundsSchema,
+  })
+  .strict();
+
 const promQlSchema = z
   .string()
   .min(1)
@@ -97,6 +121,15 @@ export const prometheusCountsQuerySchema = z
   .object({ type: z.literal('prometheus-counts'), events: promQlSchema, total: promQlSchema })
   .strict();
 
+/**
+ * A histogram metric from Prometheus: `buckets` gives one series per bucket, labelled `le` (typically
+ * `sum by (le) (increase(..._bucket{${scope}}[${step}]))`), `sum` one series of the values' sum per step
+ * (`sum(increase(..._sum{${scope}}[${step}]))`). Judged by Mann-Whitney on the requests.
+ */
+export const prometheusHistogramQuerySchema = z
+  .object({ type: z.literal('prometheus-histogram'), buckets: promQlSchema, sum: promQlSchema })
+  .strict();
+
 /** PromQL range query; `${scope}` is replaced by the version's label selector, as in Kayenta's Prometheus store. */
 export const prometheusQuerySchema = z.object({ type: z.literal('prometheus'), query: promQlSchema }).strict();
 
@@ -105,8 +138,10 @@ export const metricQuerySchema = z.discriminatedUnion('type', [
   cloudWatchRatioQuerySchema,
   cloudWatchCountsQuerySchema,
   cloudWatchExceedanceQuerySchema,
+  cloudWatchHistogramQuerySchema,
   prometheusQuerySchema,
   prometheusCountsQuerySchema,
+  prometheusHistogramQuerySchema,
 ]);
 
 /**
@@ -114,9 +149,9 @@ export const metricQuerySchema = z.discriminatedUnion('type', [
  * PromQL. The run input is refused (naming the metric) when a metric's query is of another source's kind.
  */
 export const QUERY_TYPES_BY_SOURCE = {
-  cloudwatch: ['cloudwatch', 'cloudwatch-ratio', 'cloudwatch-counts', 'cloudwatch-exceedance'],
-  local: ['cloudwatch', 'cloudwatch-ratio', 'cloudwatch-counts', 'cloudwatch-exceedance'],
-  prometheus: ['prometheus', 'prometheus-counts'],
+  cloudwatch: ['cloudwatch', 'cloudwatch-ratio', 'cloudwatch-counts', 'cloudwatch-exceedance', 'cloudwatch-histogram'],
+  local: ['cloudwatch', 'cloudwatch-ratio', 'cloudwatch-counts', 'cloudwatch-exceedance', 'cloudwatch-histogram'],
+  prometheus: ['prometheus', 'prometheus-counts', 'prometheus-histogram'],
 } as const satisfies Record<string, readonly MetricQuery['type'][]>;
 
 /** Query types whose metric is counts (events of exposures), judged by the count test. */
@@ -128,11 +163,20 @@ export function isCountQuery(
   return (COUNT_QUERY_TYPES as readonly string[]).includes(query.type);
 }
 
+/** Query types whose metric is a histogram (requests per bucket), judged by Mann-Whitney on the requests. */
+export const HISTOGRAM_QUERY_TYPES = ['cloudwatch-histogram', 'prometheus-histogram'] as const;
+
+export function isHistogramQuery(query: MetricQuery): query is CloudWatchHistogramQuery | PrometheusHistogramQuery {
+  return (HISTOGRAM_QUERY_TYPES as readonly string[]).includes(query.type);
+}
+
 export type CloudWatchQuery = z.infer<typeof cloudWatchQuerySchema>;
 export type CloudWatchRatioQuery = z.infer<typeof cloudWatchRatioQuerySchema>;
 export type PrometheusQuery = z.infer<typeof prometheusQuerySchema>;
 export type CloudWatchCountsQuery = z.infer<typeof cloudWatchCountsQuerySchema>;
 export type CloudWatchExceedanceQuery = z.infer<typeof cloudWatchExceedanceQuerySchema>;
 export type PrometheusCountsQuery = z.infer<typeof prometheusCountsQuerySchema>;
+export type CloudWatchHistogramQuery = z.infer<typeof cloudWatchHistogramQuerySchema>;
+export type PrometheusHistogramQuery = z.infer<typeof prometheusHistogramQuerySchema>;
 export type MetricQuery = z.infer<typeof metricQuerySchema>;
 export type ScopeDimension = z.infer<typeof scopeDimensionSchema>;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { MetricQuery } from './metric-query';
 import type { Role } from '../run-model/run-state';
-import type { countSeriesSchema, metricSeriesSchema, seriesSchema } from './series-schema';
+import type { countSeriesSchema, histogramSeriesSchema, metricSeriesSchema, seriesSchema } from './series-schema';
 
 /** Port: the same metrics for baseline and canary over one window. */
 
@@ -29,6 +29,7 @@ export interface MetricRequest {
 /** Series types derive from the schemas in series-schema.ts (field docs are there). */
 export type Series = z.output<typeof seriesSchema>;
 export type CountSeries = z.output<typeof countSeriesSchema>;
+export type HistogramSeries = z.output<typeof histogramSeriesSchema>;
 export type MetricSeries = z.output<typeof metricSeriesSchema>;
 
 export interface MetricSource {

@@ -3,11 +3,19 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { errorMessage } from '../aws/errors';
-import type { PrometheusCountsQuery } from './metric-query';
-import type { CountSeries, MetricRequest, MetricSeries, MetricSource, Scope, Series } from './metric-source';
+import type { PrometheusCountsQuery, PrometheusHistogramQuery } from './metric-query';
+import type {
+  CountSeries,
+  HistogramSeries,
+  MetricRequest,
+  MetricSeries,
+  MetricSource,
+  Scope,
+  Series,
+} from './metric-source';
 import { evaluationRange, parseSampleValue, renderQuery, scopeSelector } from './prometheus-query';
 import { HttpStatusError, RetriesExhaustedError, withRetry, type RetryOptions } from './retry';
-import { emptySeries, rateSeries, toSeries } from './series';
+import { emptySeries, histogramMeans, rateSeries, toSeries } from './series';
 
 export interface PrometheusSourceOptions {
   /** Base URL: `http://prometheus:9090`, or an Amazon Managed Prometheus workspace URL `.../workspaces/ws-...`. */
@@ -22,12 +30,19 @@ export interface PrometheusSourceOptions {
   timeoutMs?: number;
 }
 
+interface RangeSeries {
+  metric: Record<string, string>;
+  values: [number, string][];
+}
+
 interface QueryRangeResponse {
   status: 'success' | 'error';
   errorType?: string;
   error?: string;
-  data?: { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] };
+  data?: { resultType: string; result: RangeSeries[] };
 }
+
+const ANSWERED = ['prometheus', 'prometheus-counts', 'prometheus-histogram'];
 
 /** Metrics from Prometheus' /api/v1/query_range, one query per version with the version's label selector. */
 export class PrometheusSource implements MetricSource {
@@ -52,12 +67,12 @@ export class PrometheusSource implements MetricSource {
     const range = evaluationRange(request.window, this.options.stepSeconds);
     const out: MetricSeries[] = [];
     for (const { name, query } of request.metrics) {
-      if (query.type !== 'prometheus' && query.type !== 'prometheus-counts') {
+      if (!ANSWERED.includes(query.type)) {
         out.push({
           name,
           baseline: emptySeries(),
           canary: emptySeries(),
-          error: `a ${query.type} query cannot be answered by Prometheus (use a prometheus or prometheus-counts query)`,
+          error: `a ${query.type} query cannot be answered by Prometheus (use a prometheus, prometheus-counts or prometheus-histogram query)`,
         });
         continue;
       }
@@ -66,16 +81,23 @@ export class PrometheusSource implements MetricSource {
         continue;
       }
       try {
-        out.push(
-          query.type === 'prometheus'
-            ? {
-                name,
-                ...withInfinityAsLargest(
-                  await this.bothVersions(request, (scope) => this.series(query.query, scope, range)),
-                ),
-              }
-            : { name, ...countsResult(await this.bothVersions(request, (scope) => this.counts(query, scope, range))) },
-        );
+        if (query.type === 'prometheus') {
+          const series = await this.bothVersions(request, (scope) => this.series(query.query, scope, range));
+          out.push({ name, ...withInfinityAsLargest(series) });
+        } else if (query.type === 'prometheus-counts') {
+          out.push({
+            name,
+            ...countsResult(await this.bothVersions(request, (scope) => this.counts(query, scope, range))),
+          });
+        } else if (query.type === 'prometheus-histogram') {
+          const histogram = await this.bothVersions(request, (scope) => this.histogram(query, scope, range));
+          out.push({
+            name,
+            baseline: histogramMeans(histogram.baseline),
+            canary: histogramMeans(histogram.canary),
+            histogram,
+          });
+        }
       } catch (error) {
         const detail = error instanceof RetriesExhaustedError ? error.message : errorMessage(error);
         out.push({ name, baseline: emptySeries(), canary: emptySeries(), error: `${this.description}: ${detail}` });
@@ -122,8 +144,69 @@ export class PrometheusSource implements MetricSource {
     };
   }
 
-  /** One PromQL template for one version, as one series. */
-  private async series(template: string, scope: Scope, range: { start: number; end: number }): Promise<Series> {
+  /**
+   * One version's requests per bucket and sum per step. The bucket series are cumulative (`le`); each step's counts
+   * are rounded (increase() extrapolates) and kept from falling as `le` rises, the bucket counts are their differences
+   * and `le="+Inf"` is all requests. Steps without requests, or without a sum, are dropped.
+   */
+  private async histogram(
+    query: PrometheusHistogramQuery,
+    scope: Scope,
+    range: { start: number; end: number },
+  ): Promise<HistogramSeries> {
+    const [buckets, sums] = await Promise.all([
+      this.matrix(query.buckets, scope, range),
+      this.series(query.sum, scope, range),
+    ]);
+    const byBound = new Map<number, Map<number, number>>();
+    for (const series of buckets.result) {
+      const le = series.metric.le;
+      const bound = le === '+Inf' ? Infinity : Number(le);
+      if (le === undefined || Number.isNaN(bound)) {
+        throw new Error(
+          `the buckets query for the ${scope.role} returned a series without a numeric le label ` +
+            `(${JSON.stringify(series.metric)}); aggregate by le, e.g. sum by (le) (...): ${buckets.query}`,
+        );
+      }
+      const points = byBound.get(bound) ?? new Map<number, number>();
+      for (const [t, v] of series.values) points.set(Math.round(t * 1000), parseSampleValue(v));
+      byBound.set(bound, points);
+    }
+    if (byBound.size === 0) return { timestamps: [], bounds: [], counts: [], sums: [] };
+    const top = byBound.get(Infinity);
+    if (!top) throw new Error(`the buckets query for the ${scope.role} has no le="+Inf" series: ${buckets.query}`);
+    const bounds = [...byBound.keys()].filter((b) => b !== Infinity).sort((a, b) => a - b);
+    const sumAt = new Map(sums.timestamps.map((t, i) => [t, sums.values[i]]));
+    const periods = [...top.keys()]
+      .sort((a, b) => a - b)
+      .flatMap((t) => {
+        const n = Math.round(top.get(t) as number);
+        const sum = sumAt.get(t);
+        if (!(n > 0) || sum === undefined || !Number.isFinite(sum)) return [];
+        const counts: number[] = [];
+        let below = 0;
+        for (const bound of bounds) {
+          const upTo = Math.max(below, Math.min(n, Math.round(byBound.get(bound)?.get(t) ?? below)));
+          counts.push(upTo - below);
+          below = upTo;
+        }
+        counts.push(n - below);
+        return [{ t, counts, sum }];
+      });
+    return {
+      timestamps: periods.map((p) => p.t),
+      bounds,
+      counts: periods.map((p) => p.counts),
+      sums: periods.map((p) => p.sum),
+    };
+  }
+
+  /** One PromQL template for one version: every series of its matrix. */
+  private async matrix(
+    template: string,
+    scope: Scope,
+    range: { start: number; end: number },
+  ): Promise<{ query: string; result: RangeSeries[] }> {
     const selector = scope.selector ?? scopeSelector(this.options.scopeSelector, scope);
     const query = renderQuery(template, selector, this.options.stepSeconds);
     const body = new URLSearchParams({
@@ -133,10 +216,15 @@ export class PrometheusSource implements MetricSource {
       step: `${this.options.stepSeconds}s`,
     }).toString();
     const response = await withRetry(() => this.post(body), this.options.retry);
-    const result = response.data?.result ?? [];
     if (response.data?.resultType !== 'matrix') {
       throw new Error(`expected a matrix from query_range, got ${response.data?.resultType} for ${query}`);
     }
+    return { query, result: response.data.result ?? [] };
+  }
+
+  /** One PromQL template for one version, as one series. */
+  private async series(template: string, scope: Scope, range: { start: number; end: number }): Promise<Series> {
+    const { query, result } = await this.matrix(template, scope, range);
     if (result.length > 1) {
       const labels = result.slice(0, 3).map((r) => JSON.stringify(r.metric));
       throw new Error(

@@ -1,4 +1,4 @@
-import type { CountSeries, Series } from './metric-source';
+import type { CountSeries, HistogramSeries, Series } from './metric-source';
 
 /** Small pure helpers shared by the metric sources: window alignment and per-period combination. */
 
@@ -62,5 +62,13 @@ export function rateSeries(counts: CountSeries): Series {
   return {
     timestamps: counts.totals.timestamps,
     values: counts.totals.values.map((n, i) => counts.events.values[i] / n),
+  };
+}
+
+/** Per-period means of a version's histogram (sum / requests): what plots and Kayenta's per-period view show. */
+export function histogramMeans(histogram: HistogramSeries): Series {
+  return {
+    timestamps: histogram.timestamps,
+    values: histogram.counts.map((period, i) => histogram.sums[i] / period.reduce((a, b) => a + b, 0)),
   };
 }

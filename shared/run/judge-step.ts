@@ -1,7 +1,15 @@
 import { resolveMetricQuery } from '../config/metric-presets';
-import type { CountMetricData, JudgeResult, MetricData } from '../judge/types';
+import type { CountMetricData, HistogramMetricData, JudgeResult, MetricData } from '../judge/types';
 import type { Fleet } from '../fleet/fleet';
-import type { CountSeries, MetricRequest, MetricSeries, MetricSource, Scope, Series } from '../metrics/metric-source';
+import type {
+  CountSeries,
+  HistogramSeries,
+  MetricRequest,
+  MetricSeries,
+  MetricSource,
+  Scope,
+  Series,
+} from '../metrics/metric-source';
 import type { Notifier } from '../notify/notifier';
 import { judgmentReportName } from '../reports/html-report';
 import { readStoredJudgment, type LookRecord, type StoredJudgment } from '../reports/stored-judgment';
@@ -64,13 +72,34 @@ function alignedCounts(counts: NonNullable<MetricSeries['counts']>): CountMetric
   return { baseline: side(counts.baseline), canary: side(counts.canary) };
 }
 
+/** A histogram metric's periods aligned by timestamp across the versions (a period one side lacks had no requests). */
+function alignedHistograms(histogram: NonNullable<MetricSeries['histogram']>): HistogramMetricData {
+  const timestamps = [...new Set([...histogram.baseline.timestamps, ...histogram.canary.timestamps])].sort(
+    (a, b) => a - b,
+  );
+  const side = (h: HistogramSeries) => {
+    const index = new Map(h.timestamps.map((t, i) => [t, i]));
+    const none = new Array<number>(h.bounds.length + 1).fill(0);
+    return {
+      bounds: h.bounds,
+      counts: timestamps.map((t) => (index.has(t) ? h.counts[index.get(t) as number] : none)),
+      sums: timestamps.map((t) => (index.has(t) ? h.sums[index.get(t) as number] : 0)),
+    };
+  };
+  return { baseline: side(histogram.baseline), canary: side(histogram.canary) };
+}
+
 export function toMetricData(series: MetricSeries[]): MetricData {
   return Object.fromEntries(
     series
       .filter((s) => !s.error)
       .map((s) => [
         s.name,
-        s.counts ? alignedCounts(s.counts) : { baseline: s.baseline.values, canary: s.canary.values },
+        s.counts
+          ? alignedCounts(s.counts)
+          : s.histogram
+            ? alignedHistograms(s.histogram)
+            : { baseline: s.baseline.values, canary: s.canary.values },
       ]),
   );
 }

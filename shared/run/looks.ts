@@ -18,9 +18,10 @@ import { decideLook, type Decision } from './decision';
  *   fraction t (the share of the run's planned traffic time behind the look), each at the level of the group-sequential
  *   boundary for its looks (group-sequential.ts), which accounts for the correlation of cumulative looks; looks before
  *   a metric is first judged (too few points to reach the level, no data) spend nothing for it, so its first judged
- *   look gets α(t). Each metric's run-level error stays ≤ α per side (Lan & DeMets).
+ *   look gets α(t). Each metric's run-level error stays ≤ α per side (Lan & DeMets). Histogram metrics (Mann-Whitney
+ *   on the requests) spend the same way: their statistic, too, is cumulative over the looks.
  * Kayenta mode: one look at the end of each step, at the level the run's error control gives that step (as before
- * looks existed), count metrics as per-period ratios.
+ * looks existed), count metrics as per-period ratios, histogram metrics as per-period means.
  */
 
 /** What judging looks needs of a run's input (the statistics benchmark builds just this). */
@@ -128,6 +129,7 @@ export function lookOptions(input: LookInput, position: LookPosition, spent: Spe
     return {
       confidenceLevel: confidenceForRunStep(input.analysis, input.steps, position.stepIndex),
       counts: 'ratio-series',
+      histograms: 'mean-series',
     };
   }
   const fraction = informationFraction(input, position);
@@ -153,16 +155,18 @@ export function lookOptions(input: LookInput, position: LookPosition, spent: Spe
 
 /**
  * Metrics compared for the first time at this look start spending: continuous ones with an estimate (not "not judged
- * yet", not missing), count ones with exposures on both sides when their test spends a budget per look.
+ * yet", not missing), histogram ones judged with requests on both sides, count ones with exposures on both sides when their test spends a budget per look.
  */
 function spentAfter(result: JudgeResult, spent: SpentBudget, fraction: number, countsSpend: boolean): SpentBudget {
   const next = { ...spent };
   for (const m of result.metrics) {
     if (next[m.name] !== undefined) continue;
     const compared =
-      m.kind === 'continuous'
-        ? m.estimate !== null && !m.insufficientData
-        : countsSpend && m.counts !== null && m.counts.baseline.total > 0 && m.counts.canary.total > 0;
+      m.kind === 'counts'
+        ? countsSpend && m.counts !== null && m.counts.baseline.total > 0 && m.counts.canary.total > 0
+        : m.kind === 'histogram'
+          ? !m.insufficientData && !!m.histogram?.baseline.requests && !!m.histogram.canary.requests
+          : m.estimate !== null && !m.insufficientData;
     if (compared) next[m.name] = fraction;
   }
   return next;

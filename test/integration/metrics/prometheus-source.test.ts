@@ -243,7 +243,7 @@ describe('PrometheusSource against a real Prometheus', () => {
       /the query for the baseline returned 2 series \(\{"code":"200"\}, \{"code":"500"\}\); aggregate them into one/,
     );
     expect(cw.error).toBe(
-      'a cloudwatch query cannot be answered by Prometheus (use a prometheus or prometheus-counts query)',
+      'a cloudwatch query cannot be answered by Prometheus (use a prometheus, prometheus-counts or prometheus-histogram query)',
     );
     expect(good.error).toBeUndefined();
     expect(good.canary.values.every((v) => v === 7)).toBe(true);

@@ -24,7 +24,7 @@ describe('metric presets in the canary config', () => {
   });
 
   it('give every preset metric a minimum of 5 points per side; the config may change it; no preset: none', () => {
-    expect(Object.values(METRIC_PRESETS).map((p) => p.analysis.minDataPoints)).toEqual(Array(9).fill(5));
+    expect(Object.values(METRIC_PRESETS).map((p) => p.analysis.minDataPoints)).toEqual(Array(10).fill(5));
     const [preset, lowered, own] = parse([
       { name: 'a', preset: 'error-rate-5xx' },
       { name: 'b', preset: 'error-rate-5xx', analysisConfigurations: { canary: { minDataPoints: 1 } } },
@@ -67,7 +67,7 @@ describe('metric presets in the canary config', () => {
         { name: 'b', preset: 'latency-p95' },
       ]),
     ).toThrow(
-      /metrics\[1\]\.preset: unknown preset "latency-p95"; known presets: latency-p50, latency-p90, latency-p99, latency-average, latency-slow-share, error-rate-5xx, error-rate-4xx, request-count, cpu-utilization/,
+      /metrics\[1\]\.preset: unknown preset "latency-p95"; known presets: latency-p50, latency-p90, latency-p99, latency-average, latency-histogram, latency-slow-share, error-rate-5xx, error-rate-4xx, request-count, cpu-utilization/,
     );
     const error = (() => {
       try {

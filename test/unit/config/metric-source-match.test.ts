@@ -67,7 +67,7 @@ describe('a metric query the metrics source cannot answer', () => {
         path: 'canaryConfig.metrics[1].query.type',
         message:
           'metric "p99" has a prometheus query, which metricsSource.type "cloudwatch" cannot answer (it answers ' +
-          'cloudwatch, cloudwatch-ratio, cloudwatch-counts, cloudwatch-exceedance); give a query of that kind or a ' +
+          'cloudwatch, cloudwatch-ratio, cloudwatch-counts, cloudwatch-exceedance, cloudwatch-histogram); give a query of that kind or a ' +
           'preset, or change metricsSource',
       },
     ]);

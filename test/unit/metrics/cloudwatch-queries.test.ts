@@ -328,7 +328,7 @@ describe('count metrics: planQueries and assembleSeries', () => {
     ]);
     const plan = planQueries(request, 60);
     expect(plan.errors.get(0)).toBe(
-      'a prometheus-counts query cannot be answered by CloudWatch (use a cloudwatch, cloudwatch-ratio, cloudwatch-counts or cloudwatch-exceedance query)',
+      'a prometheus-counts query cannot be answered by CloudWatch (use a cloudwatch, cloudwatch-ratio, cloudwatch-counts, cloudwatch-exceedance or cloudwatch-histogram query)',
     );
     expect(plan.queries.every((q) => q.metric === 1)).toBe(true);
     const [prom, errors] = assembleSeries(request, plan, new Map(), new Map([[1, 'cloudwatch: throttled']]));

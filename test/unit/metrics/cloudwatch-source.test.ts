@@ -257,7 +257,7 @@ describe('CloudWatchSource requests', () => {
       req,
     );
     expect(prom.error).toBe(
-      'a prometheus query cannot be answered by CloudWatch (use a cloudwatch, cloudwatch-ratio, cloudwatch-counts or cloudwatch-exceedance query)',
+      'a prometheus query cannot be answered by CloudWatch (use a cloudwatch, cloudwatch-ratio, cloudwatch-counts, cloudwatch-exceedance or cloudwatch-histogram query)',
     );
     expect(latency.error).toBe('the canary has no load balancer ARN, needed for the LoadBalancer dimension');
     expect(cw.commandCalls(GetMetricDataCommand)).toHaveLength(0);
