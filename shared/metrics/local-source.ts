@@ -78,7 +78,7 @@ export class LocalMetricSource implements MetricSource {
     queries: Pick<CloudWatchQuery, 'namespace' | 'metricName' | 'scopeDimension'>[] | undefined,
   ): string | undefined {
     if (!queries) {
-      return `${this.description} answers cloudwatch, cloudwatch-ratio, cloudwatch-counts and cloudwatch-exceedance queries only; use metricsSource.type "prometheus" for PromQL`;
+      return `${this.description} answers cloudwatch, cloudwatch-ratio, cloudwatch-counts, cloudwatch-exceedance and cloudwatch-histogram queries only; use metricsSource.type "prometheus" for PromQL`;
     }
     for (const q of queries) {
       if (q.namespace !== NAMESPACE)
@@ -121,9 +121,11 @@ function cloudWatchQueriesOf(
   switch (query.type) {
     case 'prometheus':
     case 'prometheus-counts':
+    case 'prometheus-histogram':
       return undefined;
     case 'cloudwatch':
     case 'cloudwatch-exceedance':
+    case 'cloudwatch-histogram':
       return [query];
     case 'cloudwatch-ratio':
       return [query.numerator, query.denominator];

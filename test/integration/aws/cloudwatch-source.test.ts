@@ -4,6 +4,7 @@ import {
   type MetricDataQuery,
   type MetricDatum,
 } from '@aws-sdk/client-cloudwatch';
+import { CLOUDWATCH_LATENCY_BOUNDS_SECONDS, resolveMetricQuery } from '../../../shared/config/metric-presets';
 import { CloudWatchSource } from '../../../shared/metrics/cloudwatch-source';
 import type { MetricQuery } from '../../../shared/metrics/metric-query';
 import type { MetricRequest, Scope } from '../../../shared/metrics/metric-source';
@@ -432,6 +433,32 @@ describe('CloudWatchSource against moto', () => {
     expect(errors.error).toMatch(/^cloudwatch GetMetricData failed: [\s\S]*<!doctype [\s\S]*\(1 attempt\)$/);
     expect(slow.error).toBe(errors.error);
     expect(slow.counts).toBeUndefined();
+  });
+
+  it("asks the latency-histogram preset's 25 PR(:bound), SampleCount and Sum per version in one call; moto cannot answer a PR", async () => {
+    const { client, calls, statuses } = recordingClient({ maxAttempts: 1 });
+    const query = resolveMetricQuery({ name: 'latency', preset: 'latency-histogram' }, 'cloudwatch');
+    const [latency] = await new CloudWatchSource({ periodSeconds: 60, client, retry: { attempts: 1 } }).fetch(
+      request([{ name: 'latency', query }]),
+    );
+    expect(calls).toHaveLength(1);
+    const tg = (role: 'baseline' | 'canary') => TG[role].slice(TG[role].indexOf('targetgroup/'));
+    const version = (role: 'baseline' | 'canary') => [
+      ...CLOUDWATCH_LATENCY_BOUNDS_SECONDS.map((b) => ['TargetResponseTime', `PR(:${b})`, tg(role)]),
+      ['TargetResponseTime', 'SampleCount', tg(role)],
+      ['TargetResponseTime', 'Sum', tg(role)],
+    ];
+    expect(
+      calls[0].map((q) => [
+        q.MetricStat!.Metric!.MetricName,
+        q.MetricStat!.Stat,
+        q.MetricStat!.Metric!.Dimensions!.find((d) => d.Name === 'TargetGroup')!.Value,
+      ]),
+    ).toEqual([...version('baseline'), ...version('canary')]);
+    expect(calls[0].map((q) => q.MetricStat!.Stat).slice(0, 3)).toEqual(['PR(:0.001)', 'PR(:0.0015)', 'PR(:0.002)']);
+    expect(statuses).toEqual([500]);
+    expect(latency.error).toMatch(/^cloudwatch GetMetricData failed: [\s\S]*\(1 attempt\)$/);
+    expect(latency.histogram).toBeUndefined();
   });
 
   it('gives empty series (no data, no error) for a version without points', async () => {

@@ -1,3 +1,4 @@
+import { resolveMetricQuery } from '../../../shared/config/metric-presets';
 import type { MetricQuery } from '../../../shared/metrics/metric-query';
 import type { MetricSeries, Scope } from '../../../shared/metrics/metric-source';
 import { LocalMetricSource } from '../../../shared/metrics/local-source';
@@ -187,11 +188,31 @@ describe('count metrics through the local router and LocalMetricSource', () => {
     expect(canaryAnswers).toHaveLength(40);
     expect(slow).toBeGreaterThan(5);
 
-    const { pr, tc } = await fetchMetrics(scopes, start, ['pr', 'tc'], [slowerThan(0.5, 'PR'), slowerThan(0.5, 'TC')]);
+    const { pr, tc, histogram } = await fetchMetrics(
+      scopes,
+      start,
+      ['pr', 'tc', 'histogram'],
+      [
+        slowerThan(0.5, 'PR'),
+        slowerThan(0.5, 'TC'),
+        resolveMetricQuery({ name: 'h', preset: 'latency-histogram' }, 'local'),
+      ],
+    );
     for (const metric of [pr, tc]) {
       expect(totalsOf(metric, 'canary')).toEqual({ events: slow, totals: 40 });
       expect(totalsOf(metric, 'baseline')).toEqual({ events: 0, totals: 40 });
     }
     expect(pr.counts).toEqual(tc.counts);
+    // the latency-histogram preset: every request in a bucket, the slow ones above 0.5 s, from PR(:bound) x SampleCount
+    const h = histogram.histogram!;
+    const above = (role: Role, bound: number) =>
+      sum(h[role].counts.map((period) => sum(period.filter((_, j) => j >= h[role].bounds.indexOf(bound) + 1))));
+    expect(sum(h.canary.counts.map(sum))).toBe(40);
+    expect(sum(h.baseline.counts.map(sum))).toBe(40);
+    expect(above('canary', 0.5)).toBe(slow);
+    expect(above('baseline', 0.5)).toBe(0);
+    // the sums are the answered latencies: the slow instance's requests alone add up to more than 0.7 s each
+    expect(sum(h.canary.sums)).toBeGreaterThan(0.7 * slow);
+    expect(sum(h.baseline.sums)).toBeLessThan(0.5 * 40);
   });
 });

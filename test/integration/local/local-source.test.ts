@@ -178,7 +178,7 @@ describe('LocalMetricSource', () => {
     // What the router cannot answer is a per-metric error naming the source and why, not a throw.
     const who = `local router ${endpoints.adminUrl}`;
     expect(byName.promql.error).toBe(
-      `${who} answers cloudwatch, cloudwatch-ratio, cloudwatch-counts and cloudwatch-exceedance queries only; use metricsSource.type "prometheus" for PromQL`,
+      `${who} answers cloudwatch, cloudwatch-ratio, cloudwatch-counts, cloudwatch-exceedance and cloudwatch-histogram queries only; use metricsSource.type "prometheus" for PromQL`,
     );
     expect(byName.cpu.error).toBe(`${who} has only AWS/ApplicationELB metrics, not AWS/EC2 CPUUtilization`);
     expect(byName.unknown.error).toBe(

@@ -164,6 +164,7 @@ describe('PrometheusSource against a real Prometheus', () => {
       'latency-p50',
       'latency-p99',
       'latency-average',
+      'latency-histogram',
       'error-rate-5xx',
       'error-rate-4xx',
       'request-count',
@@ -200,6 +201,24 @@ describe('PrometheusSource against a real Prometheus', () => {
         const n = totals.values[i];
         expect(Number.isInteger(x) && Number.isInteger(n)).toBe(true);
         expect(Math.abs(x / n - share)).toBeLessThanOrEqual((0.5 + 0.5 * share) / n);
+      });
+    }
+    // The histogram preset: every request of a step in its bucket, whole counts, the mean from _sum over the rounded
+    // request count (increase() extrapolates sum and count alike, so the mean is off by the rounding alone)
+    const histogram = by['latency-histogram'].histogram!;
+    for (const [role, latency] of [
+      ['baseline', 0.02],
+      ['canary', 0.12],
+    ] as const) {
+      const h = histogram[role];
+      expect(h.bounds).toEqual(LATENCY_BUCKETS_SECONDS);
+      expect(h.timestamps).toEqual(by['latency-histogram'][role].timestamps);
+      const bucket = LATENCY_BUCKETS_SECONDS.findIndex((b) => b >= latency);
+      h.counts.forEach((period, i) => {
+        const n = period.reduce((a, b) => a + b, 0);
+        expect(period.every(Number.isInteger)).toBe(true);
+        expect(period[bucket]).toBe(n);
+        expect(Math.abs(h.sums[i] / n - latency)).toBeLessThanOrEqual((latency * 0.5) / n + 1e-12);
       });
     }
     // No 4xx counter exists at all: `or vector(0)` makes that a rate of 0, not a gap.
@@ -350,6 +369,36 @@ describe('PrometheusSource count metrics and +Inf against a real Prometheus', ()
     share(errors, 'canary', COUNTS.canary.errorsPerScrape);
     share(slow, 'canary', COUNTS.canary.slowPerScrape);
     expect(slow.counts!.baseline.events.values.every((v) => v === 0)).toBe(true);
+  });
+
+  it('reads prometheus-histogram with the requests past the top bucket in the bucket above it, and names a buckets query without le', async () => {
+    const [latency, unlabelled] = await countsSource().fetch(
+      countsRequest([
+        { name: 'latency', query: resolveMetricQuery({ name: 'latency', preset: 'latency-histogram' }, 'prometheus') },
+        {
+          name: 'unlabelled',
+          query: {
+            type: 'prometheus-histogram',
+            buckets: 'sum(increase(http_request_duration_seconds_bucket{${scope}}[${step}]))',
+            sum: 'sum(increase(http_request_duration_seconds_sum{${scope}}[${step}]))',
+          },
+        },
+      ]),
+    );
+    expect(latency.error).toBeUndefined();
+    const canary = latency.histogram!.canary;
+    expect(canary.counts.length).toBeGreaterThanOrEqual(2);
+    // per scrape: 4 errors and 28 others at 0.02 s, 8 at 2 s, past the top bound of 1 s
+    const fast = LATENCY_BUCKETS_SECONDS.indexOf(0.02);
+    for (const period of canary.counts) {
+      const n = period.reduce((a, b) => a + b, 0);
+      expect(period[LATENCY_BUCKETS_SECONDS.length]).toBeGreaterThanOrEqual(Math.floor((n * 8) / 40) - 1);
+      expect(period[LATENCY_BUCKETS_SECONDS.length]).toBeLessThanOrEqual(Math.ceil((n * 8) / 40) + 1);
+      expect(period[fast] + period[LATENCY_BUCKETS_SECONDS.length]).toBe(n);
+    }
+    expect(unlabelled.error).toMatch(
+      /the buckets query for the (baseline|canary) returned a series without a numeric le label \(\{\}\); aggregate by le/,
+    );
   });
 
   it("answers a p99 past the histogram's top bucket with that bucket's bound, never +Inf", async () => {
