@@ -22,8 +22,11 @@ function shiftCell(m: MetricResult, unit: string | undefined): string {
   return `${d(m.estimate)} [${d(m.lower)}, ${d(m.upper)}]`;
 }
 
-const median = (stats: MetricResult['baseline'], unit: string | undefined) =>
-  stats.count === 0 ? '-' : formatMeasure(stats.median, unit);
+/** The median of the per-period values; for a histogram metric, the mean of all requests (what it is judged on). */
+function median(m: MetricResult, role: 'baseline' | 'canary', unit: string | undefined): string {
+  if (m.histogram) return m.histogram[role].mean === null ? '-' : `mean ${formatMeasure(m.histogram[role].mean, unit)}`;
+  return m[role].count === 0 ? '-' : formatMeasure(m[role].median, unit);
+}
 
 /** Metrics with too few points: the score leaves them out, and a run would not promote on the required ones. */
 function notJudged(result: JudgeResult): string[] {
@@ -44,8 +47,8 @@ export function judgeTable(result: JudgeResult, units: ReadonlyMap<string, strin
       return [
         m.name,
         resultCell(m),
-        median(m.baseline, unit),
-        median(m.canary, unit),
+        median(m, 'baseline', unit),
+        median(m, 'canary', unit),
         shiftCell(m, unit),
         m.reason ?? '',
       ];

@@ -69,7 +69,10 @@ const EXAMPLES = `
 analysisConfigurations.canary, classifier.groupWeights); --data maps each metric name to its samples:
 {"latency-p99": {"baseline": [0.21, 0.25, ...], "canary": [0.24, 0.31, ...]}, ...} (null = missing point);
 a count metric gives events and exposures per period instead:
-{"errors-5xx": {"baseline": {"events": [1, 0, ...], "totals": [3000, 2990, ...]}, "canary": {...}}}.
+{"errors-5xx": {"baseline": {"events": [1, 0, ...], "totals": [3000, 2990, ...]}, "canary": {...}}};
+a histogram metric gives requests per bucket (one more than bounds: the last is above the top bound) and the
+sum of the values per period: {"latency": {"baseline": {"bounds": [0.05, 0.1, 0.25], "counts": [[120, 300, 80,
+2], ...], "sums": [41.3, ...]}, "canary": {...}}}.
 
 Examples:
   $ canary-judge judge --config examples/canary-config.json --data examples/judge-data.json

@@ -24,6 +24,7 @@ export { iqrOutliers, kSigmaOutliers, type IqrOptions } from './outliers';
 export { removeNaN, replaceNaN, removeOutliers, type OutlierRemoval } from './transforms';
 export { erfc, normalCdf, normalQuantile } from './normal';
 export { countTest, type CountSide, type CountTestOptions, type CountTestResult, type CountTotals } from './count-test';
+export { compareBuckets, onCommonBounds, type BucketComparison } from './histogram-test';
 export { binomialRateTest, binomialLowerTail, binomialUpperTail } from './binomial-rate-test';
 export * from './canary-config';
 export * from './metric-data';

@@ -176,6 +176,27 @@ function rank(row: MetricRow): number {
  */
 const rateOf = (s: { events: number; total: number }) => (s.total > 0 ? s.events / s.total : null);
 
+/** The values cell and the change cell of a row: rates for counts, means of all requests for histograms. */
+function comparedValues(r: MetricRow): [string, string] {
+  if (r.counts) {
+    return [
+      `${formatRate(rateOf(r.counts.baseline))} → ${formatRate(rateOf(r.counts.canary))}`,
+      formatRatio(r.counts.rateRatio),
+    ];
+  }
+  if (r.histogram) {
+    const { baseline, canary, meanRatio } = r.histogram;
+    return [
+      `mean ${formatMeasure(baseline.mean, r.unit)} → ${formatMeasure(canary.mean, r.unit)}`,
+      formatPercent(meanRatio === null ? null : (meanRatio - 1) * 100),
+    ];
+  }
+  return [
+    `${formatMeasure(r.baselineMedian, r.unit)} → ${formatMeasure(r.canaryMedian, r.unit)}`,
+    formatPercent(r.changePercent),
+  ];
+}
+
 export function metricTable(rows: readonly MetricRow[], maxRows = MAX_METRIC_ROWS): string | undefined {
   if (rows.length === 0) return undefined;
   const sorted = rows
@@ -188,17 +209,15 @@ export function metricTable(rows: readonly MetricRow[], maxRows = MAX_METRIC_ROW
     metricIcon(r),
     truncate(r.name, 28) + (r.critical ? '*' : ''),
     r.classification,
-    r.counts
-      ? `${formatRate(rateOf(r.counts.baseline))} → ${formatRate(rateOf(r.counts.canary))}`
-      : `${formatMeasure(r.baselineMedian, r.unit)} → ${formatMeasure(r.canaryMedian, r.unit)}`,
-    r.counts ? formatRatio(r.counts.rateRatio) : formatPercent(r.changePercent),
+    ...comparedValues(r),
   ]);
   const widths = [1, 2, 3].map((c) => Math.max(...cells.map((row) => [...row[c]].length), c === 1 ? 6 : 0));
   const line = (row: string[]) =>
     clean(
       `${row[0]} ${row[1].padEnd(widths[0])}  ${row[2].padEnd(widths[1])}  ${row[3].padEnd(widths[2])}  ${row[4]}`,
     ).trimEnd();
-  const title = '*Metrics* (baseline → canary median and change, or rate and rate ratio; * critical)\n';
+  const title =
+    '*Metrics* (baseline → canary median and change, rate and rate ratio, or mean of all requests and change; * critical)\n';
   const open = '```\n';
   const close = '\n```';
   const lines: string[] = [];

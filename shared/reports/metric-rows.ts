@@ -34,6 +34,8 @@ export interface MetricRow {
   changePercent: number | null;
   /** Count metrics: events of totals per version and the rate ratio with its interval. */
   counts?: MetricBrief['counts'];
+  /** Histogram metrics: requests and mean of all of them per version, and the ratio of the means. */
+  histogram?: MetricBrief['histogram'];
   reason: string | null;
 }
 
@@ -62,6 +64,7 @@ export function metricRowFromBrief(metric: MetricBrief, info: MetricInfo = {}): 
     canaryMedian,
     changePercent: percentChange(baselineMedian, canaryMedian),
     ...(metric.counts ? { counts: metric.counts } : {}),
+    ...(metric.histogram ? { histogram: metric.histogram } : {}),
     reason: metric.reason ?? null,
   };
 }
@@ -105,8 +108,19 @@ function countValues(counts: NonNullable<MetricRow['counts']>): { medians: strin
   };
 }
 
+/** "mean 150 ms of 4,000 requests → 180 ms of 4,000", "mean +20.0%". */
+function histogramValues(h: NonNullable<MetricRow['histogram']>, unit?: string): { medians: string; change: string } {
+  const side = (s: { requests: number; mean: number | null }) =>
+    `${formatMeasure(s.mean, unit)} of ${thousands(s.requests)}`;
+  return {
+    medians: `mean ${side(h.baseline)} → ${side(h.canary)} requests`,
+    change: h.meanRatio === null ? '' : `mean ${formatPercent((h.meanRatio - 1) * 100)}`,
+  };
+}
+
 function values(row: MetricRow): { medians: string; change: string } | undefined {
   if (row.counts) return countValues(row.counts);
+  if (row.histogram) return histogramValues(row.histogram, row.unit);
   if (row.baselineMedian === null || row.canaryMedian === null) return undefined;
   return {
     medians: `median ${formatMeasure(row.baselineMedian, row.unit)} → ${formatMeasure(row.canaryMedian, row.unit)}`,

@@ -60,7 +60,8 @@ const COLUMN_NOTE =
   'critical increase or decrease apply to (CLES instead when its effectSize.measure is cles). Count metrics (errors of ' +
   "requests) show each side's rate with its counts, the rate ratio canary / baseline in the change columns and its " +
   "count test's interval (the metric's card says which test); their allowed and critical thresholds apply to the " +
-  'rate ratio. pp = percentage points.</p>';
+  'rate ratio. Histogram metrics (latency buckets) show the mean of all requests of each side and its change, and the ' +
+  'one-sided p-value of Mann-Whitney on the requests; their thresholds apply to the mean change. pp = percentage points.</p>';
 
 interface Cells {
   baseline: string;
@@ -100,6 +101,33 @@ function countCells(c: NonNullable<MetricResult['counts']>): Cells {
   };
 }
 
+/** A histogram metric: the mean of all requests of each side and its change, the p of the test on the requests. */
+function histogramCells(m: MetricResult, h: NonNullable<MetricResult['histogram']>, unit: string | undefined): Cells {
+  const side = (s: { requests: number; mean: number | null }) =>
+    `${formatMeasure(s.mean, unit)} (${s.requests.toLocaleString('en-US')} req.)`;
+  return {
+    baseline: side(h.baseline),
+    canary: side(h.canary),
+    change: h.meanRatio === null ? '–' : formatPercent((h.meanRatio - 1) * 100),
+    shift: '–',
+    interval: '–',
+    effect: effectSize(m),
+    p: pValue(m.pValue),
+  };
+}
+
+/** "n = 4,000 baseline / 4,000 canary requests in 12 buckets; ...": what a histogram metric's test compared. */
+function histogramText(metric: MetricResult, h: NonNullable<MetricResult['histogram']>): string {
+  const thousands = (n: number) => n.toLocaleString('en-US');
+  const share = h.slowerShare === null ? '–' : `${(h.slowerShare * 100).toFixed(1)}%`;
+  return (
+    `n = ${thousands(h.baseline.requests)} baseline / ${thousands(h.canary.requests)} canary requests in ` +
+    `${h.bounds.length + 1} buckets; Mann-Whitney on the requests: a canary request is the higher of a pair in ` +
+    `${share}, one-sided p ${pValue(h.pHigher)} higher, ${pValue(h.pLower)} lower; mean change ${effectSize(metric)} ` +
+    `(mean of all requests, ratio ${formatValue(h.meanRatio)})`
+  );
+}
+
 /** Which interval a count test gives (judgments stored before there was a choice: the anytime-valid one). */
 const COUNT_INTERVALS = {
   'anytime-valid': 'anytime-valid test: a confidence sequence, valid at whichever look it is read',
@@ -126,7 +154,11 @@ export function metricTable(
       const unit = info.get(m.name)?.unit;
       const row = metricRowFromResult(m, unit);
       const reason = m.reason ? `<div class="row-reason">${esc(m.reason)}</div>` : '';
-      const cells = m.counts ? countCells(m.counts) : continuousCells(m, row, unit);
+      const cells = m.counts
+        ? countCells(m.counts)
+        : m.histogram
+          ? histogramCells(m, m.histogram, unit)
+          : continuousCells(m, row, unit);
       return `<tr data-metric="${esc(m.name)}">
 <td class="name"><strong>${esc(m.name)}</strong>${tags(m)}${reason}</td>
 <td>${classificationPill(m.classification)}</td>
@@ -149,6 +181,16 @@ ${rows}
 
 function points(series: Series): Point[] {
   return series.timestamps.map((t, i) => ({ x: t, y: series.values[i] }));
+}
+
+function distributionCaption(metric: MetricResult): string {
+  if (metric.counts) {
+    return 'Distribution of the per-period rates: box = quartiles, whiskers 1.5 IQR; the rate ratio and its interval are in the table';
+  }
+  if (metric.histogram) {
+    return 'Distribution of the per-period means: box = quartiles, whiskers 1.5 IQR; the test compares the requests in the buckets (line above)';
+  }
+  return 'Distribution: box = quartiles, whiskers 1.5 IQR; ◆ = shift with its CI, drawn from the baseline median (dashed)';
 }
 
 export function metricCard(metric: MetricResult, series: MetricSeries | undefined, unit?: string): string {
@@ -188,11 +230,13 @@ export function metricCard(metric: MetricResult, series: MetricSeries | undefine
   const sourceError = series?.error ? `<p class="warn">Metric source: ${esc(series.error)}</p>` : '';
   const counts = metric.counts
     ? `n = ${metric.baseline.count} baseline / ${metric.canary.count} canary periods; ${rateRatioText(metric.counts)}`
-    : `n = ${metric.baseline.count} baseline / ${metric.canary.count} canary after NaN and outlier handling; ${
-        metric.effectSize.measure === 'cles'
-          ? effectSize(metric)
-          : `mean change ${effectSize(metric)} (mean ratio ${formatValue(metric.ratio)})`
-      }`;
+    : metric.histogram
+      ? histogramText(metric, metric.histogram)
+      : `n = ${metric.baseline.count} baseline / ${metric.canary.count} canary after NaN and outlier handling; ${
+          metric.effectSize.measure === 'cles'
+            ? effectSize(metric)
+            : `mean change ${effectSize(metric)} (mean ratio ${formatValue(metric.ratio)})`
+        }`;
   return `<article class="metric" id="metric-${esc(encodeURIComponent(metric.name))}">
 <h3>${esc(metric.name)} ${classificationPill(metric.classification)}${tags(metric)}</h3>
 <p class="why">${metric.reason ? esc(metric.reason) : metric.classification === 'Pass' ? 'No difference beyond what is allowed.' : ''}</p>
@@ -200,7 +244,7 @@ export function metricCard(metric: MetricResult, series: MetricSeries | undefine
 ${sourceError}
 <div class="charts">
 <figure><figcaption>Over time (raw series)</figcaption>${timeSeries}</figure>
-${distribution ? `<figure><figcaption>${metric.counts ? 'Distribution of the per-period rates: box = quartiles, whiskers 1.5 IQR; the rate ratio and its interval are in the table' : 'Distribution: box = quartiles, whiskers 1.5 IQR; ◆ = shift with its CI, drawn from the baseline median (dashed)'}</figcaption>${distribution}</figure>` : ''}
+${distribution ? `<figure><figcaption>${distributionCaption(metric)}</figcaption>${distribution}</figure>` : ''}
 </div>
 </article>`;
 }

@@ -19,6 +19,15 @@ export function toMetricBrief(metric: MetricResult, unit?: string): MetricBrief 
           },
         }
       : {}),
+    ...(metric.histogram
+      ? {
+          histogram: {
+            baseline: metric.histogram.baseline,
+            canary: metric.histogram.canary,
+            meanRatio: metric.histogram.meanRatio,
+          },
+        }
+      : {}),
     ...(unit ? { unit } : {}),
     baselineMedian: metric.baseline.count > 0 ? metric.baseline.median : null,
     canaryMedian: metric.canary.count > 0 ? metric.canary.median : null,

@@ -63,12 +63,21 @@ export const countBriefSchema = z.object({
   upper: z.number().nullable(),
 });
 
+/** A histogram metric's requests and means per version, for messages that have no access to the full result. */
+export const histogramBriefSchema = z.object({
+  baseline: z.object({ requests: z.number(), mean: z.number().nullable() }),
+  canary: z.object({ requests: z.number(), mean: z.number().nullable() }),
+  meanRatio: z.number().nullable(),
+});
+
 export const metricBriefSchema = z.object({
   name: z.string(),
   classification: z.string(),
   critical: z.boolean(),
   /** Count metrics only (absent for continuous ones and in states written before count metrics existed). */
   counts: countBriefSchema.optional(),
+  /** Histogram metrics only (absent for the others and in states written before histogram metrics existed). */
+  histogram: histogramBriefSchema.optional(),
   unit: z.string().optional(),
   /** Medians after NaN/outlier handling, for notifications that have no access to the full result. */
   baselineMedian: z.number().nullable().optional(),

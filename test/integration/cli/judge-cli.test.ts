@@ -47,6 +47,8 @@ test("the package's main export (built) provides mannWhitney, judge, the schemas
   const counts = { alpha: 0.025, allowedIncrease: 1, allowedDecrease: 1 };
   expect(lib.binomialRateTest(side, side, counts).pIncrease).toBeCloseTo(638 / 1024, 12);
   expect(lib.countTest(side, side, counts).increase).toBe(false);
+  // the histogram test: one request in the lower bucket against one in the upper, U = 1 of 1, σ = ½: p = Φ(0) = ½
+  expect(lib.compareBuckets([1, 0], [0, 1])).toMatchObject({ slowerShare: 1, pHigher: 0.5 });
   expect(
     lib.decideInterval({ score: 70, metrics: [] }, { stepIndex: 0, stepCount: 1 }, { marginal: 50, pass: 75 }).action,
   ).toBe('rollback');
@@ -54,6 +56,44 @@ test("the package's main export (built) provides mannWhitney, judge, the schemas
 });
 
 describe('canary-judge judge', () => {
+  test('judges histogram data (requests per bucket) by Mann-Whitney on the requests, the means in the table', () => {
+    const side = (perPeriod: number[], mean: number) => ({
+      bounds: [0.05, 0.1, 0.25, 0.5],
+      counts: Array(6).fill(perPeriod),
+      sums: Array(6).fill(perPeriod.reduce((a, b) => a + b, 0) * mean),
+    });
+    const config = {
+      metrics: [{ name: 'latency', preset: 'latency-histogram' }],
+      classifier: { groupWeights: { latency: 100 } },
+    };
+    const data = {
+      latency: { baseline: side([100, 300, 400, 150, 50], 0.15), canary: side([60, 260, 430, 180, 70], 0.18) },
+    };
+    const args = ['judge', '--config', write('h-config.json', config), '--data', write('h-data.json', data)];
+    const json = runCli([...args, '--json']);
+    expect(json.code).toBe(2);
+    const { metrics } = JSON.parse(json.stdout) as JudgeResult;
+    expect(metrics).toEqual(JSON.parse(JSON.stringify(judge(config, data).metrics)));
+    expect(metrics[0]).toMatchObject({
+      kind: 'histogram',
+      classification: 'High',
+      histogram: { bounds: [0.05, 0.1, 0.25, 0.5] },
+    });
+    const text = runCli(args);
+    expect(text.stdout.split('\n')[1]).toMatch(
+      /^latency +High +mean 150 ms +mean 180 ms +- +canary latency mean 180 ms of 6,000 requests/,
+    );
+    const bad = runCli([
+      'judge',
+      '--config',
+      args[2],
+      '--data',
+      write('h-bad.json', { latency: { ...data.latency, canary: { ...data.latency.canary, sums: [1] } } }),
+    ]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain('latency.canary.sums: sums has 1 periods, counts 6');
+  });
+
   test('--json on the examples: marginal (exit 1), the same numbers as the library', () => {
     const r = runCli(['judge', '--config', CONFIG, '--data', DATA, '--json']);
     expect(r.stderr).toBe('');

@@ -74,7 +74,7 @@ describe('the Slack table', () => {
     );
     expect(slackMetricTable([latency, row(COUNTS)])).toBe(
       [
-        '*Metrics* (baseline → canary median and change, or rate and rate ratio; * critical)',
+        '*Metrics* (baseline → canary median and change, rate and rate ratio, or mean of all requests and change; * critical)',
         '```',
         '✗ errors-5xx*  High  0.2% → 0.41%     ×2.06',
         '✓ latency-p99  Pass  200 ms → 210 ms  +5.0%',
