@@ -2,7 +2,7 @@ import { judgeRun, type Policy } from './judge-run';
 import { simulateRunSeries } from './series';
 import type { Scenario } from './scenarios';
 import { addVerdict, emptyTally, mergeTallies, type Tally } from './tally';
-import type { RunProfile, ServiceModel } from './world';
+import { histogramBoundsOf, type RunProfile, type ServiceModel } from './world';
 
 export interface HarnessSetup {
   service: ServiceModel;
@@ -55,10 +55,12 @@ export function runRepetitions(
     for (const profile of setup.profiles) {
       if (r % profile.everyNth !== 0) continue;
       for (const scenario of setup.scenarios) {
-        const series = simulateRunSeries(seed + r, profile, setup.service, scenario.canary);
+        const series = simulateRunSeries(seed + r, profile, setup.service, scenario.canary, {
+          histogramBoundsSeconds: histogramBoundsOf(profile, setup.service),
+        });
         for (const policy of setup.policiesFor(profile)) {
           const cell = cells.get(cellKey(profile.id, scenario.id, policy.id)) as Cell;
-          addVerdict(cell.tally, judgeRun(series, profile, policy));
+          addVerdict(cell.tally, judgeRun(series, profile, policy, setup.service));
         }
       }
     }

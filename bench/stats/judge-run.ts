@@ -1,5 +1,7 @@
 import type { AnalysisConfig, JudgmentConfig } from '../../shared/config/run-config';
+import { resolveMetricQuery } from '../../shared/config/metric-presets';
 import type { CanaryConfig } from '../../shared/judge/canary-config';
+import { isHistogramQuery } from '../../shared/metrics/metric-query';
 import type { JudgeThresholds, MetricData } from '../../shared/judge/types';
 import {
   isLastLookOfRun,
@@ -12,7 +14,7 @@ import {
   type SpentBudget,
 } from '../../shared/run/looks';
 import { periodsSeen } from '../../shared/plan/power';
-import type { RunProfile } from './world';
+import { histogramBoundsOf, type RunProfile, type ServiceModel } from './world';
 import { CONTINUOUS_METRICS, COUNT_METRICS, type RunSeries } from './series';
 
 /** How a run is judged: the canary config, the thresholds, the run-level error control and the judgment mode. */
@@ -69,13 +71,42 @@ export function lookInput(policy: Policy, profile: RunProfile): LookInput {
   return input;
 }
 
+/**
+ * Mean latency read as a histogram (the latency-histogram preset): each period's requests per bucket, and their sum
+ * as the period's mean × requests (a histogram's _sum).
+ */
+function latencyHistogram(side: RunSeries['baseline'], bounds: readonly number[], count: number) {
+  if (!side.latencyBuckets)
+    throw new Error('the series has no latency histogram (simulate it with histogramBoundsSeconds)');
+  return {
+    bounds: [...bounds],
+    counts: side.latencyBuckets.slice(0, count),
+    sums: side.values.latency.slice(0, count).map((mean, t) => mean * side.requests[t]),
+  };
+}
+
 /** The judged metrics' data over the first `count` periods (cumulative from the first shift). */
-function windowData(series: RunSeries, canaryConfig: CanaryConfig, count: number): MetricData | undefined {
+function windowData(
+  series: RunSeries,
+  canaryConfig: CanaryConfig,
+  count: number,
+  profile: RunProfile,
+  service: ServiceModel,
+): MetricData | undefined {
   if (count === 0) return undefined;
-  const judged = new Set(canaryConfig.metrics.map((m) => m.name));
+  const judged = new Map(canaryConfig.metrics.map((m) => [m.name, m]));
   const data: MetricData = {};
   for (const name of CONTINUOUS_METRICS) {
-    if (!judged.has(name)) continue;
+    const metric = judged.get(name);
+    if (!metric) continue;
+    if (name === 'latency' && isHistogramQuery(resolveMetricQuery(metric, profile.source))) {
+      const bounds = histogramBoundsOf(profile, service);
+      data[name] = {
+        baseline: latencyHistogram(series.baseline, bounds, count),
+        canary: latencyHistogram(series.canary, bounds, count),
+      };
+      continue;
+    }
     data[name] = {
       baseline: series.baseline.values[name].slice(0, count),
       canary: series.canary.values[name].slice(0, count),
@@ -121,12 +152,12 @@ function periodsSeenAt(series: RunSeries, profile: RunProfile, at: number): numb
  * source, i.e. ended at least the profile's delay before the look) go to the real judge through the real
  * judgeLook (error control, count tests, decision rule), which says roll back, wait, go on, or promote.
  */
-export function judgeRun(series: RunSeries, profile: RunProfile, policy: Policy): RunVerdict {
+export function judgeRun(series: RunSeries, profile: RunProfile, policy: Policy, service: ServiceModel): RunVerdict {
   const input = lookInput(policy, profile);
   let spent: SpentBudget = {};
   for (const { position, at } of runLooks(input, profile)) {
     const { stepIndex, look } = position;
-    const data = windowData(series, policy.canaryConfig, periodsSeenAt(series, profile, at));
+    const data = windowData(series, policy.canaryConfig, periodsSeenAt(series, profile, at), profile, service);
     if (!data) {
       if (isLastLookOfRun(position)) return { action: 'rollback', stepIndex, minutes: at / 60, failing: [] };
       continue;

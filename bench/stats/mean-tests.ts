@@ -2,34 +2,37 @@ import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import { analysisSchema } from '../../shared/config/run-config';
 import { canaryConfigSchema } from '../../shared/judge/canary-config';
 import { meanRatio } from '../../shared/judge/effect-size';
-import { compareBuckets } from '../../shared/judge/histogram-test';
 import { plannedLooks } from '../../shared/plan/power';
 import { judgeRun, lookInput, type Policy } from './judge-run';
 import { scenarioById } from './scenarios';
 import { simulateRunSeries, type RunSeries } from './series';
-import type { RunProfile, ServiceModel } from './world';
+import { histogramBoundsOf, type RunProfile, type ServiceModel } from './world';
 
 /**
  * Issue 9 asked whether pairing the versions period by period, a parametric test of the per-period means, or a
- * comparison of the requests in Prometheus's histogram buckets would roll a mean-latency regression back sooner than
- * Mann-Whitney on the per-period values. This answers it on the very series the judge sees, at the judge's own level
- * for each look: the mean-latency metric is judged alone (its preset floor, minimum sample and looks), so the tests
- * differ in nothing but the test. A test that spends more of its budget on good releases is faster for that alone,
- * so each of the other tests is also run at a tenth of the budget, to compare speed at like false failures.
+ * comparison of the requests in histogram buckets would roll a mean-latency regression back sooner than Mann-Whitney
+ * on the per-period values. This answers it on the very series the judge sees, at the judge's own level for each
+ * look: the mean-latency metric is judged alone (its preset floor, minimum sample and looks), so the tests differ in
+ * nothing but the test. The two Mann-Whitney rows are the judge itself (presets latency-average and latency-histogram,
+ * whose buckets the source gives: Prometheus the service's, CloudWatch the preset's percentile ranks). A test that
+ * spends more of its budget on good releases is faster for that alone, so each test but the per-period judge is also
+ * run at a tenth of the budget, to compare speed at like false failures.
  */
 
-/** The metric judged (the simulated mean latency, preset latency-average, critical). */
+/** The metric judged (the simulated mean latency, critical). */
 const METRIC = 'latency';
 
 export type MeanTestId = 'mann-whitney' | 'welch-log' | 'paired-log' | 'histogram-mann-whitney';
+/** The tests the judge runs: Mann-Whitney on one mean per period (latency-average) or on the requests (latency-histogram). */
+export type JudgedTestId = 'mann-whitney' | 'histogram-mann-whitney';
 /** The tests computed here rather than by the judge. */
-export type OtherTestId = Exclude<MeanTestId, 'mann-whitney'>;
+export type OtherTestId = Exclude<MeanTestId, JudgedTestId>;
 
 export const MEAN_TEST_LABELS: Record<MeanTestId, string> = {
-  'mann-whitney': 'Mann-Whitney (the judge)',
+  'mann-whitney': 'Mann-Whitney, per-period means (the judge, latency-average)',
   'welch-log': "Welch's t, log per-period means",
   'paired-log': 'paired t, per-period log ratios',
-  'histogram-mann-whitney': 'Mann-Whitney, requests in histogram buckets',
+  'histogram-mann-whitney': 'Mann-Whitney, requests in histogram buckets (the judge, latency-histogram)',
 };
 
 const average = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -78,42 +81,27 @@ const perPeriodMeans =
     return { p: test(baseline, canary), ratio: meanRatio(baseline, canary) };
   };
 
-/** Σ requests × per-period mean / Σ requests: the mean of all requests (a histogram's _sum / _count). */
-function requestMean(side: RunSeries['baseline'], n: number): number {
-  let sum = 0;
-  let count = 0;
-  for (let t = 0; t < n; t++) {
-    if (side.requests[t] === 0) continue;
-    sum += side.values.latency[t] * side.requests[t];
-    count += side.requests[t];
-  }
-  return sum / count;
-}
-
-function bucketsOf(side: RunSeries['baseline'], n: number): number[] {
-  const periods = side.latencyBuckets;
-  if (!periods) throw new Error('the series has no latency histogram (simulate it with histogramBoundsSeconds)');
-  const totals = periods[0].map(() => 0);
-  for (let t = 0; t < n; t++) periods[t].forEach((count, j) => (totals[j] += count));
-  return totals;
-}
-
 const EVIDENCE: Record<OtherTestId, Evidence> = {
   'welch-log': perPeriodMeans(welchLogP),
   'paired-log': perPeriodMeans(pairedLogP),
-  'histogram-mann-whitney': (series, n) => ({
-    p: compareBuckets(bucketsOf(series.baseline, n), bucketsOf(series.canary, n)).pHigher,
-    ratio: requestMean(series.canary, n) / requestMean(series.baseline, n),
-  }),
 };
 
-/** The policy with the mean-latency metric alone, at the given run budget (per metric and direction). */
-export function meanLatencyPolicy(base: Policy, budget: number): Policy {
-  const metric = base.canaryConfig.metrics.find((m) => m.name === METRIC);
-  if (!metric) throw new RangeError(`policy ${base.id} has no metric "${METRIC}"`);
+/** The presets of the judge's two ways to read mean latency: one mean per period, or the requests in buckets. */
+const JUDGE_PRESETS = { 'mann-whitney': 'latency-average', 'histogram-mann-whitney': 'latency-histogram' } as const;
+
+/**
+ * The policy with the mean-latency metric alone, critical as in the bench's configs, read with `preset`, at the given
+ * run budget (per metric and direction).
+ */
+export function meanLatencyPolicy(
+  base: Policy,
+  budget: number,
+  preset: (typeof JUDGE_PRESETS)[JudgedTestId] = 'latency-average',
+): Policy {
+  const metric = { name: METRIC, preset, analysisConfigurations: { canary: { critical: true } } };
   return {
     ...base,
-    id: `${base.id}/${METRIC}-alone/${budget}`,
+    id: `${base.id}/${METRIC}-alone/${preset}/${budget}`,
     canaryConfig: canaryConfigSchema.parse({ name: 'mean-latency-alone', metrics: [metric], classifier: {} }),
     analysis: analysisSchema.parse({
       ...base.analysis,
@@ -167,7 +155,7 @@ function median(minutes: (number | undefined)[]): number | undefined {
 
 /**
  * The tests on the same seeded runs (run r uses seed + r, and every profile's `everyNth` thins it as in the harness),
- * at the default budget and at a tenth of it; the histogram test where the source has histograms (Prometheus).
+ * at the default budget and at a tenth of it.
  */
 export function compareMeanTests(
   profiles: RunProfile[],
@@ -177,31 +165,29 @@ export function compareMeanTests(
   seed: number,
 ): MeanTestRow[] {
   const budget = base.analysis.errorControl.runFalseRollbackRate;
-  const variantsOf = (profile: RunProfile): { test: MeanTestId; budget: number }[] => {
-    const others: OtherTestId[] = ['welch-log', 'paired-log'];
-    if (profile.source === 'prometheus') others.push('histogram-mann-whitney');
-    return [
-      { test: 'mann-whitney', budget },
-      ...others.map((test) => ({ test, budget })),
-      ...others.map((test) => ({ test, budget: budget / 10 })),
-    ];
-  };
+  const others: MeanTestId[] = ['welch-log', 'paired-log', 'histogram-mann-whitney'];
+  const variants: { test: MeanTestId; budget: number }[] = [
+    { test: 'mann-whitney', budget },
+    ...others.map((test) => ({ test, budget })),
+    ...others.map((test) => ({ test, budget: budget / 10 })),
+  ];
   const stepEnd2 = (p: RunProfile) => (p.steps[0].durationSeconds + (p.steps[1]?.durationSeconds ?? 0)) / 60;
   return profiles.flatMap((profile) => {
     const seeds = Array.from({ length: repetitions }, (_, r) => seed + r).filter((_, r) => r % profile.everyNth === 0);
     const runsOf = (scenario: string) =>
       seeds.map((s) =>
         simulateRunSeries(s, profile, service, scenarioById(scenario).canary, {
-          histogramBoundsSeconds: profile.source === 'prometheus' ? service.latencyHistogramBoundsSeconds : undefined,
+          histogramBoundsSeconds: histogramBoundsOf(profile, service),
         }),
       );
     const aa = runsOf('aa');
     const regressed = runsOf('latency-10pct');
-    return variantsOf(profile).map(({ test, budget: b }) => {
-      const policy = meanLatencyPolicy(base, b);
+    return variants.map(({ test, budget: b }) => {
       const failsAt = (series: RunSeries): number | undefined => {
-        if (test !== 'mann-whitney') return firstTestFailure(series, profile, policy, test);
-        const verdict = judgeRun(series, profile, policy);
+        if (test === 'welch-log' || test === 'paired-log') {
+          return firstTestFailure(series, profile, meanLatencyPolicy(base, b), test);
+        }
+        const verdict = judgeRun(series, profile, meanLatencyPolicy(base, b, JUDGE_PRESETS[test]), service);
         return verdict.action === 'rollback' ? verdict.minutes : undefined;
       };
       const regressedMinutes = regressed.map(failsAt);

@@ -10,9 +10,10 @@ import type { ContinuousMetric, CountMetric } from './series';
  * once); group weights such that one failing metric in `latency` or `errors` pulls the score under pass while CPU
  * alone does not.
  *
- * `current`: what a canary-judge user names today, including the tail metric latency-slow-share; 5xx and slow
- * requests are count metrics. `classic`: the four metrics a Kayenta user has (no slow-share metric); in Kayenta's
- * mode the 5xx counts are judged as per-period ratios, as Kayenta does.
+ * `current`: what a canary-judge user names today: mean latency from the latency histogram (latency-histogram, the
+ * requests in buckets), the tail metric latency-slow-share; 5xx and slow requests are count metrics. `classic`: the
+ * four metrics a Kayenta user has (mean latency as one mean per period, no slow-share metric); in Kayenta's mode the
+ * 5xx counts are judged as per-period ratios, as Kayenta does.
  */
 const GROUP_WEIGHTS = { latency: 55, errors: 30, saturation: 15 };
 const THRESHOLDS = { marginal: 50, pass: 75 };
@@ -20,13 +21,16 @@ const THRESHOLDS = { marginal: 50, pass: 75 };
 type SimulatedMetric = ContinuousMetric | CountMetric;
 
 const CURRENT: { name: SimulatedMetric; preset: string; critical?: boolean }[] = [
-  { name: 'latency', preset: 'latency-average', critical: true },
+  { name: 'latency', preset: 'latency-histogram', critical: true },
   { name: 'latency-p99', preset: 'latency-p99' },
   { name: 'latency-slow', preset: 'latency-slow-share' },
   { name: 'error-rate', preset: 'error-rate-5xx' },
   { name: 'cpu', preset: 'cpu-utilization' },
 ];
-const CLASSIC = CURRENT.filter((m) => m.name !== 'latency-slow');
+const CLASSIC: typeof CURRENT = [
+  { name: 'latency', preset: 'latency-average', critical: true },
+  ...CURRENT.filter((m) => m.name !== 'latency' && m.name !== 'latency-slow'),
+];
 
 /** Kayenta's effect-size defaults: no floor at all (a ratio of 1.0). */
 const KAYENTA_EFFECT_SIZE = { allowedIncrease: 1, criticalIncrease: 1 };

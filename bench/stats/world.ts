@@ -1,6 +1,7 @@
 import type { Ar1Params } from './generators/ar1';
 import type { CpuModel } from './generators/cpu';
 import type { LatencyModel } from './generators/latency';
+import { CLOUDWATCH_LATENCY_BOUNDS_SECONDS } from '../../shared/config/metric-presets';
 import type { StepPlan } from '../../shared/plan/timeline';
 
 /**
@@ -114,6 +115,14 @@ export const PROFILES: RunProfile[] = [
     everyNth: 8,
   },
 ];
+
+/**
+ * The latency histogram's bucket bounds a run of this profile reads: the service's own buckets from Prometheus, the
+ * latency-histogram preset's percentile-rank bounds from CloudWatch.
+ */
+export function histogramBoundsOf(profile: RunProfile, service: ServiceModel): readonly number[] {
+  return profile.source === 'prometheus' ? service.latencyHistogramBoundsSeconds : CLOUDWATCH_LATENCY_BOUNDS_SECONDS;
+}
 
 export function profileById(id: string): RunProfile {
   const found = PROFILES.find((p) => p.id === id);

@@ -87,17 +87,18 @@ describe('bench:stats mean-test comparison', () => {
     expect(total('canary', 5) / canaryAll).toBeLessThan(total('baseline', 5) / all);
   });
 
-  it('fails a canary 50 % slower by its histogram at the first look with 5 periods (10-s periods: minute 1)', () => {
+  it('rolls a canary 50 % slower back by its histogram at the first look with 3 periods (10-s periods: minute 1)', () => {
     const prom = profileById('prom-ramp');
     const histogramBoundsSeconds = DEFAULT_SERVICE.latencyHistogramBoundsSeconds;
-    const policy = meanLatencyPolicy(defaults, 0.02);
+    const policy = meanLatencyPolicy(defaults, 0.02, 'latency-histogram');
+    expect(policy.canaryConfig.metrics[0].analysisConfigurations.canary.minDataPoints).toBe(3);
     const slower = simulateRunSeries(3, prom, DEFAULT_SERVICE, { latencyFactor: 1.5 }, { histogramBoundsSeconds });
-    expect(firstTestFailure(slower, prom, policy, 'histogram-mann-whitney')).toBe(1);
+    expect(judgeRun(slower, prom, policy, DEFAULT_SERVICE)).toMatchObject({ action: 'rollback', minutes: 1 });
     const same = simulateRunSeries(3, prom, DEFAULT_SERVICE, {}, { histogramBoundsSeconds });
-    expect(() =>
-      firstTestFailure(simulateRunSeries(3, prom, DEFAULT_SERVICE, {}), prom, policy, 'histogram-mann-whitney'),
-    ).toThrow(/no latency histogram/);
-    expect(firstTestFailure(same, prom, policy, 'histogram-mann-whitney')).toBeUndefined();
+    expect(judgeRun(same, prom, policy, DEFAULT_SERVICE).action).toBe('promote');
+    expect(() => judgeRun(simulateRunSeries(3, prom, DEFAULT_SERVICE, {}), prom, policy, DEFAULT_SERVICE)).toThrow(
+      /no latency histogram/,
+    );
   });
 
   describe('the table, on 40 seeded runs of the headline profile', () => {
@@ -115,6 +116,7 @@ describe('bench:stats mean-test comparison', () => {
           simulateRunSeries(1 + r, headline, DEFAULT_SERVICE, { latencyFactor: 1.1 }),
           headline,
           policy,
+          DEFAULT_SERVICE,
         );
         return verdict.action === 'rollback' ? verdict.minutes : Infinity;
       });
@@ -127,7 +129,7 @@ describe('bench:stats mean-test comparison', () => {
     });
 
     it('fails no more often at a tenth of the budget: every look’s level is stricter on the same series', () => {
-      for (const test of ['welch-log', 'paired-log']) {
+      for (const test of ['welch-log', 'paired-log', 'histogram-mann-whitney']) {
         const full = row(test, 0.02);
         const tenth = row(test, 0.002);
         expect(tenth.falseFailures).toBeLessThanOrEqual(full.falseFailures);
@@ -138,7 +140,7 @@ describe('bench:stats mean-test comparison', () => {
 
     it('renders one table line per profile and test', () => {
       const table = renderMeanTests(rows);
-      expect(table.split('\n').filter((l) => l.startsWith('| cw-5pct'))).toHaveLength(5);
+      expect(table.split('\n').filter((l) => l.startsWith('| cw-5pct'))).toHaveLength(7);
       expect(table).toContain("| cw-5pct | Welch's t, log per-period means | 0.20 % | 40 |");
     });
   });
