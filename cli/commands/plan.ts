@@ -66,11 +66,14 @@ function render(plan: RunPlan): string {
   if (plan.continuousMetrics.length > 0) {
     lines.push('', 'Continuous metrics (Mann-Whitney): the first look that can fail them, whatever the data');
     for (const m of plan.continuousMetrics) {
+      const unit = m.kind === 'histogram' ? 'period' : 'point';
+      const plural = (n: number) => `${n} ${unit}${n === 1 ? '' : 's'}`;
       const when = m.earliest
-        ? `${duration(m.earliest.minutes * 60)} after the first shift (${m.earliest.points} points per side, level ` +
+        ? `${duration(m.earliest.minutes * 60)} after the first shift (${plural(m.earliest.points)} per side, level ` +
           `${Number((100 * m.earliest.confidenceLevel).toFixed(2))} %)`
         : 'no look has a level of its own (Kayenta mode, or no run budget)';
-      lines.push(`  ${m.name} (minimum ${m.minDataPoints} point${m.minDataPoints === 1 ? '' : 's'}): ${when}`);
+      const kind = m.kind === 'histogram' ? ', the requests in its histogram' : '';
+      lines.push(`  ${m.name} (minimum ${plural(m.minDataPoints)}${kind}): ${when}`);
     }
   }
   lines.push(

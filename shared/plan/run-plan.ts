@@ -1,11 +1,12 @@
 import type { RunInput } from '../config/run-config';
 import { resolveMetricQuery } from '../config/metric-presets';
-import { isCountQuery } from '../metrics/metric-query';
+import { isCountQuery, isHistogramQuery } from '../metrics/metric-query';
 import { looksInStep } from '../run/looks';
 import {
   bestCountPower,
   earliestContinuousFailure,
   periodsSeen,
+  plannedLooks,
   sequentialCountPower,
   type SourceTiming,
 } from './power';
@@ -44,6 +45,11 @@ export interface CountMetricPlan {
 
 export interface ContinuousMetricPlan {
   name: string;
+  /**
+   * `series`: one value per period, Mann-Whitney on the points; `histogram`: the requests in buckets (a
+   * latency-histogram or *-histogram query), judged from its first look with minDataPoints periods.
+   */
+  kind: 'series' | 'histogram';
   minDataPoints: number;
   /** The first look at which the metric can fail at all, whatever the data; null: none can (or no levels). */
   earliest: { minutes: number; points: number; confidenceLevel: number } | null;
@@ -87,7 +93,8 @@ export function planRun(run: RunInput, assumptions: PlanAssumptions): RunPlan {
   run.canaryConfig.metrics.forEach((metric, index) => {
     const analysis = metric.analysisConfigurations.canary;
     // what the run will fetch: the metric's own query, else its preset's for this source
-    if (isCountQuery(resolveMetricQuery(metric, run.metricsSource.type, index))) {
+    const query = resolveMetricQuery(metric, run.metricsSource.type, index);
+    if (isCountQuery(query)) {
       const eventRate = assumptions.eventRates.byMetric[metric.name] ?? assumptions.eventRates.default;
       const allowedIncrease = analysis.effectSize?.allowedIncrease ?? 1;
       const perPeriod = (p: Period) => requestsPer(timing.periodSeconds, p.share * 100) * eventRate;
@@ -105,9 +112,17 @@ export function planRun(run: RunInput, assumptions: PlanAssumptions): RunPlan {
       return;
     }
     const minDataPoints = analysis.minDataPoints ?? 1;
-    const look = levelsPerLook ? earliestContinuousFailure(run, metric.name, timing, minDataPoints) : undefined;
+    // a histogram's test sees the requests: any look with its periods can fail it; a series needs enough points
+    // for Mann-Whitney to reach the look's level at all
+    const histogram = isHistogramQuery(query);
+    const look = !levelsPerLook
+      ? undefined
+      : histogram
+        ? plannedLooks(run, metric.name, timing, () => 1, { minPoints: minDataPoints, judged: false })[0]
+        : earliestContinuousFailure(run, metric.name, timing, minDataPoints);
     continuousMetrics.push({
       name: metric.name,
+      kind: histogram ? 'histogram' : 'series',
       minDataPoints,
       earliest: look ? { minutes: look.minutes, points: look.points, confidenceLevel: 1 - 2 * look.alpha } : null,
     });

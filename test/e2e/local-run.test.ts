@@ -43,9 +43,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
  */
 const BASE_LATENCY_MS = '200';
 
-function scenario(canaryEnv: Record<string, string>): RunInputRaw {
+function scenario(canaryEnv: Record<string, string>, extra: Partial<RunInputRaw> = {}): RunInputRaw {
   const command = ['node', serviceBundle];
   return localRunInput({
+    ...extra,
     baseline: { version: '1.41.0', local: { command, env: { BASE_LATENCY_MS } } },
     canary: { version: '1.42.0', local: { command, env: { BASE_LATENCY_MS, ...canaryEnv } } },
     healthCheck: { path: '/health', intervalSeconds: 1, timeoutSeconds: 20 },
@@ -90,11 +91,12 @@ async function childrenAfter(graceMs: number, before: ReadonlySet<number>): Prom
 async function run(
   name: string,
   canaryEnv: Record<string, string>,
+  extra: Partial<RunInputRaw> = {},
 ): Promise<{ summary: RunSummary; progress: string[] }> {
   const progress: string[] = [];
   const childrenBefore = new Set(childPids());
   const summary = await runWorkflow({
-    input: scenario(canaryEnv),
+    input: scenario(canaryEnv, extra),
     target: 'local',
     rps: 150,
     reportsDir: path.join(work, name, 'reports'),
@@ -151,6 +153,30 @@ describe('a local canary run, end to end', () => {
     expect(summary.steps.length).toBeLessThan(3);
     expect(summary.steps.at(-1)?.action).toBe('rollback');
     expect(metric(summary, summary.steps.length - 1, 'latency')).toBe('High');
+  });
+
+  it('rolls back a latency regression judged from the requests in the latency histogram (latency-histogram preset)', async () => {
+    const canaryConfig = {
+      name: 'checkout',
+      metrics: [
+        { name: 'latency', preset: 'latency-histogram', analysisConfigurations: { canary: { critical: true } } },
+      ],
+      classifier: { groupWeights: { latency: 100 } },
+    };
+    const { summary } = await run('histogram', { LATENCY_FACTOR: '1.5' }, { canaryConfig });
+    expect(summary).toMatchObject({ status: 'FAILED', error: 'CanaryRolledBack', decision: 'rollback', score: 0 });
+    expect(summary.steps).toHaveLength(1);
+    expect(metric(summary, 0, 'latency')).toBe('High');
+    expect(summary.reason).toMatch(/^step 1\/3: critical metric latency is High/);
+    // the stored judgment holds the request-level comparison, and the report shows it
+    const judgment = JSON.parse(
+      readFileSync(path.join(work, 'histogram', 'reports', summary.runId!, 'judgments', 'step-1.json'), 'utf8'),
+    ) as { result: { metrics: { kind: string; histogram: { baseline: { requests: number }; meanRatio: number } }[] } };
+    const [latency] = judgment.result.metrics;
+    expect(latency.kind).toBe('histogram');
+    expect(latency.histogram.baseline.requests).toBeGreaterThan(20);
+    expect(latency.histogram.meanRatio).toBeGreaterThan(1.2);
+    expect(readFileSync(summary.report!, 'utf8')).toContain('Mann-Whitney on the requests');
   });
 
   it('rolls back an error-rate regression on the critical metric at the first judgment', async () => {

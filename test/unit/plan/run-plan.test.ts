@@ -65,6 +65,15 @@ describe('planRun', () => {
     expect((1 - (earliest?.confidenceLevel ?? NaN)) / 2).toBeCloseTo(pocock(0.175), 12);
   });
 
+  it('a histogram metric (latency-histogram) can fail at the first look with its 3 periods: minute 4, at α(0.1) of 2 %', () => {
+    const canaryConfig = { metrics: [{ name: 'latency', preset: 'latency-histogram' }] };
+    const [latency] = planRun(headline({ canaryConfig }), traffic).continuousMetrics;
+    expect(latency).toMatchObject({ kind: 'histogram', minDataPoints: 3, earliest: { minutes: 4, points: 3 } });
+    const pocock = (t: number) => 0.02 * Math.log(1 + (Math.E - 1) * t);
+    expect((1 - (latency.earliest?.confidenceLevel ?? NaN)) / 2).toBeCloseTo(pocock(4 / 40), 12);
+    expect(planRun(headline(), traffic).continuousMetrics[0].kind).toBe('series');
+  });
+
   it('counts a warm-up out: two minutes skipped move the earliest failure two minutes later and judge fewer requests', () => {
     const plan = planRun(headline({ analysis: { warmupSeconds: 120 } }), traffic);
     expect(plan.requestsPerVersion).toBe(11_100);

@@ -47,6 +47,33 @@ describe('examples/local-*.json', () => {
     });
   });
 
+  it('local-latency-x1.1.json: the canary 10% slower, judged from the latency histogram (critical) and the 5xx counts', () => {
+    const raw = load('local-latency-x1.1.json');
+    const { input } = prepareInput({ input: raw });
+    expect(input.baseline.local?.env).toEqual({ BASE_LATENCY_MS: '20' });
+    expect(input.canary.local?.env).toEqual({ BASE_LATENCY_MS: '20', LATENCY_FACTOR: '1.1' });
+    const [errors, latency] = input.canaryConfig.metrics;
+    expect(errors).toMatchObject({ name: 'error-rate-5xx', preset: 'error-rate-5xx' });
+    expect(latency).toMatchObject({
+      name: 'latency',
+      preset: 'latency-histogram',
+      groups: ['latency'],
+      unit: 'seconds',
+    });
+    expect(latency.analysisConfigurations.canary).toMatchObject({ critical: true, minDataPoints: 3 });
+    expect(resolveMetricQuery(latency, input.metricsSource.type)).toMatchObject({
+      type: 'cloudwatch-histogram',
+      metricName: 'TargetResponseTime',
+    });
+    const healthyInput = prepareInput({ input: healthy }).input;
+    expect({ ...input, baseline: undefined, canary: undefined, canaryConfig: undefined }).toEqual({
+      ...healthyInput,
+      baseline: undefined,
+      canary: undefined,
+      canaryConfig: undefined,
+    });
+  });
+
   it('sizes the demo: four steps, 80 s of traffic, 1-second periods, and --speed keeps it valid', () => {
     const { input } = prepareInput({ input: healthy });
     expect(input.steps.map((s) => s.weight)).toEqual([10, 20, 30, 50]);
