@@ -29,8 +29,8 @@ const SCENARIOS = {
   // A doubled 5xx rate at a realistic base rate takes a couple of hundred errors to prove. Simulated with the count
   // test on these steps and looks (2000 seeded runs): at 150 req/s it is proven in 45 % of runs, at 600 in 99.1 %,
   // at 800 in 99.9 %, median 35 s into the traffic.
-  // +10 % on every request: one mean per second would need many seconds of points to tell; the requests in the
-  // latency histogram's buckets (the latency-histogram preset, PR(:bound) × SampleCount from the router) tell sooner.
+  // +10 % on every request, judged from the requests in the latency histogram's buckets (the latency-histogram
+  // preset: PR(:bound) × SampleCount from the router), the mean-latency metric critical.
   'latency-x1.1': {
     file: 'local-latency-x1.1.json',
     expect: 'rollback',
