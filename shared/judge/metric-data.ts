@@ -64,19 +64,21 @@ export const countSamplesSchema = z
     });
   });
 
+/** Both versions give the same number of periods (`field` names the canary's array in the error). */
+function alignedPeriods(baseline: number, canary: number, field: string, ctx: z.RefinementCtx): void {
+  if (baseline === canary) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['canary', field],
+    message: `the canary has ${canary} periods and the baseline ${baseline}: periods must be aligned`,
+  });
+}
+
 /** Count data: the versions' periods are aligned by index (period t is the same span of time on both). */
 export const countDataSchema = z
   .object({ baseline: countSamplesSchema, canary: countSamplesSchema })
   .strict()
-  .superRefine((data, ctx) => {
-    if (data.baseline.totals.length !== data.canary.totals.length) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['canary', 'totals'],
-        message: `the canary has ${data.canary.totals.length} periods and the baseline ${data.baseline.totals.length}: periods must be aligned`,
-      });
-    }
-  });
+  .superRefine((data, ctx) => alignedPeriods(data.baseline.totals.length, data.canary.totals.length, 'totals', ctx));
 
 /** One version's histogram per period: ascending finite bounds, one more count than bounds in every period. */
 export const histogramSamplesSchema = z
@@ -118,15 +120,7 @@ export const histogramSamplesSchema = z
 export const histogramDataSchema = z
   .object({ baseline: histogramSamplesSchema, canary: histogramSamplesSchema })
   .strict()
-  .superRefine((data, ctx) => {
-    if (data.baseline.counts.length !== data.canary.counts.length) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['canary', 'counts'],
-        message: `the canary has ${data.canary.counts.length} periods and the baseline ${data.baseline.counts.length}: periods must be aligned`,
-      });
-    }
-  });
+  .superRefine((data, ctx) => alignedPeriods(data.baseline.counts.length, data.canary.counts.length, 'counts', ctx));
 
 type AnyMetricData = SeriesMetricData | CountMetricData | HistogramMetricData;
 

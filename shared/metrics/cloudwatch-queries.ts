@@ -3,7 +3,14 @@ import { loadBalancerDimension, targetGroupDimension } from '../aws/arn';
 import type { Role } from '../run-model/run-state';
 import type { CloudWatchQuery, MetricQuery } from './metric-query';
 import type { CountSeries, HistogramSeries, MetricRequest, MetricSeries, Scope, Series } from './metric-source';
-import { emptySeries, histogramMeans, meanPerTimestamp, rateSeries, ratioPerTimestamp } from './series';
+import {
+  bucketsFromCumulative,
+  emptySeries,
+  histogramMeans,
+  meanPerTimestamp,
+  rateSeries,
+  ratioPerTimestamp,
+} from './series';
 
 /**
  * The pure half of the CloudWatch source: which GetMetricData queries answer a request, and how their
@@ -210,8 +217,7 @@ function pointsByTime(q: PlannedQuery, results: Map<string, Series>): Map<number
 
 /**
  * One version's requests per bucket and sum per period. For each dimension set (one per instance for InstanceId
- * scopes, added up): n = SampleCount, the requests up to bound j = round(n × PR(:bound j) / 100), kept from falling as
- * the bounds rise (each rank is rounded on its own), the bucket counts their differences, the top bucket the rest of n.
+ * scopes, added up): n = SampleCount, the requests up to bound j = n × PR(:bound j) / 100 (bucketsFromCumulative).
  * As for an exceedance, a period with samples but any rank missing could not be ranked and is dropped; a period
  * without samples carries no requests.
  */
@@ -229,17 +235,14 @@ function histogramSeries(queries: PlannedQuery[], results: Map<string, Series>, 
     for (const [t, v] of pointsByTime(total, results)) {
       const n = Math.round(v);
       if (!(n > 0)) continue;
-      const period = counts.get(t) ?? new Array<number>(bounds.length + 1).fill(0);
-      let below = 0;
-      for (let j = 0; j < bounds.length; j++) {
-        const rank = ranks[j].get(t);
+      const upTo = ranks.map((points) => {
+        const rank = points.get(t);
         if (rank === undefined || !Number.isFinite(rank)) unknown.add(t);
-        const upTo = Math.max(below, Math.min(n, Math.round((n * Math.min(Math.max(rank ?? 0, 0), 100)) / 100)));
-        period[j] += upTo - below;
-        below = upTo;
-      }
-      period[bounds.length] += n - below;
-      counts.set(t, period);
+        return (n * Math.min(Math.max(rank ?? 0, 0), 100)) / 100;
+      });
+      const period = bucketsFromCumulative(n, upTo);
+      const before = counts.get(t);
+      counts.set(t, before ? before.map((c, j) => c + period[j]) : period);
       sums.set(t, (sums.get(t) ?? 0) + (sumAt.get(t) ?? NaN));
     }
   }

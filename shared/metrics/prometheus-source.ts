@@ -15,7 +15,7 @@ import type {
 } from './metric-source';
 import { evaluationRange, parseSampleValue, renderQuery, scopeSelector } from './prometheus-query';
 import { HttpStatusError, RetriesExhaustedError, withRetry, type RetryOptions } from './retry';
-import { emptySeries, histogramMeans, rateSeries, toSeries } from './series';
+import { bucketsFromCumulative, emptySeries, histogramMeans, rateSeries, toSeries } from './series';
 
 export interface PrometheusSourceOptions {
   /** Base URL: `http://prometheus:9090`, or an Amazon Managed Prometheus workspace URL `.../workspaces/ws-...`. */
@@ -145,9 +145,8 @@ export class PrometheusSource implements MetricSource {
   }
 
   /**
-   * One version's requests per bucket and sum per step. The bucket series are cumulative (`le`); each step's counts
-   * are rounded (increase() extrapolates) and kept from falling as `le` rises, the bucket counts are their differences
-   * and `le="+Inf"` is all requests. Steps without requests, or without a sum, are dropped.
+   * One version's requests per bucket and sum per step. The bucket series are cumulative (`le`; increase()
+   * extrapolates, so not whole), `le="+Inf"` is all requests. Steps without requests, or without a sum, are dropped.
    */
   private async histogram(
     query: PrometheusHistogramQuery,
@@ -183,14 +182,10 @@ export class PrometheusSource implements MetricSource {
         const n = Math.round(top.get(t) as number);
         const sum = sumAt.get(t);
         if (!(n > 0) || sum === undefined || !Number.isFinite(sum)) return [];
-        const counts: number[] = [];
-        let below = 0;
-        for (const bound of bounds) {
-          const upTo = Math.max(below, Math.min(n, Math.round(byBound.get(bound)?.get(t) ?? below)));
-          counts.push(upTo - below);
-          below = upTo;
-        }
-        counts.push(n - below);
+        const counts = bucketsFromCumulative(
+          n,
+          bounds.map((bound) => byBound.get(bound)?.get(t) ?? 0),
+        );
         return [{ t, counts, sum }];
       });
     return {

@@ -72,3 +72,21 @@ export function histogramMeans(histogram: HistogramSeries): Series {
     values: histogram.counts.map((period, i) => histogram.sums[i] / period.reduce((a, b) => a + b, 0)),
   };
 }
+
+/**
+ * Requests per bucket of one period from its requests `n` and the cumulative counts up to each bound (Prometheus'
+ * `le` buckets; CloudWatch's percentile ranks × SampleCount). Each cumulative count is rounded on its own (both
+ * sources may give fractions), so it is kept within [the one before, n]; the buckets are the differences, and the last
+ * holds the requests above the top bound.
+ */
+export function bucketsFromCumulative(n: number, cumulative: readonly number[]): number[] {
+  const counts: number[] = [];
+  let below = 0;
+  for (const upToBound of cumulative) {
+    const upTo = Math.max(below, Math.min(n, Math.round(upToBound)));
+    counts.push(upTo - below);
+    below = upTo;
+  }
+  counts.push(n - below);
+  return counts;
+}

@@ -1,4 +1,11 @@
-import { alignWindow, meanPerTimestamp, ratioPerTimestamp, toSeries } from '../../../shared/metrics/series';
+import {
+  alignWindow,
+  bucketsFromCumulative,
+  histogramMeans,
+  meanPerTimestamp,
+  ratioPerTimestamp,
+  toSeries,
+} from '../../../shared/metrics/series';
 
 describe('alignWindow', () => {
   it('keeps only whole periods inside the window', () => {
@@ -49,5 +56,32 @@ describe('ratioPerTimestamp', () => {
 
   it('skips periods without a numerator when absence does not mean zero', () => {
     expect(ratioPerTimestamp(errors, requests, false)).toEqual({ timestamps: [1, 4], values: [0.05, 0.1] });
+  });
+});
+
+describe('bucketsFromCumulative', () => {
+  it('makes per-bucket counts of rounded cumulative ones, the rest of the requests above the top bound', () => {
+    expect(bucketsFromCumulative(10, [2.4, 5.6, 9])).toEqual([2, 4, 3, 1]);
+    expect(bucketsFromCumulative(10, [])).toEqual([10]);
+  });
+
+  it('never gives a negative bucket or more than the requests: a count below the one before, or above n, is clamped', () => {
+    expect(bucketsFromCumulative(3, [1.02, 0.99, 3.4, 2])).toEqual([1, 0, 2, 0, 0]);
+    expect(bucketsFromCumulative(5, [0, 7])).toEqual([0, 5, 0]);
+  });
+});
+
+describe('histogramMeans', () => {
+  it('gives each period its mean, sum / requests', () => {
+    const h = {
+      timestamps: [0, 60_000],
+      bounds: [0.1],
+      counts: [
+        [3, 1],
+        [0, 2],
+      ],
+      sums: [0.4, 0.5],
+    };
+    expect(histogramMeans(h)).toEqual({ timestamps: [0, 60_000], values: [0.1, 0.25] });
   });
 });
