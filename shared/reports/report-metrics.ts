@@ -5,6 +5,7 @@ import { formatPercent } from './format';
 import { formatRate, formatRatio } from '../judge/count-classifier';
 import { metricRowFromResult, type MetricInfo, type MetricRow } from './metric-rows';
 import { renderDistributionChart } from './svg/distribution-chart';
+import { renderBucketChart } from './svg/bucket-chart';
 import type { Point } from './svg/downsample';
 import { renderLineChart } from './svg/line-chart';
 import { BASELINE_COLOR, CANARY_COLOR, CLASSIFICATION_COLORS } from './svg/palette';
@@ -183,6 +184,22 @@ function points(series: Series): Point[] {
   return series.timestamps.map((t, i) => ({ x: t, y: series.values[i] }));
 }
 
+/** A histogram metric's requests per bucket, each version's share of its own: what its test compared. */
+function bucketFigure(name: string, h: NonNullable<MetricResult['histogram']>, measure: (v: number) => string): string {
+  const chart = renderBucketChart({
+    title: `${name}: each version's share of its requests per latency bucket`,
+    bounds: h.bounds,
+    sides: [
+      { id: 'baseline', label: 'baseline', color: BASELINE_COLOR, counts: h.baselineBuckets },
+      { id: 'canary', label: 'canary', color: CANARY_COLOR, counts: h.canaryBuckets },
+    ],
+    formatBound: measure,
+    width: CHART_WIDTH,
+    rootAttrs: { 'data-metric': name, 'data-plot': 'buckets' },
+  });
+  return `<figure><figcaption>Requests per bucket, as a share of each version's requests (what Mann-Whitney on the requests compared)</figcaption>${chart}</figure>`;
+}
+
 function distributionCaption(metric: MetricResult): string {
   if (metric.counts) {
     return 'Distribution of the per-period rates: box = quartiles, whiskers 1.5 IQR; the rate ratio and its interval are in the table';
@@ -245,6 +262,7 @@ ${sourceError}
 <div class="charts">
 <figure><figcaption>Over time (raw series)</figcaption>${timeSeries}</figure>
 ${distribution ? `<figure><figcaption>${distributionCaption(metric)}</figcaption>${distribution}</figure>` : ''}
+${metric.histogram ? bucketFigure(metric.name, metric.histogram, measure) : ''}
 </div>
 </article>`;
 }

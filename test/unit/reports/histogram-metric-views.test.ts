@@ -77,5 +77,9 @@ describe('a histogram metric in rows, Slack and the HTML report', () => {
         `higher of a pair in ${share}, one-sided p &lt;0.0001 higher, 1.0000 lower; mean change +20.0% (mean of all ` +
         'requests, ratio 1.2)',
     );
+    // the requests per bucket as each version's share: 400 of 4,000 baseline requests at or below 50 ms, 240 canary ones
+    expect(card).toContain('data-plot="buckets"');
+    expect(card).toMatch(/data-series="baseline" data-bucket="≤ 50 ms" data-share="0.1"/);
+    expect(card).toMatch(/data-series="canary" data-bucket="≤ 50 ms" data-share="0.06"/);
   });
 });
