@@ -97,6 +97,24 @@ describe('canary config schema', () => {
     ]);
   });
 
+  test('a broken histogram query names its field: bounds that do not ascend, a missing sum query', () => {
+    const input = kayentaShaped();
+    input.metrics[0].query = { type: 'prometheus-histogram', buckets: 'sum by (le) (x_bucket{${scope}})' };
+    input.metrics[1].query = {
+      type: 'cloudwatch-histogram',
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'TargetResponseTime',
+      bounds: [0.1, 0.5, 0.25],
+    };
+    expect(issuesOf(input)).toEqual([
+      'metrics[0].query.sum: Invalid input: expected string, received undefined',
+      'metrics[1].query.bounds: bounds must ascend',
+    ]);
+    input.metrics[1].query = { ...input.metrics[1].query, bounds: [0.1, 0.25, 0.5] };
+    input.metrics[0].query = { ...input.metrics[0].query, sum: 'sum(x_sum{${scope}})' };
+    expect(parse(input).metrics.map((m) => m.query?.type)).toEqual(['prometheus-histogram', 'cloudwatch-histogram']);
+  });
+
   test('a query without a type is rejected', () => {
     const input = kayentaShaped() as { metrics: { query?: unknown }[] };
     input.metrics[0].query = { metricName: 'x' };
