@@ -174,11 +174,13 @@ function judgeMetric(
     const empty = { baseline: sampleOf([]), canary: sampleOf([]) };
     return metricResult(metric, noData(`no data returned for ${metric.name}`, classifier), empty, confidenceLevel);
   }
+  // the per-period values a count or histogram metric's result describes (its test reads the counts, not these)
+  const described = (values: number[]) => clean(values, { ...analysis, outliers: undefined, nanStrategy: 'remove' });
   if (isCountData(samples) && settings.counts === 'test') {
     const countLevel = settings.countConfidenceLevel ?? confidenceLevel;
     const rates = {
-      baseline: clean(ratioSeries(samples.baseline), { ...analysis, outliers: undefined, nanStrategy: 'remove' }),
-      canary: clean(ratioSeries(samples.canary), { ...analysis, outliers: undefined, nanStrategy: 'remove' }),
+      baseline: described(ratioSeries(samples.baseline)),
+      canary: described(ratioSeries(samples.canary)),
     };
     if (classifier.effectSize.measure === 'cles') {
       return metricResult(
@@ -198,8 +200,8 @@ function judgeMetric(
   }
   if (isHistogramData(samples) && settings.histograms === 'requests') {
     const means = {
-      baseline: clean(periodMeans(samples.baseline), { ...analysis, outliers: undefined, nanStrategy: 'remove' }),
-      canary: clean(periodMeans(samples.canary), { ...analysis, outliers: undefined, nanStrategy: 'remove' }),
+      baseline: described(periodMeans(samples.baseline)),
+      canary: described(periodMeans(samples.canary)),
     };
     return metricResult(metric, classifyHistogram(metric.name, samples, classifier), means, confidenceLevel);
   }
