@@ -141,6 +141,10 @@ export class Elbv2ListenerApi implements ListenerApi {
     return false;
   }
 
+  isRuleGone(error: unknown): boolean {
+    return isAwsError(error, 'RuleNotFoundException');
+  }
+
   private toRule(rule: Rule, tags: Tag[]): ListenerRule {
     return {
       ruleArn: rule.RuleArn ?? '',

@@ -48,4 +48,6 @@ export interface ListenerApi {
   describeTags(arns: string[]): Promise<Map<string, Tag[]>>;
   /** The load balancer itself is gone (and its rules with it), so there is nothing to restore. */
   isGone(error: unknown): boolean;
+  /** A rule was deleted while it was being read (another run took its rule away between listing and tagging). */
+  isRuleGone(error: unknown): boolean;
 }

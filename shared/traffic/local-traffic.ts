@@ -172,6 +172,10 @@ export class RouterListenerApi implements ListenerApi {
     return isRouterError(error, 'Unreachable');
   }
 
+  isRuleGone(error: unknown): boolean {
+    return isRouterError(error, 'RuleNotFound');
+  }
+
   private toListener(listener: ListenerView): ListenerInfo {
     return {
       listenerArn: listener.listenerArn,

@@ -36,6 +36,8 @@ interface RunRule {
 
 /** Attempts at creating the rule when its priority is taken by a rule that is gone again when looked at. */
 const CREATE_ATTEMPTS = 3;
+/** Listings of the rules when rules vanish while they are read (each vanishing needs another run to back off). */
+const LIST_ATTEMPTS = 5;
 
 /** Does `a` hold the listener before `b`? A rule without the stamp is older than any with it. */
 function asksFirst(a: RunRule, b: RunRule): boolean {
@@ -235,13 +237,23 @@ export class RuleTraffic implements Traffic {
     };
   }
 
-  /** All rules of the listener with the run id (and lock stamp) each is tagged with. */
+  /**
+   * All rules of the listener with the run id (and lock stamp) each is tagged with. Listing reads the rules, then their
+   * tags: a rule another run deletes in between (a later run backing off) fails the tags call, so the listing is
+   * read again.
+   */
   private async rules(listener: ListenerInfo): Promise<RunRule[]> {
-    return (await this.api.listRules(listener)).map((rule) => ({
-      rule,
-      runId: tagValue(rule.tags, RUN_ID_TAG),
-      requestedAt: tagValue(rule.tags, REQUESTED_AT_TAG),
-    }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.api.listRules(listener)).map((rule) => ({
+          rule,
+          runId: tagValue(rule.tags, RUN_ID_TAG),
+          requestedAt: tagValue(rule.tags, REQUESTED_AT_TAG),
+        }));
+      } catch (error) {
+        if (attempt >= LIST_ATTEMPTS || !this.api.isRuleGone(error)) throw error;
+      }
+    }
   }
 
   /** TrafficLocked when another run's rule is on the listener (the one at `priority` named first). */

@@ -236,6 +236,36 @@ describe('the listener lock when another run creates its rule at the same moment
     expect(await remaining()).toEqual([rule.ruleArn]);
   });
 
+  it('reads the rules again when a rule is deleted between listing the rules and reading their tags', async () => {
+    const other = await admin.createRule({
+      listenerArn: config.listenerArn,
+      priority: 40,
+      conditions: [{ field: 'path-pattern', values: ['/b/*'] }],
+      actions: [{ type: 'forward', targetGroups: [{ targetGroupArn: config.productionTargetGroupArn }] }],
+      tags: [{ key: 'canary-judge:run-id', value: 'run-b' }],
+    });
+    let vanished = 0;
+    // run-b backs off exactly between the router's describeRules and describeTags: the tags call fails with RuleNotFound
+    class Vanishing extends RouterListenerApi {
+      override async describeTags(arns: string[]) {
+        if (vanished === 0 && arns.includes(other.ruleArn)) {
+          vanished++;
+          await admin.deleteRule(other.ruleArn);
+        }
+        return super.describeTags(arns);
+      }
+    }
+    const rule = await new RuleTraffic(new Vanishing(admin), { settleMs: 10_000, pollMs: 20 }).shift({
+      runId: 'run-a',
+      traffic: config,
+      baselineTargetGroupArn: groups.baseline,
+      canaryTargetGroupArn: groups.canary,
+      weights: { production: 100, baseline: 0, canary: 0 },
+    });
+    expect(vanished).toBe(1);
+    expect(await remaining()).toEqual([rule.ruleArn]);
+  });
+
   it('a run that asked later takes its own rule away and fails with TrafficLocked naming the first', async () => {
     const { shift, contender } = contendedTraffic('2000-01-01T00:00:00.000Z', { settleMs: 10_000 });
     const error = await shift().catch((e: unknown) => e);
