@@ -3,8 +3,10 @@ import {
   CreateRuleCommand,
   CreateTargetGroupCommand,
   DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
   DescribeRulesCommand,
   DescribeTagsCommand,
+  DescribeTargetGroupsCommand,
   ElasticLoadBalancingV2Client,
   ElasticLoadBalancingV2ServiceException,
   ModifyListenerCommand,
@@ -317,6 +319,42 @@ describe('AlbTraffic error paths the emulator cannot produce', () => {
       name: 'Throttling',
       message: 'Rate exceeded',
     });
+    mocked.restore();
+  });
+
+  it("reads the rules again when another run's rule is gone by the time its tags are read (RuleNotFoundException)", async () => {
+    const mocked = mockClient(ElasticLoadBalancingV2Client);
+    const listener = 'arn:aws:elasticloadbalancing:us-east-1:1:listener/app/web/abc/def';
+    const production = 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/prod/1';
+    const otherRule = 'arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/web/abc/def/other';
+    const forward = [{ Type: 'forward' as const, TargetGroupArn: production }];
+    mocked.on(DescribeListenersCommand).resolves({
+      Listeners: [{ ListenerArn: listener, LoadBalancerArn: 'arn:lb', Protocol: 'HTTP', DefaultActions: forward }],
+    });
+    const defaultRule = { RuleArn: `${listener}/default`, IsDefault: true, Priority: 'default', Actions: forward };
+    // first listing: another run's rule, deleted before its tags are read; second listing: gone
+    mocked
+      .on(DescribeRulesCommand)
+      .resolvesOnce({
+        Rules: [defaultRule, { RuleArn: otherRule, IsDefault: false, Priority: '40', Actions: forward }],
+      })
+      .resolves({ Rules: [defaultRule] });
+    mocked.on(DescribeTagsCommand).rejects(
+      new ElasticLoadBalancingV2ServiceException({
+        name: 'RuleNotFoundException',
+        $fault: 'client',
+        message: `One or more rules not found`,
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    mocked.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [{ VpcId: 'vpc-1' }] });
+    mocked.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [{ TargetGroupArn: production, VpcId: 'vpc-1' }] });
+    const alb = new AlbTraffic({ elbv2: new ElasticLoadBalancingV2Client({}) });
+    await expect(
+      alb.assertAvailable('run-a', { listenerArn: listener, productionTargetGroupArn: production }),
+    ).resolves.toBeUndefined();
+    expect(mocked.commandCalls(DescribeRulesCommand)).toHaveLength(2);
+    expect(mocked.commandCalls(DescribeTagsCommand)).toHaveLength(1);
     mocked.restore();
   });
 });
