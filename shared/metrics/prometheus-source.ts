@@ -3,7 +3,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { errorMessage } from '../aws/errors';
-import type { PrometheusCountsQuery, PrometheusHistogramQuery } from './metric-query';
+import { QUERY_TYPES_BY_SOURCE, type PrometheusCountsQuery, type PrometheusHistogramQuery } from './metric-query';
 import type {
   CountSeries,
   HistogramSeries,
@@ -42,8 +42,6 @@ interface QueryRangeResponse {
   data?: { resultType: string; result: RangeSeries[] };
 }
 
-const ANSWERED = ['prometheus', 'prometheus-counts', 'prometheus-histogram'];
-
 /** Metrics from Prometheus' /api/v1/query_range, one query per version with the version's label selector. */
 export class PrometheusSource implements MetricSource {
   readonly description: string;
@@ -67,7 +65,7 @@ export class PrometheusSource implements MetricSource {
     const range = evaluationRange(request.window, this.options.stepSeconds);
     const out: MetricSeries[] = [];
     for (const { name, query } of request.metrics) {
-      if (!ANSWERED.includes(query.type)) {
+      if (!(QUERY_TYPES_BY_SOURCE.prometheus as readonly string[]).includes(query.type)) {
         out.push({
           name,
           baseline: emptySeries(),
