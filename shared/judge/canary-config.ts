@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { metricAnalysisSchema } from './metric-analysis';
 import { PRESET_JUDGING, unknownPreset, withPresetDefaults } from './metric-presets';
-import { isCountQuery, metricQuerySchema, type MetricQuery } from '../metrics/metric-query';
+import { isCountQuery, isHistogramQuery, metricQuerySchema, type MetricQuery } from '../metrics/metric-query';
 
 /**
  * The canary (judge) config: Kayenta's canary-config JSON shape, accepted as is, plus our own fields
@@ -132,6 +132,18 @@ export const canaryConfigSchema = z
           code: 'custom',
           path: ['metrics', i, 'analysisConfigurations', 'canary', 'effectSize', 'measure'],
           message: 'a count metric is judged on its rate ratio: use measure "meanRatio" (the floors are rate ratios)',
+        });
+      }
+      // (a metric whose own fields failed may reach here half-parsed: only a query with its type is ours)
+      if (
+        typeof m.query?.type === 'string' &&
+        !isHistogramQuery(m.query) &&
+        (m.analysisConfigurations.canary.effectSize?.floorConfidence ?? 0.5) > 0.5
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['metrics', i, 'analysisConfigurations', 'canary', 'effectSize', 'floorConfidence'],
+          message: `floorConfidence applies to histogram metrics (their mean ratio's bound); query type "${m.query.type}" is not one`,
         });
       }
       if (seen.has(m.name)) {

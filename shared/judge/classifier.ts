@@ -32,6 +32,8 @@ export interface EffectSizeThresholds {
   allowedDecrease: number;
   criticalIncrease: number;
   criticalDecrease: number;
+  /** Histogram metrics: the confidence of the mean ratio's bound the floors apply to (absent or 0.5: the ratio). */
+  floorConfidence?: number;
 }
 
 export interface ClassifierSettings {
@@ -80,6 +82,7 @@ export function effectSizeThresholds(config: EffectSizeConfig | undefined): Effe
     allowedDecrease: config?.allowedDecrease ?? fallback,
     criticalIncrease: config?.criticalIncrease ?? fallback,
     criticalDecrease: config?.criticalDecrease ?? fallback,
+    floorConfidence: config?.floorConfidence,
   };
 }
 
@@ -167,11 +170,12 @@ function describeGate(
   threshold: number,
   label: 'allowed' | 'critical',
   side: Side,
+  wording?: Comparison['wording'],
 ): string {
-  const value = describeEffect(effect, measure);
+  const value = wording?.effect ?? describeEffect(effect, measure);
   if (threshold === (measure === 'cles' ? 0.5 : 1)) return value;
   const where = side === 'increase' ? 'above' : 'below';
-  return `${value}, ${where} ${label} ${describeThreshold(threshold, measure)} ${appliesTo(measure)}`;
+  return `${value}, ${where} ${label} ${describeThreshold(threshold, measure)} ${wording?.appliesTo ?? appliesTo(measure)}`;
 }
 
 export function classify(name: string, baseline: number[], canary: number[], s: ClassifierSettings): Classified {
@@ -272,6 +276,11 @@ export interface Comparison {
   shift: string;
   /** Which mean is 0 when the effect is undefined. */
   zeroMean: () => 'baseline' | 'canary';
+  /**
+   * How to say the effect and what the floors were held against, when the effect is not the measure itself (a
+   * histogram's confidence bound of the mean ratio); absent: "mean change +x%" / "CLES x".
+   */
+  wording?: { effect: string; appliesTo: string };
 }
 
 /**
@@ -281,6 +290,8 @@ export interface Comparison {
 export function decide(c: Comparison, s: ClassifierSettings): Classified {
   const m = s.effectSize.measure;
   const { effect, shift } = c;
+  const effectText = () => c.wording?.effect ?? describeEffect(effect, m);
+  const heldAgainst = c.wording?.appliesTo ?? appliesTo(m);
   const gateOpen = (threshold: number, side: Side) =>
     Number.isNaN(effect) || (side === 'increase' ? effect >= threshold : effect <= threshold);
   const upOk = s.direction !== 'decrease';
@@ -293,7 +304,7 @@ export function decide(c: Comparison, s: ClassifierSettings): Classified {
     const critical = side === 'increase' ? s.effectSize.criticalIncrease : s.effectSize.criticalDecrease;
     // 5. critical escalation: only beyond the critical effect size (default: every failure of a critical metric)
     const gate = (threshold: number, label: 'allowed' | 'critical') =>
-      Number.isNaN(effect) ? undefinedEffect(c.zeroMean()) : describeGate(effect, m, threshold, label, side);
+      Number.isNaN(effect) ? undefinedEffect(c.zeroMean()) : describeGate(effect, m, threshold, label, side, c.wording);
     if (s.critical && gateOpen(critical, side)) {
       return { ...result, classification, critical: true, reason: `critical: ${shift}; ${gate(critical, 'critical')}` };
     }
@@ -301,7 +312,7 @@ export function decide(c: Comparison, s: ClassifierSettings): Classified {
     // Kayenta's gate for critical metrics, it proves nothing here)
     const floor = s.rollbackFloors?.[side];
     if (floor !== undefined && !Number.isNaN(effect) && gateOpen(floor, side)) {
-      const beyond = `${describeEffect(effect, m)}, at or beyond the rollback floor ${describeThreshold(floor, m)} ${appliesTo(m)}`;
+      const beyond = `${effectText()}, at or beyond the rollback floor ${describeThreshold(floor, m)} ${heldAgainst}`;
       return { ...result, classification, critical: true, reason: `critical: ${shift}; ${beyond}` };
     }
     const why = gate(allowed, 'allowed');
@@ -317,9 +328,7 @@ export function decide(c: Comparison, s: ClassifierSettings): Classified {
   if (clearlyLower && !downOk) return pass(`${shift}; a decrease is not a failure (direction ${s.direction})`);
   if (clearlyHigher || clearlyLower) {
     const allowed = clearlyHigher ? s.effectSize.allowedIncrease : s.effectSize.allowedDecrease;
-    return pass(
-      `${shift}; ${describeEffect(effect, m)}, within allowed ${describeThreshold(allowed, m)} ${appliesTo(m)}`,
-    );
+    return pass(`${shift}; ${effectText()}, within allowed ${describeThreshold(allowed, m)} ${heldAgainst}`);
   }
   return pass(null);
 }

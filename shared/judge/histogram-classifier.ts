@@ -1,5 +1,6 @@
 import { decide, noData, points, tooFewPoints, type Classified, type ClassifierSettings } from './classifier';
-import { formatNumber } from './format';
+import { formatNumber, formatPercent } from './format';
+import { meanRatioBound } from './histogram-mean';
 import { compareBuckets, onCommonBounds } from './histogram-test';
 import { formatMeasure } from './units';
 import type { HistogramMetricData, HistogramSamples, HistogramSummary } from './types';
@@ -33,7 +34,8 @@ function totalsOf(side: HistogramSamples) {
     period.forEach((c, j) => (counts[j] += c));
   });
   const requests = sum(counts);
-  return { bounds: side.bounds, counts, periods, requests, mean: requests > 0 ? sum(side.sums) / requests : null };
+  const total = sum(side.sums);
+  return { bounds: side.bounds, counts, sum: total, periods, requests, mean: requests > 0 ? total / requests : null };
 }
 
 /** Per period, the mean of the requests (sum / count); NaN for a period without requests. */
@@ -42,6 +44,16 @@ export function periodMeans(side: HistogramSamples): number[] {
     const n = sum(period);
     return n > 0 ? side.sums[t] / n : NaN;
   });
+}
+
+/** "mean change +9.8% (at least +6.1% with 80% confidence)", what the floors were held against said after them. */
+function boundWording(ratio: number, bound: number, confidence: number) {
+  const side = ratio >= 1 ? 'at least' : 'at most';
+  const level = `${Number((confidence * 100).toFixed(2))}%`;
+  return {
+    effect: `mean change ${formatPercent(ratio - 1)} (${side} ${formatPercent(bound - 1)} with ${level} confidence)`,
+    appliesTo: `(the threshold applies to that ${level} bound of the mean change)`,
+  };
 }
 
 export function classifyHistogram(name: string, data: HistogramMetricData, s: ClassifierSettings): HistogramClassified {
@@ -55,10 +67,14 @@ export function classifyHistogram(name: string, data: HistogramMetricData, s: Cl
     baseline.mean !== null && canary.mean !== null && baseline.mean !== 0 && canary.mean !== 0
       ? canary.mean / baseline.mean
       : NaN;
+  const floorConfidence = s.effectSize.floorConfidence ?? 0.5;
+  const bounded = s.effectSize.measure === 'meanRatio' && floorConfidence > 0.5;
+  const bound = bounded ? meanRatioBound(baseline, canary, floorConfidence) : ratio;
   const histogram: HistogramSummary = {
     baseline: { requests: baseline.requests, mean: baseline.mean },
     canary: { requests: canary.requests, mean: canary.mean },
     meanRatio: orNull(ratio),
+    ...(bounded ? { meanRatioBound: orNull(bound), floorConfidence } : {}),
     slowerShare: orNull(test.slowerShare),
     pHigher: test.pHigher,
     pLower: test.pLower,
@@ -87,11 +103,12 @@ export function classifyHistogram(name: string, data: HistogramMetricData, s: Cl
     {
       test: null,
       ratio,
-      effect: s.effectSize.measure === 'cles' ? test.slowerShare : ratio,
+      effect: s.effectSize.measure === 'cles' ? test.slowerShare : bound,
       clearlyHigher: test.pHigher < alpha,
       clearlyLower: test.pLower < alpha,
       shift,
       zeroMean: () => (canary.mean === 0 ? 'canary' : 'baseline'),
+      ...(bounded && Number.isFinite(bound) ? { wording: boundWording(ratio, bound, floorConfidence) } : {}),
     },
     s,
   );

@@ -61,6 +61,12 @@ export const histogramSummarySchema = z.object({
   canary: histogramSideSchema,
   /** Canary mean / baseline mean, what the effect-size floors apply to; null when undefined (a mean of 0). */
   meanRatio: z.number().nullable(),
+  /**
+   * With effectSize.floorConfidence above 0.5: the one-sided bound of the mean ratio at that confidence, pulled
+   * towards 1 (histogram-mean.ts); the floors apply to it instead of meanRatio. Null when a side's spread is unknown.
+   */
+  meanRatioBound: z.number().nullable().optional(),
+  floorConfidence: z.number().optional(),
   /** P(a canary request is in a higher bucket than a baseline one) + P(same)/2; 0.5 = no shift; null without requests. */
   slowerShare: z.number().nullable(),
   /** One-sided p-values of Mann-Whitney on the requests: the canary's are higher, lower. */

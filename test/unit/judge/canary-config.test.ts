@@ -150,6 +150,31 @@ describe('canary config schema', () => {
     ]);
   });
 
+  test('floorConfidence is a level in [0.5, 1), for histogram metrics; the latency-histogram preset sets 0.8', () => {
+    const input = kayentaShaped();
+    input.metrics[0].query = { type: 'prometheus', query: 'avg(x{${scope}})' };
+    input.metrics[0].analysisConfigurations = { canary: { effectSize: { floorConfidence: 0.8 } } };
+    input.metrics[1].analysisConfigurations = { canary: { effectSize: { floorConfidence: 1 } } };
+    expect(issuesOf(input)).toEqual([
+      'metrics[1].analysisConfigurations.canary.effectSize.floorConfidence: Too big: expected number to be <1',
+      'metrics[0].analysisConfigurations.canary.effectSize.floorConfidence: floorConfidence applies to histogram ' +
+        'metrics (their mean ratio\'s bound); query type "prometheus" is not one',
+    ]);
+    input.metrics[0].query = {
+      type: 'prometheus-histogram',
+      buckets: 'sum by (le) (x_bucket{${scope}})',
+      sum: 'sum(x_sum{${scope}})',
+    };
+    input.metrics[1].analysisConfigurations = { canary: { effectSize: { floorConfidence: 0.5 } } };
+    const parsed = parse(input);
+    expect(parsed.metrics[0].analysisConfigurations.canary.effectSize?.floorConfidence).toBe(0.8);
+    const preset = parse({ metrics: [{ name: 'latency', preset: 'latency-histogram' }] });
+    expect(preset.metrics[0].analysisConfigurations.canary.effectSize).toMatchObject({
+      allowedIncrease: 1.05,
+      floorConfidence: 0.8,
+    });
+  });
+
   test('group weights above 100 in total, or for a group no metric is in, are rejected', () => {
     const input = kayentaShaped();
     input.classifier = { groupWeights: { system: 60, requests: 50, latency: 10 } };

@@ -1,4 +1,5 @@
 import { judge } from '../../../shared/judge/judge';
+import { meanRatioBound } from '../../../shared/judge/histogram-mean';
 import { compareBuckets } from '../../../shared/judge/histogram-test';
 import type { CanaryConfigInput } from '../../../shared/judge/canary-config';
 import type { HistogramSamples } from '../../../shared/judge/types';
@@ -77,6 +78,71 @@ describe('judge with histogram data', () => {
     expect(m.histogram!.pHigher).toBeLessThan(0.01);
     expect(m.classification).toBe('Pass');
     expect(m.reason).toContain('mean change +2.0%, within allowed +5.0%');
+  });
+
+  describe("floorConfidence: the floors apply to the mean ratio's one-sided bound", () => {
+    const withBound = (floorConfidence: number, measure: 'meanRatio' | 'cles' = 'meanRatio') =>
+      config({ effectSize: { measure, allowedIncrease: 1.05, rollbackIncrease: 1.5, floorConfidence } });
+    const totals = (counts: number[], periods: number, mean: number) => ({
+      bounds: BOUNDS,
+      counts: counts.map((c) => c * periods),
+      sum: counts.reduce((a, b) => a + b, 0) * periods * mean,
+    });
+
+    it('a proven shift whose mean change is just above the floor fails on the ratio, passes on its 80 % bound', () => {
+      const data = {
+        baseline: side([100, 300, 400, 150, 50], 5, 0.15),
+        canary: side([60, 260, 430, 180, 70], 5, 0.159),
+      };
+      const bound = meanRatioBound(
+        totals([100, 300, 400, 150, 50], 5, 0.15),
+        totals([60, 260, 430, 180, 70], 5, 0.159),
+        0.8,
+      );
+      expect(bound).toBeGreaterThan(1);
+      expect(bound).toBeLessThan(1.05);
+      const onRatio = judge(withBound(0.5), { latency: data }, THRESHOLDS).metrics[0];
+      expect(onRatio.classification).toBe('High');
+      expect(onRatio.histogram).not.toHaveProperty('meanRatioBound');
+      const onBound = judge(withBound(0.8), { latency: data }, THRESHOLDS).metrics[0];
+      expect(onBound.classification).toBe('Pass');
+      expect(onBound.histogram!.pHigher).toBeLessThan(0.01);
+      expect(onBound.histogram!.meanRatio).toBeCloseTo(1.06, 12);
+      expect(onBound.histogram!.meanRatioBound).toBeCloseTo(bound, 12);
+      expect(onBound.histogram!.floorConfidence).toBe(0.8);
+      expect(onBound.effectSize).toEqual({ measure: 'meanRatio', value: expect.closeTo(bound, 12) });
+      expect(onBound.reason).toContain(
+        `mean change +6.0% (at least +${((bound - 1) * 100).toFixed(1)}% with 80% confidence), within allowed +5.0% ` +
+          '(the threshold applies to that 80% bound of the mean change)',
+      );
+    });
+
+    it('a clear regression still fails, the bound in its reason; CLES thresholds ignore it', () => {
+      const data = {
+        baseline: side([100, 300, 400, 150, 50], 4, 0.15),
+        canary: side([60, 260, 430, 180, 70], 4, 0.18),
+      };
+      const m = judge(withBound(0.8), { latency: data }, THRESHOLDS).metrics[0];
+      const bound = meanRatioBound(
+        totals([100, 300, 400, 150, 50], 4, 0.15),
+        totals([60, 260, 430, 180, 70], 4, 0.18),
+        0.8,
+      );
+      expect(m.classification).toBe('High');
+      expect(m.reason).toMatch(
+        new RegExp(
+          `mean change \\+20\\.0% \\(at least \\+${((bound - 1) * 100).toFixed(1)}% with 80% confidence\\), above allowed ` +
+            '\\+5\\.0% \\(the threshold applies to that 80% bound of the mean change\\)$',
+        ),
+      );
+      const cles = judge(
+        config({ effectSize: { measure: 'cles', allowedIncrease: 0.55, floorConfidence: 0.8 } }),
+        { latency: data },
+        THRESHOLDS,
+      ).metrics[0];
+      expect(cles.histogram).not.toHaveProperty('meanRatioBound');
+      expect(cles.effectSize?.value).toBeCloseTo(cles.histogram!.slowerShare!, 15);
+    });
   });
 
   it('at or beyond the rollback floor, with rollbackFloors, a failure fails the canary', () => {
