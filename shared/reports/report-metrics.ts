@@ -62,7 +62,8 @@ const COLUMN_NOTE =
   "requests) show each side's rate with its counts, the rate ratio canary / baseline in the change columns and its " +
   "count test's interval (the metric's card says which test); their allowed and critical thresholds apply to the " +
   'rate ratio. Histogram metrics (latency buckets) show the mean of all requests of each side and its change, and the ' +
-  'one-sided p-value of Mann-Whitney on the requests; their thresholds apply to the mean change. pp = percentage points.</p>';
+  'one-sided p-value of Mann-Whitney on the requests; their thresholds apply to the mean change, or to its one-sided ' +
+  'confidence bound at the level shown (effectSize.floorConfidence). pp = percentage points.</p>';
 
 interface Cells {
   baseline: string;
@@ -112,20 +113,27 @@ function histogramCells(m: MetricResult, h: NonNullable<MetricResult['histogram'
     change: h.meanRatio === null ? '–' : formatPercent((h.meanRatio - 1) * 100),
     shift: '–',
     interval: '–',
-    effect: effectSize(m),
+    effect: boundNote(h) ? `${effectSize(m)} (${boundNote(h)})` : effectSize(m),
     p: pValue(m.pValue),
   };
+}
+
+/** "80% bound" when the floors applied to the mean ratio's confidence bound (effectSize.floorConfidence). */
+function boundNote(h: NonNullable<MetricResult['histogram']>): string | null {
+  return h.floorConfidence === undefined ? null : `${Number((h.floorConfidence * 100).toFixed(2))}% bound`;
 }
 
 /** "n = 4,000 baseline / 4,000 canary requests in 12 buckets; ...": what a histogram metric's test compared. */
 function histogramText(metric: MetricResult, h: NonNullable<MetricResult['histogram']>): string {
   const thousands = (n: number) => n.toLocaleString('en-US');
   const share = h.slowerShare === null ? '–' : `${(h.slowerShare * 100).toFixed(1)}%`;
+  const change = h.meanRatio === null ? '–' : formatPercent((h.meanRatio - 1) * 100);
+  const bound = boundNote(h) ? `; the floors apply to its ${boundNote(h)}, ${effectSize(metric)}` : '';
   return (
     `n = ${thousands(h.baseline.requests)} baseline / ${thousands(h.canary.requests)} canary requests in ` +
     `${h.bounds.length + 1} buckets; Mann-Whitney on the requests: a canary request is the higher of a pair in ` +
-    `${share}, one-sided p ${pValue(h.pHigher)} higher, ${pValue(h.pLower)} lower; mean change ${effectSize(metric)} ` +
-    `(mean of all requests, ratio ${formatValue(h.meanRatio)})`
+    `${share}, one-sided p ${pValue(h.pHigher)} higher, ${pValue(h.pLower)} lower; mean change ${change} ` +
+    `(mean of all requests, ratio ${formatValue(h.meanRatio)}${bound})`
   );
 }
 

@@ -82,4 +82,21 @@ describe('a histogram metric in rows, Slack and the HTML report', () => {
     expect(card).toMatch(/data-series="baseline" data-bucket="≤ 50 ms" data-share="0.1"/);
     expect(card).toMatch(/data-series="canary" data-bucket="≤ 50 ms" data-share="0.06"/);
   });
+
+  it('HTML with effectSize.floorConfidence: the effect cell and the card name the bound the floors applied to', () => {
+    const bounded = structuredClone(config);
+    bounded.metrics[0].analysisConfigurations!.canary!.effectSize = { allowedIncrease: 1.05, floorConfidence: 0.8 };
+    const metric = judge(bounded, {
+      latency: { baseline: side([100, 300, 400, 150, 50], 0.15), canary: side([60, 260, 430, 180, 70], 0.18) },
+    }).metrics[0];
+    const bound = `+${((metric.histogram!.meanRatioBound! - 1) * 100).toFixed(1)}%`;
+    expect(bound).toBe('+18.1%');
+    const html = htmlMetricTable([metric], new Map([['latency', { unit: 'seconds' }]]));
+    const tr = html.match(/<tr data-metric="latency">([\s\S]*?)<\/tr>/)![1];
+    const cells = [...tr.matchAll(/<td class="num"[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(cells.slice(2, 6)).toEqual(['+20.0%', '–', '–', `${bound} (80% bound)`]);
+    expect(metricCard(metric, undefined, 'seconds')).toContain(
+      `mean change +20.0% (mean of all requests, ratio 1.2; the floors apply to its 80% bound, ${bound})`,
+    );
+  });
 });
