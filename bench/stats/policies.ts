@@ -41,9 +41,11 @@ interface ConfigChoice {
   floors: boolean;
   /** Points per side below which a metric is not judged yet (absent: the presets' 5). */
   minDataPoints?: number;
+  /** Histogram metrics' effectSize.floorConfidence (absent: the preset's 0.8). */
+  floorConfidence?: number;
 }
 
-function canaryConfig({ metrics, floors, minDataPoints }: ConfigChoice) {
+function canaryConfig({ metrics, floors, minDataPoints, floorConfidence }: ConfigChoice) {
   const input: CanaryConfigInput = {
     name: 'bench-stats',
     metrics: metrics.map((m) => ({
@@ -54,6 +56,9 @@ function canaryConfig({ metrics, floors, minDataPoints }: ConfigChoice) {
           ...(m.critical ? { critical: true } : {}),
           ...(minDataPoints !== undefined ? { minDataPoints } : {}),
           ...(floors ? {} : { effectSize: KAYENTA_EFFECT_SIZE }),
+          ...(floorConfidence !== undefined && m.preset === 'latency-histogram'
+            ? { effectSize: { ...(floors ? {} : KAYENTA_EFFECT_SIZE), floorConfidence } }
+            : {}),
         },
       },
     })),
@@ -118,6 +123,20 @@ export function buildPolicies(): Policy[] {
       {},
     ),
     policy('no-floors', 'the defaults without effect-size floors', current({ floors: false }), SEQUENTIAL, {}),
+    policy(
+      'floor-on-ratio',
+      'the defaults with the latency floors on the mean ratio itself (floorConfidence 0.5)',
+      current({ floorConfidence: 0.5 }),
+      SEQUENTIAL,
+      {},
+    ),
+    policy(
+      'floor-90',
+      "the defaults with the latency floors on the mean ratio's 90 % bound (floorConfidence 0.9)",
+      current({ floorConfidence: 0.9 }),
+      SEQUENTIAL,
+      {},
+    ),
     policy(
       'count-binomial',
       "the defaults with the conditional binomial count test at the looks' group-sequential levels",
