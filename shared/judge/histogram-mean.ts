@@ -43,7 +43,8 @@ export function requestRelativeVariance({ bounds, counts, sum }: HistogramTotals
 /**
  * The one-sided confidence bound of mean(canary) / mean(baseline) at `confidence` on the side of no change: the ratio
  * divided (above 1) or multiplied (below 1) by exp(z·se), never past 1, where se is the standard error of the log of the
- * ratio (delta method, requests independent). At 0.5 the ratio itself; NaN when a side has no spread to read.
+ * ratio (delta method, requests independent). At 0.5 the ratio itself; NaN without requests or with a mean of 0 on
+ * a side.
  */
 export function meanRatioBound(baseline: HistogramTotals, canary: HistogramTotals, confidence: number): number {
   const requests = (t: HistogramTotals) => t.counts.reduce((a, b) => a + b, 0);

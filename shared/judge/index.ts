@@ -25,6 +25,7 @@ export { removeNaN, replaceNaN, removeOutliers, type OutlierRemoval } from './tr
 export { erfc, normalCdf, normalQuantile } from './normal';
 export { countTest, type CountSide, type CountTestOptions, type CountTestResult, type CountTotals } from './count-test';
 export { compareBuckets, onCommonBounds, type BucketComparison } from './histogram-test';
+export { meanRatioBound, requestRelativeVariance, type HistogramTotals } from './histogram-mean';
 export { binomialRateTest, binomialLowerTail, binomialUpperTail } from './binomial-rate-test';
 export * from './canary-config';
 export * from './metric-data';

@@ -33,7 +33,8 @@ export const effectSizeSchema = z
      * Ours, histogram metrics only: the floors apply to the one-sided confidence bound of the mean ratio at this level
      * (the ratio pulled towards 1) instead of the ratio itself; 0.5 (the default) is the ratio. The test on the
      * requests proves small shifts within minutes, so a noisy early mean would otherwise cross the floor by chance.
-     * Ignored with measure "cles" and in Kayenta's mode.
+     * Ignored with measure "cles", in Kayenta's mode and by metrics whose data is not a histogram (a query that is not
+     * one is a config error).
      */
     floorConfidence: z.number().min(0.5).lt(1).optional(),
   })
