@@ -322,7 +322,7 @@ describe('AlbTraffic error paths the emulator cannot produce', () => {
     mocked.restore();
   });
 
-  it("reads the rules again when another run's rule is gone by the time its tags are read (RuleNotFoundException)", async () => {
+  it("fault 'vanishing-rule': reads the rules again when another run's rule is gone by the time its tags are read (RuleNotFoundException)", async () => {
     const mocked = mockClient(ElasticLoadBalancingV2Client);
     const listener = 'arn:aws:elasticloadbalancing:us-east-1:1:listener/app/web/abc/def';
     const production = 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/prod/1';

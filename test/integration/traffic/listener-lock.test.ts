@@ -236,7 +236,7 @@ describe('the listener lock when another run creates its rule at the same moment
     expect(await remaining()).toEqual([rule.ruleArn]);
   });
 
-  it('reads the rules again when a rule is deleted between listing the rules and reading their tags', async () => {
+  it("fault 'vanishing-rule': reads the rules again when a rule is deleted between listing the rules and reading their tags", async () => {
     const other = await admin.createRule({
       listenerArn: config.listenerArn,
       priority: 40,
