@@ -8,6 +8,7 @@ import { runWorkflow, type RunSummary } from '../../local/runner/run-workflow';
 import { isAlive } from '../support/local-process';
 import { verdictLines } from '../../local/runner/summary';
 import { localRunInput } from '../support/run-inputs';
+import type { HistogramSummary } from '../../shared/judge/types';
 
 /**
  * Whole runs on loopback: the real sample service (bundled fresh from source), the local router, the load
@@ -171,12 +172,18 @@ describe('a local canary run, end to end', () => {
     // the stored judgment holds the request-level comparison, and the report shows it
     const judgment = JSON.parse(
       readFileSync(path.join(work, 'histogram', 'reports', summary.runId!, 'judgments', 'step-1.json'), 'utf8'),
-    ) as { result: { metrics: { kind: string; histogram: { baseline: { requests: number }; meanRatio: number } }[] } };
+    ) as { result: { metrics: { kind: string; histogram: HistogramSummary }[] } };
     const [latency] = judgment.result.metrics;
     expect(latency.kind).toBe('histogram');
     expect(latency.histogram.baseline.requests).toBeGreaterThan(20);
     expect(latency.histogram.meanRatio).toBeGreaterThan(1.2);
-    expect(readFileSync(summary.report!, 'utf8')).toContain('Mann-Whitney on the requests');
+    // the preset's floors applied to the mean ratio's 80 % bound, which the failure cleared
+    expect(latency.histogram.floorConfidence).toBe(0.8);
+    expect(latency.histogram.meanRatioBound).toBeGreaterThan(1.05);
+    expect(latency.histogram.meanRatioBound).toBeLessThan(latency.histogram.meanRatio!);
+    const report = readFileSync(summary.report!, 'utf8');
+    expect(report).toContain('Mann-Whitney on the requests');
+    expect(report).toContain('the floors apply to its 80% bound');
   });
 
   it('rolls back an error-rate regression on the critical metric at the first judgment', async () => {
