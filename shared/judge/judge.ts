@@ -270,6 +270,42 @@ export function judgeWithParsedConfig(
   return judgeSamples(canaryConfig, parseOrThrow(metricDataSchema, data, 'metric data'), thresholds, options);
 }
 
+function refuseUnknownMetrics(canaryConfig: CanaryConfig, samples: MetricData): void {
+  const known = new Set(canaryConfig.metrics.map((m) => m.name));
+  const unknown = Object.keys(samples).filter((name) => !known.has(name));
+  if (unknown.length === 0) return;
+  throw new ValidationError(
+    'metric data',
+    unknown.map((name) => ({
+      path: name,
+      message: `no metric "${name}" in the canary config (it has: ${[...known].join(', ')})`,
+    })),
+  );
+}
+
+/**
+ * A floor on the mean ratio's bound needs the requests' spread, which only buckets give: judging such a metric's
+ * series on its plain ratio would be laxer than configured, without a word. (Kayenta's mode reads histograms as
+ * per-period means and ignores the bound, as documented.)
+ */
+function refuseUnboundedFloors(canaryConfig: CanaryConfig, samples: MetricData): void {
+  const unbounded = canaryConfig.metrics.filter(
+    (m) =>
+      (m.analysisConfigurations.canary.effectSize?.floorConfidence ?? 0.5) > 0.5 &&
+      effectSizeThresholds(m.analysisConfigurations.canary.effectSize).measure === 'meanRatio' &&
+      Object.hasOwn(samples, m.name) &&
+      !isHistogramData(samples[m.name]),
+  );
+  if (unbounded.length === 0) return;
+  throw new ValidationError(
+    'metric data',
+    unbounded.map((m) => ({
+      path: m.name,
+      message: `effectSize.floorConfidence ${m.analysisConfigurations.canary.effectSize?.floorConfidence} needs histogram data (bucket counts and sums) for "${m.name}"; it got ${isCountData(samples[m.name]) ? 'counts' : 'a series'}: give the metric its histogram, or drop floorConfidence`,
+    })),
+  );
+}
+
 function judgeSamples(
   canaryConfig: CanaryConfig,
   samples: MetricData,
@@ -278,17 +314,8 @@ function judgeSamples(
 ): JudgeResult {
   const settings = judgeSettings(options);
 
-  const known = new Set(canaryConfig.metrics.map((m) => m.name));
-  const unknown = Object.keys(samples).filter((name) => !known.has(name));
-  if (unknown.length > 0) {
-    throw new ValidationError(
-      'metric data',
-      unknown.map((name) => ({
-        path: name,
-        message: `no metric "${name}" in the canary config (it has: ${[...known].join(', ')})`,
-      })),
-    );
-  }
+  refuseUnknownMetrics(canaryConfig, samples);
+  if (settings.histograms === 'requests') refuseUnboundedFloors(canaryConfig, samples);
 
   const metrics = canaryConfig.metrics.map((m) =>
     judgeMetric(m, Object.hasOwn(samples, m.name) ? samples[m.name] : undefined, settings),

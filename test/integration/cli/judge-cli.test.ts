@@ -92,6 +92,19 @@ describe('canary-judge judge', () => {
     ]);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain('latency.canary.sums: sums has 1 periods, counts 6');
+    // the preset's floor on the mean's 80 % bound needs the buckets: a series for it is refused, not judged laxly
+    const series = runCli([
+      'judge',
+      '--config',
+      args[2],
+      '--data',
+      write('h-series.json', { latency: { baseline: [0.15, 0.16, 0.15], canary: [0.18, 0.17, 0.18] } }),
+    ]);
+    expect(series.code).toBe(3);
+    expect(series.stdout).toBe('');
+    expect(series.stderr).toContain(
+      'latency: effectSize.floorConfidence 0.8 needs histogram data (bucket counts and sums) for "latency"; it got a series',
+    );
   });
 
   test('--json on the examples: marginal (exit 1), the same numbers as the library', () => {

@@ -145,6 +145,23 @@ describe('judge with histogram data', () => {
     });
   });
 
+  it('a floorConfidence on a metric whose data is a series or counts is refused by name, not silently ignored', () => {
+    const bounded = config({ effectSize: { allowedIncrease: 1.05, floorConfidence: 0.8 } });
+    const series = { baseline: [0.15, 0.16, 0.15, 0.14], canary: [0.16, 0.17, 0.16, 0.15] };
+    expect(() => judge(bounded, { latency: series }, THRESHOLDS)).toThrow(
+      /metric data.*latency: effectSize\.floorConfidence 0\.8 needs histogram data \(bucket counts and sums\) for "latency"; it got a series/s,
+    );
+    const counts = { baseline: { events: [1, 2], totals: [100, 100] }, canary: { events: [2, 2], totals: [100, 100] } };
+    expect(() => judge(bounded, { latency: counts }, THRESHOLDS)).toThrow(/it got counts/);
+    // where the bound would not be used it is not asked for: CLES floors, Kayenta's mean series, a metric without data
+    const cles = config({ effectSize: { measure: 'cles', allowedIncrease: 0.6, floorConfidence: 0.8 } });
+    expect(judge(cles, { latency: series }, THRESHOLDS).metrics[0].classification).toBe('Pass');
+    expect(
+      judge(bounded, { latency: series }, THRESHOLDS, { histograms: 'mean-series' }).metrics[0].classification,
+    ).toBe('Pass');
+    expect(judge(bounded, {}, THRESHOLDS).metrics[0].classification).toBe('Nodata');
+  });
+
   it('at or beyond the rollback floor, with rollbackFloors, a failure fails the canary', () => {
     const data = { baseline: side([100, 300, 400, 150, 50], 4, 0.15), canary: side([0, 100, 400, 400, 200], 4, 0.3) };
     const m = judge(config(), { latency: data }, THRESHOLDS, { rollbackFloors: true }).metrics[0];
