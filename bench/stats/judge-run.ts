@@ -32,6 +32,8 @@ export interface Policy {
   looks: 'every-check' | 'step-end';
   /** The count metrics' test (sequential mode); absent: the default, anytime-valid. */
   countTest?: JudgmentConfig['countTest'];
+  /** The anytime-valid count test's relative alternatives; absent: its default grid. */
+  countAlternatives?: readonly number[];
 }
 
 export interface RunVerdict {
@@ -162,7 +164,10 @@ export function judgeRun(series: RunSeries, profile: RunProfile, policy: Policy,
       if (isLastLookOfRun(position)) return { action: 'rollback', stepIndex, minutes: at / 60, failing: [] };
       continue;
     }
-    const judged = judgeLook(input, data, position, spent, { countIntervals: false });
+    const judged = judgeLook(input, data, position, spent, {
+      countIntervals: false,
+      countAlternatives: policy.countAlternatives,
+    });
     spent = judged.spent;
     const { action } = judged.decision;
     if (action === 'rollback' || action === 'promote') {

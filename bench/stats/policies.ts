@@ -1,5 +1,6 @@
 import { analysisSchema } from '../../shared/config/run-config';
 import { canaryConfigSchema, type CanaryConfigInput } from '../../shared/judge/canary-config';
+import { alternativeGrid } from '../../shared/judge/count-test';
 import type { ErrorControlConfig } from '../../shared/judge/error-control';
 import type { Policy } from './judge-run';
 import type { ContinuousMetric, CountMetric } from './series';
@@ -71,7 +72,7 @@ export function policy(
   id: string,
   label: string,
   config: ConfigChoice,
-  judging: Pick<Policy, 'mode' | 'looks' | 'countTest'>,
+  judging: Pick<Policy, 'mode' | 'looks' | 'countTest' | 'countAlternatives'>,
   errorControl: Partial<ErrorControlConfig>,
 ): Policy {
   return {
@@ -142,6 +143,13 @@ export function buildPolicies(): Policy[] {
       "the defaults with the conditional binomial count test at the looks' group-sequential levels",
       current(),
       { ...SEQUENTIAL, countTest: 'conditional-binomial' },
+      {},
+    ),
+    policy(
+      'count-grid-1.25-4',
+      "the defaults with the anytime-valid count test's mixture over ×1.25-×4 of the null boundary (the grid before)",
+      current(),
+      { ...SEQUENTIAL, countAlternatives: alternativeGrid(1.25, 4) },
       {},
     ),
     policy('pocock-1pct', 'the defaults with 1 %', current(), SEQUENTIAL, { runFalseRollbackRate: 0.01 }),

@@ -29,6 +29,8 @@ export interface CountClassifierSettings {
   rollbackFloors?: { increase?: number; decrease?: number };
   /** Compute the confidence sequence (false: decisions only). */
   interval: boolean;
+  /** The anytime-valid test's relative alternatives (default its ALTERNATIVE_GRID). */
+  alternatives?: readonly number[];
 }
 
 /** A summary the count test has just made: its test and p-values are always there (stored ones may predate them). */
@@ -100,6 +102,7 @@ export function classifyCounts(name: string, data: CountMetricData, s: CountClas
     allowedIncrease: s.effectSize.allowedIncrease,
     allowedDecrease: s.effectSize.allowedDecrease,
     interval: s.interval,
+    alternatives: s.alternatives,
   });
   const counts = summaryOf(result, s.alpha);
   const described = describeCounts(name, result);

@@ -34,6 +34,8 @@ export interface CountTestOptions {
    * benchmark that judges millions of looks only wants decisions.
    */
   interval?: boolean;
+  /** The mixture's relative alternatives ρ₁/ρ₀ (each > 1); default ALTERNATIVE_GRID. */
+  alternatives?: readonly number[];
 }
 
 export interface CountTotals {
@@ -72,14 +74,24 @@ export interface CountTestResult {
   decrease: boolean;
 }
 
+/** n log-spaced relative alternatives ρ₁/ρ₀ from `from` to `to` (both > 1): a grid for the mixture. */
+export function alternativeGrid(from: number, to: number, n = 12): number[] {
+  if (!(from > 1 && to > from && Number.isFinite(to)) || !(Number.isInteger(n) && n >= 2)) {
+    throw new RangeError(`an alternative grid needs 1 < from < to and at least 2 points (got ${from}, ${to}, ${n})`);
+  }
+  return Array.from({ length: n }, (_, j) =>
+    Math.exp(Math.log(from) + (j * (Math.log(to) - Math.log(from))) / (n - 1)),
+  );
+}
+
 /**
- * Relative alternatives ρ₁/ρ₀ of the mixture, log-spaced, equal weights. Measured with bench:stats' error model:
- * ×1.25-×4 detects a doubled rate more often than a grid reaching ×20 (the mass beyond ×4 is wasted on regressions
- * that any grid catches at once) at the same false-alarm rate; a crash (ρ in the hundreds) still crosses at once.
+ * The mixture's relative alternatives ρ₁/ρ₀, log-spaced, equal weights: ×1.5-×3 of the null boundary, so with the
+ * error preset's ×1.1 the mixture bets on rates ×1.65-×3.3, around the doubling the preset calls critical. Against a
+ * wider grid (×1.25-×4, `npm run bench:stats` policy `count-grid-1.25-4`) it catches a doubled 5xx rate more often at
+ * fewer false alarms, because the mass on small and on huge ratios is spent on regressions the preset allows or that
+ * any grid catches at once; a crash (ρ in the hundreds) still crosses at its first look (docs/statistical-quality.md).
  */
-export const ALTERNATIVE_GRID: readonly number[] = Array.from({ length: 12 }, (_, j) =>
-  Math.exp(Math.log(1.25) + (j * (Math.log(4) - Math.log(1.25))) / 11),
-);
+export const ALTERNATIVE_GRID: readonly number[] = alternativeGrid(1.5, 3);
 
 /** A period that carries evidence: its events k = x_c + x_b > 0 and the exposure ratio r = n_c / n_b. */
 interface Period {
@@ -114,12 +126,12 @@ function evidenceOf(baseline: CountSide, canary: CountSide): Evidence {
  * a period's log-likelihood ratio is x_c·log(ρ₁/ρ₀) − k·[log(1 + ρ₁r) − log(1 + ρ₀r)], so one log1p per period and
  * alternative is all it costs.
  */
-function logEValue(evidence: Evidence, rho0: number, side: 1 | -1): number {
+function logEValue(evidence: Evidence, rho0: number, side: 1 | -1, grid: readonly number[]): number {
   const { periods, canaryEvents } = evidence;
   if (periods.length === 0) return 0;
   let nullTerm = 0;
   for (const p of periods) nullTerm += p.k * Math.log1p(rho0 * p.r);
-  const logs = ALTERNATIVE_GRID.map((g) => {
+  const logs = grid.map((g) => {
     const rho1 = side === 1 ? rho0 * g : rho0 / g;
     let alternative = 0;
     for (const p of periods) alternative += p.k * Math.log1p(rho1 * p.r);
@@ -138,8 +150,8 @@ const LOG_RHO_TOLERANCE = 1e-9;
  * as the boundary moves towards the data), found on log ρ by regula falsi with the Illinois step, which keeps a
  * bracket and converges in a dozen or so evaluations instead of bisection's sixty.
  */
-function csEnd(evidence: Evidence, threshold: number, side: 1 | -1): number {
-  const excess = (logRho: number) => logEValue(evidence, Math.exp(logRho), side) - threshold;
+function csEnd(evidence: Evidence, threshold: number, side: 1 | -1, grid: readonly number[]): number {
+  const excess = (logRho: number) => logEValue(evidence, Math.exp(logRho), side, grid) - threshold;
   // side +1 rejects small boundaries (the lower end), side −1 large ones (the upper end)
   let a = -side * LOG_RHO_RANGE;
   let b = side * LOG_RHO_RANGE;
@@ -183,8 +195,9 @@ export function countTest(baseline: CountSide, canary: CountSide, options: Count
   const b = totalsOf(baseline);
   const c = totalsOf(canary);
   const threshold = Math.log(1 / options.alpha);
-  const logIncrease = logEValue(evidence, options.allowedIncrease, 1);
-  const logDecrease = logEValue(evidence, options.allowedDecrease, -1);
+  const grid = options.alternatives ?? ALTERNATIVE_GRID;
+  const logIncrease = logEValue(evidence, options.allowedIncrease, 1, grid);
+  const logDecrease = logEValue(evidence, options.allowedDecrease, -1, grid);
   const rateRatio = b.rate !== null && c.rate !== null && b.events > 0 ? c.rate / b.rate : null;
   return {
     test: 'anytime-valid',
@@ -192,8 +205,8 @@ export function countTest(baseline: CountSide, canary: CountSide, options: Count
     canary: c,
     informativePeriods: evidence.periods.length,
     rateRatio,
-    lower: options.interval === false ? NaN : csEnd(evidence, threshold, 1),
-    upper: options.interval === false ? NaN : csEnd(evidence, threshold, -1),
+    lower: options.interval === false ? NaN : csEnd(evidence, threshold, 1, grid),
+    upper: options.interval === false ? NaN : csEnd(evidence, threshold, -1, grid),
     logEIncrease: logIncrease,
     logEDecrease: logDecrease,
     pIncrease: Math.min(1, Math.exp(-logIncrease)),

@@ -23,7 +23,15 @@ export { meanRatio, cles, cohenD } from './effect-size';
 export { iqrOutliers, kSigmaOutliers, type IqrOptions } from './outliers';
 export { removeNaN, replaceNaN, removeOutliers, type OutlierRemoval } from './transforms';
 export { erfc, normalCdf, normalQuantile } from './normal';
-export { countTest, type CountSide, type CountTestOptions, type CountTestResult, type CountTotals } from './count-test';
+export {
+  ALTERNATIVE_GRID,
+  alternativeGrid,
+  countTest,
+  type CountSide,
+  type CountTestOptions,
+  type CountTestResult,
+  type CountTotals,
+} from './count-test';
 export { compareBuckets, onCommonBounds, type BucketComparison } from './histogram-test';
 export { meanRatioBound, requestRelativeVariance, type HistogramTotals } from './histogram-mean';
 export { binomialRateTest, binomialLowerTail, binomialUpperTail } from './binomial-rate-test';

@@ -47,6 +47,18 @@ function checkedLevel(level: unknown, path: string): number {
   ]);
 }
 
+function checkedAlternatives(grid: readonly unknown[]): readonly number[] {
+  if (grid.length > 0 && grid.every((g) => typeof g === 'number' && g > 1 && Number.isFinite(g))) {
+    return grid as readonly number[];
+  }
+  throw new ValidationError('judge options', [
+    {
+      path: 'countAlternatives',
+      message: `must be a non-empty list of finite ratios above 1 (got ${JSON.stringify(grid)})`,
+    },
+  ]);
+}
+
 /** The options with their defaults, checked once per call. */
 interface JudgeSettings {
   confidenceLevel: number;
@@ -57,6 +69,7 @@ interface JudgeSettings {
   rollbackFloors: boolean;
   requireAttainableLevel: boolean;
   countIntervals: boolean;
+  countAlternatives?: readonly number[];
   histograms: 'requests' | 'mean-series';
 }
 
@@ -78,6 +91,7 @@ function judgeSettings(options: JudgeOptions): JudgeSettings {
     rollbackFloors: options.rollbackFloors ?? false,
     requireAttainableLevel: options.requireAttainableLevel ?? false,
     countIntervals: options.countIntervals ?? true,
+    countAlternatives: options.countAlternatives && checkedAlternatives(options.countAlternatives),
     histograms: options.histograms ?? 'requests',
   };
 }
@@ -195,6 +209,7 @@ function judgeMetric(
       test: settings.countTest,
       alpha: (1 - countLevel) / 2,
       interval: settings.countIntervals,
+      alternatives: settings.countAlternatives,
     });
     return metricResult(metric, classified, rates, countLevel);
   }

@@ -83,6 +83,11 @@ export interface JudgeOptions {
   /** false: count metrics skip their confidence sequence (lower/upper null): decisions only, for benchmarks. */
   countIntervals?: boolean;
   /**
+   * The anytime-valid count test's mixture of alternatives, as ratios to the null boundary (each > 1). Default: its
+   * ALTERNATIVE_GRID (×1.5-×3, 12 points); for benchmarks that compare grids.
+   */
+  countAlternatives?: readonly number[];
+  /**
    * How histogram data (requests per bucket) is judged: `requests` (default), Mann-Whitney on the requests with the
    * floors on the ratio of the means; `mean-series`, Kayenta's way: the per-period means compared by Mann-Whitney.
    */

@@ -175,6 +175,8 @@ function spentAfter(result: JudgeResult, spent: SpentBudget, fraction: number, c
 export interface LookOptions {
   /** false: count metrics skip their confidence sequence (benchmarks that only need decisions). */
   countIntervals?: boolean;
+  /** The anytime-valid count test's alternatives (benchmarks that compare grids; default its own). */
+  countAlternatives?: readonly number[];
 }
 
 /** Judge one look's data and decide: roll back, wait for the next look, go on to the next step, or promote. */
@@ -185,7 +187,11 @@ export function judgeLook(
   spent: SpentBudget,
   options: LookOptions = {},
 ): LookJudgment {
-  const judgeOptions = { ...lookOptions(input, position, spent), countIntervals: options.countIntervals };
+  const judgeOptions = {
+    ...lookOptions(input, position, spent),
+    countIntervals: options.countIntervals,
+    countAlternatives: options.countAlternatives,
+  };
   const result = judgeWithParsedConfig(input.canaryConfig, data, input.thresholds, judgeOptions);
   const fraction = informationFraction(input, position);
   const sequential = input.judgment.mode === 'sequential';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALTERNATIVE_GRID, countTest, type CountSide } from '../../../shared/judge/count-test';
+import { ALTERNATIVE_GRID, alternativeGrid, countTest, type CountSide } from '../../../shared/judge/count-test';
 import { xorshift32 } from '../../../shared/random/xorshift32';
 
 interface ReferenceCase {
@@ -13,17 +13,22 @@ interface ReferenceCase {
   logEDecrease: number;
 }
 
-// 50-digit mpmath values of the same formula, written independently: test/fixtures/judge/count-test-reference.py
-const reference = JSON.parse(
-  readFileSync(join(__dirname, '../../fixtures/judge/count-test-reference.json'), 'utf8'),
-) as ReferenceCase[];
+// 50-digit mpmath values of the same formula, written independently: test/fixtures/judge/count-test-reference.py,
+// for the default grid and for the one before it (given as the `alternatives` option)
+const referenceOf = (file: string) =>
+  JSON.parse(readFileSync(join(__dirname, '../../fixtures/judge', file), 'utf8')) as ReferenceCase[];
+const reference = referenceOf('count-test-reference.json');
+const referenceOldGrid = referenceOf('count-test-reference-1.25-4.json');
 
 const side = (events: number[], totals: number[]): CountSide => ({ events, totals });
 const close = (actual: number, expected: number) =>
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
 
 describe('countTest e-values against an independent reference', () => {
-  it('has the reference cases', () => expect(reference).toHaveLength(24));
+  it('has the reference cases', () => {
+    expect(reference).toHaveLength(24);
+    expect(referenceOldGrid.map((c) => c.name)).toEqual(reference.map((c) => c.name));
+  });
 
   it.each(reference.map((c) => [c.name, c] as const))('%s: log E of both sides to 1e-9', (_, c) => {
     const result = countTest(c.baseline, c.canary, {
@@ -35,11 +40,32 @@ describe('countTest e-values against an independent reference', () => {
     close(result.logEDecrease, c.logEDecrease);
   });
 
-  it('the grid is 12 log-spaced alternatives from ×1.25 to ×4', () => {
+  it.each(referenceOldGrid.map((c) => [c.name, c] as const))(
+    '%s with alternatives ×1.25-×4: log E of both sides to 1e-9',
+    (_, c) => {
+      const result = countTest(c.baseline, c.canary, {
+        alpha: 0.01,
+        allowedIncrease: c.allowedIncrease,
+        allowedDecrease: c.allowedDecrease,
+        alternatives: alternativeGrid(1.25, 4),
+      });
+      close(result.logEIncrease, c.logEIncrease);
+      close(result.logEDecrease, c.logEDecrease);
+    },
+  );
+
+  it('the grid is 12 log-spaced alternatives from ×1.5 to ×3', () => {
     expect(ALTERNATIVE_GRID).toHaveLength(12);
-    expect(ALTERNATIVE_GRID[0]).toBeCloseTo(1.25, 14);
-    expect(ALTERNATIVE_GRID[11]).toBeCloseTo(4, 14);
+    expect(ALTERNATIVE_GRID[0]).toBeCloseTo(1.5, 14);
+    expect(ALTERNATIVE_GRID[11]).toBeCloseTo(3, 14);
     expect(ALTERNATIVE_GRID[6] / ALTERNATIVE_GRID[5]).toBeCloseTo(ALTERNATIVE_GRID[1] / ALTERNATIVE_GRID[0], 12);
+  });
+
+  it('a grid needs 1 < from < to and at least 2 points', () => {
+    expect(alternativeGrid(2, 8, 3)).toEqual([2, expect.closeTo(4, 12), expect.closeTo(8, 12)]);
+    expect(() => alternativeGrid(1, 4)).toThrow(/1 < from < to/);
+    expect(() => alternativeGrid(2, 2)).toThrow(/1 < from < to/);
+    expect(() => alternativeGrid(1.5, 3, 1)).toThrow(/at least 2 points/);
   });
 });
 

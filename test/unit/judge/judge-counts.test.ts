@@ -1,5 +1,6 @@
 import { binomialUpperTail } from '../../../shared/judge/binomial-rate-test';
 import { judge } from '../../../shared/judge/judge';
+import { alternativeGrid, countTest } from '../../../shared/judge/count-test';
 import type { CanaryConfigInput } from '../../../shared/judge/canary-config';
 
 /** Count metrics through the judge: the count test, its reason and numbers, and the options around it. */
@@ -53,6 +54,26 @@ describe('judge with count data', () => {
       /^canary 5xx 0\.41% \(49 of 11,920\) vs baseline 0\.2% \(24 of 12,010\); rate ×2\.06 \[CI ×/,
     );
     expect(m.baseline.count).toBe(4); // per-period rates, for plots and summaries
+  });
+
+  it('countAlternatives: the anytime-valid test mixes over the grid given, and a grid that is not one is refused', () => {
+    const thresholds = { marginal: 50, pass: 75 };
+    const grid = alternativeGrid(1.25, 4);
+    const m = judge(config(), { '5xx': DOUBLED, latency: steady }, thresholds, { countAlternatives: grid }).metrics[0];
+    const direct = countTest(DOUBLED.baseline, DOUBLED.canary, {
+      alpha: 0.01,
+      allowedIncrease: 1,
+      allowedDecrease: 1,
+      alternatives: grid,
+    });
+    expect(m.counts?.logEIncrease).toBe(direct.logEIncrease);
+    const byDefault = judge(config(), { '5xx': DOUBLED, latency: steady }, thresholds).metrics[0];
+    expect(byDefault.counts?.logEIncrease).not.toBeCloseTo(direct.logEIncrease, 3);
+    for (const bad of [[], [1], [2, Infinity], ['2']]) {
+      expect(() =>
+        judge(config(), { '5xx': DOUBLED, latency: steady }, thresholds, { countAlternatives: bad as number[] }),
+      ).toThrow(/countAlternatives: must be a non-empty list of finite ratios above 1/);
+    }
   });
 
   it('countTest conditional-binomial: the same data judged by the exact test at this look, p-value from its tail', () => {
