@@ -156,7 +156,8 @@ export const FAULTS: readonly Fault[] = [
     id: 'hostile-names',
     area: 'local run',
     fault: 'HTML and Slack markup in a metric name',
-    provoked: 'a failing critical metric named `<img src=x onerror=alert(1)> <!channel>`',
+    provoked:
+      'a failing critical metric (5xx counts, every canary request failing) named `<img src=x onerror=alert(1)> <!channel>`',
     exit: 1,
     outcome: 'rolled back; the name is escaped in the report (no element) and in Slack (no mention)',
     reason: 'critical metric <img src=x onerror=alert(1)> <!channel>',

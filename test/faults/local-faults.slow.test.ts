@@ -145,8 +145,15 @@ describe('local run faults', () => {
     const run = bench.run(
       row.id,
       runConfig(row, {
-        canary: { version: '1.42.0', local: { command, env: { ERROR_RATE: '0.5' } } },
-        canaryConfig: { metrics: [{ ...ERROR_RATE_METRIC, name }], classifier: { groupWeights: { errors: 100 } } },
+        // every canary request fails, for 10 s, judged from the 5xx counts: on a loaded machine the load generator
+        // slows down, and a thin window (a few seconds without requests, a ratio of 0/0 replaced by 0) must not let
+        // this canary pass (measured: 50 % errors over 6 s passed the per-period ratio at 10 req/s, the count test at 20)
+        canary: { version: '1.42.0', local: { command, env: { ERROR_RATE: '1' } } },
+        steps: [{ weight: 20, durationSeconds: 10 }],
+        canaryConfig: {
+          metrics: [{ name, preset: 'error-rate-5xx' }],
+          classifier: { groupWeights: { errors: 100 } },
+        },
       }),
     );
     const result = await run.exited;
