@@ -61,6 +61,12 @@ function render(plan: RunPlan): string {
         `  ${m.name}: baseline ${percent(m.eventRate)} of requests, ${Number(m.baselineEvents.toFixed(1))} events ` +
           `expected; floor ×${m.allowedIncrease}; any test, one look at the end: ${percent(m.bestPower)}${everyLook}`,
       );
+      if (m.minimumEvents !== null) {
+        lines.push(
+          `    the run's count test proves a rise only from ${m.minimumEvents} events, all on the canary (fewer prove ` +
+            `nothing, however bad the canary); expected on the canary at ×${plan.ratio}: ${Number(m.canaryEvents.toFixed(1))}`,
+        );
+      }
     }
   }
   if (plan.continuousMetrics.length > 0) {

@@ -1,4 +1,5 @@
 import { binomialUpperTail } from '../judge/binomial-rate-test';
+import { countTest } from '../judge/count-test';
 import { firstCrossingProbabilities } from '../judge/group-sequential';
 import { levelAttainable } from '../judge/mann-whitney';
 import { normalQuantile } from '../judge/normal';
@@ -91,6 +92,48 @@ export function bestCountPower(c: CountPowerCase): number {
 }
 
 /** A planned look with data: its minute, the information behind it and its one-sided boundary (z). */
+/** Beyond this many events a count test that still proves nothing is reported as never proving (null). */
+const MAX_PROVING_EVENTS = 100_000;
+
+/**
+ * The fewest events with which a count test can prove a rise above `allowedIncrease` at one-sided `alpha`: every one
+ * of them on the canary, at equal traffic, the strongest evidence k events can be. With fewer, nothing is proven
+ * however bad the canary: a canary failing every request on thin traffic is promoted. The conditional binomial test
+ * at one look: the smallest k with π₀^k ≤ α, π₀ = ρ₀/(1 + ρ₀) (its looks' levels are below α, so this is a floor);
+ * the anytime-valid test: the smallest k at which its e-value reaches 1/α, by the test itself. null: none up to
+ * 100,000.
+ */
+export function minimumProvingEvents(
+  test: 'anytime-valid' | 'conditional-binomial',
+  allowedIncrease: number,
+  alpha: number,
+): number | null {
+  if (test === 'conditional-binomial') {
+    const k = Math.ceil(Math.log(alpha) / Math.log(allowedIncrease / (1 + allowedIncrease)));
+    return k <= MAX_PROVING_EVENTS ? Math.max(k, 1) : null;
+  }
+  const proves = (k: number) =>
+    countTest(
+      { events: [0], totals: [k] },
+      { events: [k], totals: [k] },
+      { alpha, allowedIncrease, allowedDecrease: 1, interval: false },
+    ).increase;
+  // the e-value grows with k (one more event on the canary multiplies every alternative's likelihood ratio by
+  // more than 1): double to a bracket, then bisect
+  let high = 1;
+  while (!proves(high)) {
+    if (high >= MAX_PROVING_EVENTS) return null;
+    high = Math.min(high * 2, MAX_PROVING_EVENTS);
+  }
+  let low = Math.floor(high / 2);
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (proves(mid)) high = mid;
+    else low = mid;
+  }
+  return high;
+}
+
 export interface PlannedLook {
   minutes: number;
   /** Points per side behind the look. */

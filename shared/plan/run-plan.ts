@@ -5,6 +5,7 @@ import { looksInStep } from '../run/looks';
 import {
   bestCountPower,
   earliestContinuousFailure,
+  minimumProvingEvents,
   periodsSeen,
   plannedLooks,
   sequentialCountPower,
@@ -41,6 +42,13 @@ export interface CountMetricPlan {
    * null in Kayenta mode or without a run budget (errorControl.method "none"), where looks have no levels of their own.
    */
   everyLookPower: number | null;
+  /**
+   * The fewest events, all on the canary, with which the run's count test (judgment.countTest) can prove a rise at
+   * all (minimumProvingEvents); null in Kayenta mode, which judges counts as per-period ratios.
+   */
+  minimumEvents: number | null;
+  /** Events the canary is expected to have over the run at the planned ratio. */
+  canaryEvents: number;
 }
 
 export interface ContinuousMetricPlan {
@@ -108,6 +116,11 @@ export function planRun(run: RunInput, assumptions: PlanAssumptions): RunPlan {
         everyLookPower: levelsPerLook
           ? sequentialCountPower(run, metric.name, timing, perPeriod, assumptions.ratio, allowedIncrease)
           : null,
+        minimumEvents:
+          run.judgment.mode === 'sequential'
+            ? minimumProvingEvents(run.judgment.countTest, allowedIncrease, alpha)
+            : null,
+        canaryEvents: baselineEvents * assumptions.ratio,
       });
       return;
     }

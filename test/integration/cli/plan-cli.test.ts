@@ -61,6 +61,12 @@ describe('canary-judge plan', () => {
         `${pct(errors!.bestPower)}; a count test at every look's level: ${pct(errors!.everyLookPower!)}`,
     );
     expect(r.stdout).toMatch(/ {2}slow: baseline 1 % of requests, 117 events expected; floor ×1\.5;/);
+    // the floor of what the anytime-valid test can prove: 13 canary-only errors against ×1.1, 16 against ×1.5
+    expect(r.stdout).toContain(
+      "    the run's count test proves a rise only from 13 events, all on the canary (fewer prove nothing, however bad " +
+        'the canary); expected on the canary at ×2: 46.8\n',
+    );
+    expect(r.stdout).toContain("    the run's count test proves a rise only from 16 events, all on the canary");
     expect(r.stdout).toContain(
       '  latency (minimum 5 points): 7 min after the first shift (6 points per side, level 98.95 %)',
     );
