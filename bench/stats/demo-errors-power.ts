@@ -62,19 +62,19 @@ for (const rps of loads) {
     errorBurst: { sd: 0, timeConstantSeconds: 1 },
     trafficLevel: { sd: 0, timeConstantSeconds: 1 },
   };
-  const minutes: number[] = [];
+  const seconds: number[] = [];
   for (let seed = 1; seed <= runs; seed++) {
     const series = simulateRunSeries(seed, profile, service, { errorRateFactor: factor });
     const verdict = judgeRun(series, profile, policy, service);
-    if (verdict.action === 'rollback') minutes.push(verdict.minutes * 60);
+    if (verdict.action === 'rollback') seconds.push(verdict.minutes * 60);
   }
-  minutes.sort((a, b) => a - b);
-  const median = minutes.length > runs / 2 ? minutes[Math.floor(runs / 2)] : null;
+  seconds.sort((a, b) => a - b);
+  const median = seconds.length > runs / 2 ? seconds[Math.floor(runs / 2)] : null;
   console.log(
     JSON.stringify({
       rps,
       runs,
-      rolledBack: minutes.length / runs,
+      rolledBack: seconds.length / runs,
       medianSecondsToRollback: median,
     }),
   );

@@ -89,7 +89,8 @@ export function alternativeGrid(from: number, to: number, n = 12): number[] {
  * error preset's ×1.1 the mixture bets on rates ×1.65-×3.3, around the doubling the preset calls critical. Against a
  * wider grid (×1.25-×4, `npm run bench:stats` policy `count-grid-1.25-4`) it catches a doubled 5xx rate more often at
  * fewer false alarms, because the mass on small and on huge ratios is spent on regressions the preset allows or that
- * any grid catches at once; a crash (ρ in the hundreds) still crosses at its first look (docs/statistical-quality.md).
+ * any grid catches at once. It pays on ratios far beyond ×3 with few events: a crash needs 13 canary errors at α 0.02
+ * against ×1.1 instead of 12 (docs/judge.md, "Which alternatives").
  */
 export const ALTERNATIVE_GRID: readonly number[] = alternativeGrid(1.5, 3);
 

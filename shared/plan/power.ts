@@ -91,7 +91,6 @@ export function bestCountPower(c: CountPowerCase): number {
   return power;
 }
 
-/** A planned look with data: its minute, the information behind it and its one-sided boundary (z). */
 /** Beyond this many events a count test that still proves nothing is reported as never proving (null). */
 const MAX_PROVING_EVENTS = 100_000;
 
@@ -134,6 +133,7 @@ export function minimumProvingEvents(
   return high;
 }
 
+/** A planned look with data: its minute, the information behind it and its one-sided boundary (z). */
 export interface PlannedLook {
   minutes: number;
   /** Points per side behind the look. */
