@@ -34,6 +34,8 @@ export interface Policy {
   countTest?: JudgmentConfig['countTest'];
   /** The anytime-valid count test's relative alternatives; absent: its default grid. */
   countAlternatives?: readonly number[];
+  /** The share of the anytime-valid count test's budget kept for an exact test at the run's last look; absent: the default. */
+  countFinalShare?: number;
 }
 
 export interface RunVerdict {
@@ -65,6 +67,7 @@ export function lookInput(policy: Policy, profile: RunProfile): LookInput {
     judgment: {
       mode: policy.mode,
       countTest: policy.countTest ?? 'anytime-valid',
+      countFinalShare: policy.countFinalShare,
       checkIntervalSeconds: policy.looks === 'every-check' ? profile.checkIntervalSeconds : longestStep,
     },
     steps: profile.steps,

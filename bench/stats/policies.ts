@@ -72,7 +72,7 @@ export function policy(
   id: string,
   label: string,
   config: ConfigChoice,
-  judging: Pick<Policy, 'mode' | 'looks' | 'countTest' | 'countAlternatives'>,
+  judging: Pick<Policy, 'mode' | 'looks' | 'countTest' | 'countAlternatives' | 'countFinalShare'>,
   errorControl: Partial<ErrorControlConfig>,
 ): Policy {
   return {
@@ -143,6 +143,27 @@ export function buildPolicies(): Policy[] {
       "the defaults with the conditional binomial count test at the looks' group-sequential levels",
       current(),
       { ...SEQUENTIAL, countTest: 'conditional-binomial' },
+      {},
+    ),
+    policy(
+      'count-binomial-obf',
+      "the conditional binomial count test with O'Brien-Fleming-like spending (all metrics)",
+      current(),
+      { ...SEQUENTIAL, countTest: 'conditional-binomial' },
+      { spending: 'obrien-fleming' },
+    ),
+    policy(
+      'count-final-0',
+      'the defaults with the anytime-valid count test alone, no exact test at the last look (the defaults before)',
+      current(),
+      { ...SEQUENTIAL, countFinalShare: 0 },
+      {},
+    ),
+    policy(
+      'count-final-0.9',
+      "the defaults with 90 % of the count test's budget kept for the exact test at the run's last look",
+      current(),
+      { ...SEQUENTIAL, countFinalShare: 0.9 },
       {},
     ),
     policy(

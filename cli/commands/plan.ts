@@ -62,9 +62,14 @@ function render(plan: RunPlan): string {
           `expected; floor ×${m.allowedIncrease}; any test, one look at the end: ${percent(m.bestPower)}${everyLook}`,
       );
       if (m.minimumEvents !== null) {
+        const lastLook =
+          m.minimumEventsLastLook === null
+            ? ''
+            : ` (${m.minimumEventsLastLook} at the run's last look, by its exact test)`;
         lines.push(
-          `    the run's count test proves a rise only from ${m.minimumEvents} events, all on the canary (fewer prove ` +
-            `nothing, however bad the canary); expected on the canary at ×${plan.ratio}: ${Number(m.canaryEvents.toFixed(1))}`,
+          `    the run's count test proves a rise only from ${m.minimumEvents} events${lastLook}, all on the canary ` +
+            `(fewer prove nothing, however bad the canary); expected on the canary at ×${plan.ratio}: ` +
+            `${Number(m.canaryEvents.toFixed(1))}`,
         );
       }
     }

@@ -173,9 +173,32 @@ export const judgmentSchema = z
      * the headline profile: docs/statistical-quality.md).
      */
     countTest: z.enum(['anytime-valid', 'conditional-binomial']).default('anytime-valid'),
+    /**
+     * The share of a count metric's budget the anytime-valid test keeps back for one exact test (the conditional
+     * binomial test on all the run's counts) at the run's last planned look, which pays nothing for the looks before
+     * it and so catches more of what only the whole run can show (a doubled rate, a broken canary on thin traffic).
+     * 0: the anytime-valid test alone. Default DEFAULT_COUNT_FINAL_SHARE (0.5) with the anytime-valid test.
+     */
+    countFinalShare: z.number().min(0).max(0.9).optional(),
   })
   .strict()
   .superRefine((judgment, ctx) => {
+    // a final exact look belongs to the anytime-valid test; the others would ignore it
+    if (
+      judgment.countFinalShare !== undefined &&
+      (judgment.mode === 'kayenta' || judgment.countTest === 'conditional-binomial')
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['countFinalShare'],
+        message:
+          'countFinalShare applies to the anytime-valid count test in judgment.mode "sequential"; ' +
+          (judgment.mode === 'kayenta'
+            ? 'mode "kayenta" judges count metrics as per-period ratios'
+            : 'the conditional binomial test already spends its budget over the planned looks') +
+          ' (remove countFinalShare)',
+      });
+    }
     // Kayenta mode judges counts as per-period ratios by Mann-Whitney: a count test asked for would be ignored
     if (judgment.mode === 'kayenta' && judgment.countTest === 'conditional-binomial') {
       ctx.addIssue({
@@ -187,6 +210,15 @@ export const judgmentSchema = z
       });
     }
   });
+
+/** The share of a count metric's budget kept for the exact test at the run's last look (docs/statistical-quality.md). */
+export const DEFAULT_COUNT_FINAL_SHARE = 0.5;
+
+/** The share of the count budget a run keeps for its last look: 0 unless the anytime-valid test judges the counts. */
+export function countFinalShareOf(judgment: JudgmentConfig): number {
+  if (judgment.mode === 'kayenta' || judgment.countTest !== 'anytime-valid') return 0;
+  return judgment.countFinalShare ?? DEFAULT_COUNT_FINAL_SHARE;
+}
 
 /**
  * Most looks a run may plan. Each look is a Wait, a Judge task and a Choice in the execution's history (9 events), so

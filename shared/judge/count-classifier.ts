@@ -2,6 +2,7 @@ import type { Direction } from './canary-config';
 import { noData, type Classified, type EffectSizeThresholds } from './classifier';
 import { binomialRateTest } from './binomial-rate-test';
 import { countTest, type CountTestResult } from './count-test';
+import { formatNumber } from './format';
 import type { CountMetricData, CountSummary } from './types';
 
 /**
@@ -31,6 +32,11 @@ export interface CountClassifierSettings {
   interval: boolean;
   /** The anytime-valid test's relative alternatives (default its ALTERNATIVE_GRID). */
   alternatives?: readonly number[];
+  /**
+   * Error per side of the exact test that joins the anytime-valid one at the run's last planned look (the conditional
+   * binomial test on all counts so far); absent: no such test.
+   */
+  finalAlpha?: number;
 }
 
 /** A summary the count test has just made: its test and p-values are always there (stored ones may predate them). */
@@ -104,7 +110,21 @@ export function classifyCounts(name: string, data: CountMetricData, s: CountClas
     interval: s.interval,
     alternatives: s.alternatives,
   });
-  const counts = summaryOf(result, s.alpha);
+  const final =
+    s.finalAlpha !== undefined && s.test === 'anytime-valid'
+      ? binomialRateTest(data.baseline, data.canary, {
+          alpha: s.finalAlpha,
+          allowedIncrease: s.effectSize.allowedIncrease,
+          allowedDecrease: s.effectSize.allowedDecrease,
+          interval: false,
+        })
+      : undefined;
+  const counts: FreshCountSummary = final
+    ? {
+        ...summaryOf(result, s.alpha),
+        finalTest: { alpha: s.finalAlpha as number, pIncrease: final.pIncrease, pDecrease: final.pDecrease },
+      }
+    : summaryOf(result, s.alpha);
   const described = describeCounts(name, result);
   const ratio = result.rateRatio ?? (result.canary.events > 0 ? Infinity : NaN);
   const common = { ...base, counts, ratio: result.rateRatio, effectSize: result.rateRatio };
@@ -114,6 +134,7 @@ export function classifyCounts(name: string, data: CountMetricData, s: CountClas
 
   const upOk = s.direction !== 'decrease';
   const downOk = s.direction !== 'increase';
+  const proven = { increase: result.increase || !!final?.increase, decrease: result.decrease || !!final?.decrease };
   const fail = (side: 'increase' | 'decrease'): CountClassified => {
     const allowed = side === 'increase' ? s.effectSize.allowedIncrease : s.effectSize.allowedDecrease;
     const beyond = (floor: number | undefined) =>
@@ -121,7 +142,12 @@ export function classifyCounts(name: string, data: CountMetricData, s: CountClas
     const criticalFloor = side === 'increase' ? s.effectSize.criticalIncrease : s.effectSize.criticalDecrease;
     const rollbackFloor = s.rollbackFloors?.[side];
     const critical = (s.critical && beyond(criticalFloor)) || beyond(rollbackFloor);
-    const proven = `${side === 'increase' ? 'above' : 'below'} allowed ${formatRatio(allowed)}`;
+    // the exact test speaks only at the run's last look, and only where the anytime-valid one did not already prove it
+    const byFinal =
+      final && !result[side]
+        ? ` by the exact test at the run's last look (p ${formatNumber(side === 'increase' ? final.pIncrease : final.pDecrease)} ≤ ${formatNumber(s.finalAlpha as number)})`
+        : '';
+    const provenText = `${side === 'increase' ? 'above' : 'below'} allowed ${formatRatio(allowed)}${byFinal}`;
     const why =
       s.critical && beyond(criticalFloor)
         ? `; at or beyond the critical ${formatRatio(criticalFloor)}`
@@ -132,14 +158,14 @@ export function classifyCounts(name: string, data: CountMetricData, s: CountClas
       ...common,
       classification: side === 'increase' ? 'High' : 'Low',
       critical,
-      reason: `${critical ? 'critical: ' : ''}${described}, proven ${proven}${why}`,
+      reason: `${critical ? 'critical: ' : ''}${described}, proven ${provenText}${why}`,
     };
   };
-  if (result.increase && upOk) return fail('increase');
-  if (result.decrease && downOk) return fail('decrease');
-  const notFailing = result.increase
+  if (proven.increase && upOk) return fail('increase');
+  if (proven.decrease && downOk) return fail('decrease');
+  const notFailing = proven.increase
     ? `; higher, but an increase is not a failure (direction ${s.direction})`
-    : result.decrease
+    : proven.decrease
       ? `; lower, but a decrease is not a failure (direction ${s.direction})`
       : '';
   return { ...common, classification: 'Pass', critical: false, reason: `${described}${notFailing}` };

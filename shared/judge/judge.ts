@@ -64,6 +64,7 @@ interface JudgeSettings {
   confidenceLevel: number;
   metricConfidence: Record<string, number>;
   countConfidenceLevel?: number;
+  countFinalConfidenceLevel?: number;
   counts: 'test' | 'ratio-series';
   countTest: 'anytime-valid' | 'conditional-binomial';
   rollbackFloors: boolean;
@@ -86,6 +87,10 @@ function judgeSettings(options: JudgeOptions): JudgeSettings {
       options.countConfidenceLevel === undefined
         ? undefined
         : checkedLevel(options.countConfidenceLevel, 'countConfidenceLevel'),
+    countFinalConfidenceLevel:
+      options.countFinalConfidenceLevel === undefined
+        ? undefined
+        : checkedLevel(options.countFinalConfidenceLevel, 'countFinalConfidenceLevel'),
     counts: options.counts ?? 'test',
     countTest: options.countTest ?? 'anytime-valid',
     rollbackFloors: options.rollbackFloors ?? false,
@@ -210,6 +215,8 @@ function judgeMetric(
       alpha: (1 - countLevel) / 2,
       interval: settings.countIntervals,
       alternatives: settings.countAlternatives,
+      finalAlpha:
+        settings.countFinalConfidenceLevel === undefined ? undefined : (1 - settings.countFinalConfidenceLevel) / 2,
     });
     return metricResult(metric, classified, rates, countLevel);
   }

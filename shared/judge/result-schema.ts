@@ -46,6 +46,12 @@ export const countSummarySchema = z.object({
   pDecrease: z.number().optional(),
   /** Periods in which both versions had requests and at least one event happened. */
   informativePeriods: z.number(),
+  /**
+   * The exact test that joined the anytime-valid one at the run's last planned look (`judgment.countFinalShare`): the
+   * conditional binomial test on all the run's counts, at its own error per side; the metric fails when either test
+   * proves it. Absent at every other look.
+   */
+  finalTest: z.object({ alpha: z.number(), pIncrease: z.number(), pDecrease: z.number() }).optional(),
 });
 
 const histogramSideSchema = z.object({

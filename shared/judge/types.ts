@@ -61,6 +61,12 @@ export interface JudgeOptions {
    */
   countConfidenceLevel?: number;
   /**
+   * Confidence level of an exact test the anytime-valid count test is joined by at this look (each side at
+   * (1 − level)/2): the conditional binomial test on the counts so far. A run gives it at its last planned look the
+   * share of the budget it kept back from the anytime-valid test (`judgment.countFinalShare`); absent: no such test.
+   */
+  countFinalConfidenceLevel?: number;
+  /**
    * How count data (events of exposures) is judged: `test` (default), the count test; `ratio-series`, Kayenta's way:
    * the per-period ratios events/exposures compared by Mann-Whitney like any other series.
    */

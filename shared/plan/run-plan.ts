@@ -1,4 +1,4 @@
-import type { RunInput } from '../config/run-config';
+import { countFinalShareOf, type RunInput } from '../config/run-config';
 import { resolveMetricQuery } from '../config/metric-presets';
 import { isCountQuery, isHistogramQuery } from '../metrics/metric-query';
 import { looksInStep } from '../run/looks';
@@ -47,6 +47,11 @@ export interface CountMetricPlan {
    * all (minimumProvingEvents); null in Kayenta mode, which judges counts as per-period ratios.
    */
   minimumEvents: number | null;
+  /**
+   * The same at the run's last look, where the exact test the anytime-valid one keeps a share for
+   * (judgment.countFinalShare) joins it; null without that test.
+   */
+  minimumEventsLastLook: number | null;
   /** Events the canary is expected to have over the run at the planned ratio. */
   canaryEvents: number;
 }
@@ -89,6 +94,7 @@ export function planRun(run: RunInput, assumptions: PlanAssumptions): RunPlan {
   const control = run.analysis.errorControl;
   const alpha = control.method === 'none' ? (1 - run.analysis.confidenceLevel) / 2 : control.runFalseRollbackRate;
   const levelsPerLook = run.judgment.mode === 'sequential' && control.method !== 'none';
+  const finalShare = countFinalShareOf(run.judgment);
   const requestsPer = (seconds: number, weight: number) => assumptions.requestsPerSecond * (weight / 100) * seconds;
   const runSeconds = run.steps.reduce((sum, s) => sum + s.durationSeconds, 0);
   // what the run's last look judges: the warm-up skipped, the periods not complete at the source by the end left out
@@ -118,8 +124,10 @@ export function planRun(run: RunInput, assumptions: PlanAssumptions): RunPlan {
           : null,
         minimumEvents:
           run.judgment.mode === 'sequential'
-            ? minimumProvingEvents(run.judgment.countTest, allowedIncrease, alpha)
+            ? minimumProvingEvents(run.judgment.countTest, allowedIncrease, alpha * (1 - finalShare))
             : null,
+        minimumEventsLastLook:
+          finalShare > 0 ? minimumProvingEvents('conditional-binomial', allowedIncrease, alpha * finalShare) : null,
         canaryEvents: baselineEvents * assumptions.ratio,
       });
       return;

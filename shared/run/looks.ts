@@ -1,4 +1,4 @@
-import { looksPerStep, type RunInput } from '../config/run-config';
+import { countFinalShareOf, looksPerStep, type RunInput } from '../config/run-config';
 import { alphaSpent, confidenceForRunStep, MIN_JUDGMENT_ALPHA } from '../judge/error-control';
 import { sequentialBoundaries } from '../judge/group-sequential';
 import { normalCdf } from '../judge/normal';
@@ -140,12 +140,16 @@ export function lookOptions(input: LookInput, position: LookPosition, spent: Spe
     : Object.fromEntries(
         input.canaryConfig.metrics.map((m) => [m.name, 1 - 2 * lookAlpha(input, fraction, spent[m.name])]),
       );
-  // the anytime-valid count test gets the whole budget at every look; the conditional binomial test its metric's level
-  const anytimeLevel = fixed ? input.analysis.confidenceLevel : 1 - 2 * control.runFalseRollbackRate;
+  // the anytime-valid count test gets the budget at every look, but for the share kept for one exact test at the run's
+  // last look; the conditional binomial test gets its metric's level
+  const countAlpha = fixed ? (1 - input.analysis.confidenceLevel) / 2 : control.runFalseRollbackRate;
+  const finalShare = countFinalShareOf(input.judgment);
+  const finalLook = finalShare > 0 && isLastLookOfRun(position);
   return {
     confidenceLevel: fixed ? input.analysis.confidenceLevel : 1 - 2 * lookAlpha(input, fraction, undefined),
     metricConfidence,
-    countConfidenceLevel: countTest === 'anytime-valid' ? anytimeLevel : undefined,
+    countConfidenceLevel: countTest === 'anytime-valid' ? 1 - 2 * countAlpha * (1 - finalShare) : undefined,
+    ...(finalLook ? { countFinalConfidenceLevel: 1 - 2 * countAlpha * finalShare } : {}),
     counts: 'test',
     countTest,
     rollbackFloors: true,

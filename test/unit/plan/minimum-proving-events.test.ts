@@ -60,14 +60,20 @@ describe('planRun: the fewest events that can prove a rise', () => {
     });
   const traffic = { requestsPerSecond: 20, eventRates: { default: 0.01, byMetric: {} }, ratio: 50 };
 
-  it('a 6-s step at 20 req/s: 12 canary errors expected at ×50, one short of the 13 the anytime-valid test needs', () => {
+  it('a 6-s step at 20 req/s: 12 canary errors expected at ×50, short of the 15 the anytime-valid test needs at 1 %', () => {
     const [errors] = planRun(run({}), traffic).countMetrics;
-    expect(errors.minimumEvents).toBe(13);
+    expect(errors.minimumEvents).toBe(15);
     expect(errors.canaryEvents).toBeCloseTo(12, 12);
-    expect(planRun(run({ countTest: 'conditional-binomial' }), traffic).countMetrics[0].minimumEvents).toBe(7);
+    // the last look's exact test at the other 1 %: (1.1/2.1)^8 = 0.0057 ≤ 0.01 < (1.1/2.1)^7 = 0.011
+    expect(errors.minimumEventsLastLook).toBe(8);
+    const alone = planRun(run({ countFinalShare: 0 }), traffic).countMetrics[0];
+    expect([alone.minimumEvents, alone.minimumEventsLastLook]).toEqual([13, null]);
+    const binomial = planRun(run({ countTest: 'conditional-binomial' }), traffic).countMetrics[0];
+    expect([binomial.minimumEvents, binomial.minimumEventsLastLook]).toEqual([7, null]);
   });
 
   it('none in Kayenta mode, which judges counts as per-period ratios', () => {
-    expect(planRun(run({ mode: 'kayenta' }), traffic).countMetrics[0].minimumEvents).toBeNull();
+    const kayenta = planRun(run({ mode: 'kayenta' }), traffic).countMetrics[0];
+    expect([kayenta.minimumEvents, kayenta.minimumEventsLastLook]).toEqual([null, null]);
   });
 });

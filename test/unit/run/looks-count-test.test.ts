@@ -7,14 +7,18 @@ import { localRunInput } from '../../support/run-inputs';
  * test gets its metric's group-sequential level, spent from the first look that compared it, like a continuous metric.
  */
 
-const run = (countTest?: 'anytime-valid' | 'conditional-binomial') =>
+const run = (countTest?: 'anytime-valid' | 'conditional-binomial', countFinalShare?: number) =>
   runInputSchema.parse(
     localRunInput({
       steps: [
         { weight: 5, durationSeconds: 600 },
         { weight: 10, durationSeconds: 600 },
       ],
-      judgment: { checkIntervalSeconds: 60, ...(countTest ? { countTest } : {}) },
+      judgment: {
+        checkIntervalSeconds: 60,
+        ...(countTest ? { countTest } : {}),
+        ...(countFinalShare === undefined ? {} : { countFinalShare }),
+      },
       canaryConfig: {
         metrics: [
           { name: 'latency', preset: 'latency-average' },
@@ -28,12 +32,18 @@ const run = (countTest?: 'anytime-valid' | 'conditional-binomial') =>
 const at = (stepIndex: number, look: number): LookPosition => ({ stepIndex, stepCount: 2, look, looksInStep: 10 });
 
 describe('judgment.countTest', () => {
-  it('defaults to anytime-valid: the count test runs at 1 − 2 × the run budget (96 %) at every look', () => {
+  it('defaults to anytime-valid at half the run budget (98 %) at every look, the other half kept for the last look', () => {
     const input = run();
     expect(input.judgment.countTest).toBe('anytime-valid');
     const options = lookOptions(input, at(0, 1), {});
     expect(options.countTest).toBe('anytime-valid');
-    expect(options.countConfidenceLevel).toBeCloseTo(0.96, 12);
+    expect(options.countConfidenceLevel).toBeCloseTo(0.98, 12);
+    expect(options.countFinalConfidenceLevel).toBeUndefined();
+    // the step's last look is not the run's
+    expect(lookOptions(input, at(0, 10), {}).countFinalConfidenceLevel).toBeUndefined();
+    const last = lookOptions(input, at(1, 10), {});
+    expect(last.countConfidenceLevel).toBeCloseTo(0.98, 12);
+    expect(last.countFinalConfidenceLevel).toBeCloseTo(0.98, 12);
   });
 
   it('conditional-binomial: no run-wide count level, the metric level of the boundary instead, tighter than 96 %', () => {
@@ -74,6 +84,69 @@ describe('judgment.countTest', () => {
     expect(parsed.error?.issues[0].path).toEqual(['judgment', 'countTest']);
     expect(parsed.error?.issues[0].message).toMatch(/^a count test applies to judgment\.mode "sequential"/);
     expect(runInputSchema.safeParse(localRunInput({ judgment: { mode: 'kayenta' } })).success).toBe(true);
+  });
+
+  it('countFinalShare 0.9: the anytime-valid test at 99.6 % everywhere, the exact one at 96.4 % at the last look', () => {
+    const input = run(undefined, 0.9);
+    expect(lookOptions(input, at(0, 1), {}).countConfidenceLevel).toBeCloseTo(0.996, 12);
+    expect(lookOptions(input, at(1, 10), {}).countFinalConfidenceLevel).toBeCloseTo(0.964, 12);
+    const alone = run(undefined, 0);
+    expect(lookOptions(alone, at(1, 10), {}).countConfidenceLevel).toBeCloseTo(0.96, 12);
+    expect(lookOptions(alone, at(1, 10), {}).countFinalConfidenceLevel).toBeUndefined();
+  });
+
+  describe('thin traffic: 11 of 24 canary requests fail, none of 24 on the baseline', () => {
+    const data = {
+      latency: { baseline: [0.1, 0.11, 0.1], canary: [0.1, 0.11, 0.1] },
+      errors: { baseline: { events: [0], totals: [24] }, canary: { events: [11], totals: [24] } },
+    };
+    const errorsAt = (input: ReturnType<typeof run>, position: LookPosition) =>
+      judgeLook(input, data, position, {}).result.metrics[1];
+    // given 11 errors in all, the canary's share is Binomial(11, 1.1/2.1) at the ×1.1 floor: all 11 on the canary
+    const p = (1.1 / 2.1) ** 11;
+
+    it('the anytime-valid test cannot prove it with 11 events (it needs 15 at 1 %): Pass at a look before the last', () => {
+      const errors = errorsAt(run(), at(1, 9));
+      expect(errors.classification).toBe('Pass');
+      expect(errors.counts?.finalTest).toBeUndefined();
+    });
+
+    it("the run's last look fails it by the exact test (p = (1.1/2.1)^11 ≤ 1 %), and says so", () => {
+      const errors = errorsAt(run(), at(1, 10));
+      expect(errors.classification).toBe('High');
+      expect(errors.counts?.finalTest?.alpha).toBeCloseTo(0.01, 15);
+      expect(errors.counts?.finalTest?.pIncrease).toBeCloseTo(p, 15);
+      expect(Math.abs((errors.counts?.finalTest?.pIncrease as number) / p - 1)).toBeLessThan(1e-12);
+      expect(errors.counts?.finalTest?.pDecrease).toBe(1);
+      // the anytime-valid test's own verdict is kept beside it: not proven
+      expect(errors.counts?.pIncrease).toBeGreaterThan(0.01);
+      expect(errors.reason).toBe(
+        'critical: canary errors 46% (11 of 24) vs baseline 0% (0 of 24); rate ×∞ (the baseline had none) ' +
+          "[CI ×0.657, ×∞], proven above allowed ×1.1 by the exact test at the run's last look (p 0.0008145 ≤ 0.01); " +
+          'at or beyond the critical ×2',
+      );
+    });
+
+    it('with countFinalShare 0 (the anytime-valid test alone) the last look promotes it', () => {
+      expect(errorsAt(run(undefined, 0), at(1, 10)).classification).toBe('Pass');
+    });
+  });
+
+  it('refuses countFinalShare where no anytime-valid test runs, and a share above 0.9, naming the path', () => {
+    for (const judgment of [
+      { countTest: 'conditional-binomial' as const, countFinalShare: 0.5 },
+      { mode: 'kayenta' as const, countFinalShare: 0.5 },
+    ]) {
+      const parsed = runInputSchema.safeParse(localRunInput({ judgment }));
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0].path).toEqual(['judgment', 'countFinalShare']);
+      expect(parsed.error?.issues[0].message).toMatch(/^countFinalShare applies to the anytime-valid count test/);
+    }
+    const high = runInputSchema.safeParse(localRunInput({ judgment: { countFinalShare: 0.95 } }));
+    expect(high.error?.issues[0].path).toEqual(['judgment', 'countFinalShare']);
+    expect(runInputSchema.safeParse(localRunInput({ judgment: { countTest: 'conditional-binomial' } })).success).toBe(
+      true,
+    );
   });
 
   it('refuses an unknown test, naming the path', () => {
