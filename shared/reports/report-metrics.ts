@@ -3,6 +3,7 @@ import type { MetricSeries, Series } from '../metrics/metric-source';
 import { escapeHtml as esc } from './escape';
 import { formatPercent } from './format';
 import { formatRate, formatRatio } from '../judge/count-classifier';
+import { formatNumber } from '../judge/format';
 import { metricRowFromResult, type MetricInfo, type MetricRow } from './metric-rows';
 import { renderDistributionChart } from './svg/distribution-chart';
 import { renderBucketChart } from './svg/bucket-chart';
@@ -149,8 +150,16 @@ const COUNT_INTERVALS = {
  */
 function rateRatioText(c: NonNullable<MetricResult['counts']>): string {
   const { change, interval } = countCells(c);
-  if (interval === '–') return `rate ratio ${change}`;
-  return `rate ratio ${change} [CI ${interval.slice(1)} (${COUNT_INTERVALS[c.test ?? 'anytime-valid']})`;
+  const ratio =
+    interval === '–'
+      ? `rate ratio ${change}`
+      : `rate ratio ${change} [CI ${interval.slice(1)} (${COUNT_INTERVALS[c.test ?? 'anytime-valid']})`;
+  if (!c.finalTest) return ratio;
+  const f = c.finalTest;
+  return (
+    `${ratio}; at the last look of the run, the exact test of all its counts: p ${formatNumber(f.pIncrease)} higher, ` +
+    `${formatNumber(f.pDecrease)} lower (proven at ≤ ${formatNumber(f.alpha)})`
+  );
 }
 
 export function metricTable(

@@ -164,6 +164,23 @@ describe("the HTML report's metric table", () => {
     expect(html).not.toMatch(/\d pp/);
   });
 
+  it("adds the last look's exact test, its p-values and level, where one joined the anytime-valid test", () => {
+    const metric = judge(config, data, undefined, { countConfidenceLevel: 0.99, countFinalConfidenceLevel: 0.98 })
+      .metrics[0];
+    const f = metric.counts!.finalTest!;
+    expect(f.alpha).toBeCloseTo(0.01, 15);
+    const stats = /<p class="stats">([^<]*)<\/p>/.exec(metricCard(metric, undefined, 'ratio'))?.[1];
+    const short = (x: number) => String(Number(x.toPrecision(4)));
+    expect(stats).toMatch(
+      /^n = 4 baseline \/ 4 canary periods; rate ratio ×2\.06 \[CI ×[\d.]+, ×[\d.]+\] \(anytime-valid/,
+    );
+    expect(stats).toContain(
+      `; at the last look of the run, the exact test of all its counts: p ${short(f.pIncrease)} higher, ` +
+        `${short(f.pDecrease)} lower (proven at ≤ 0.01)`,
+    );
+    expect(f.pIncrease).toBeLessThan(0.01);
+  });
+
   it("names the conditional binomial test's interval when that test judged the metric", () => {
     const metric = judge(config, data, undefined, { countTest: 'conditional-binomial' }).metrics[0];
     expect(metric.counts?.test).toBe('conditional-binomial');
