@@ -167,10 +167,10 @@ export const judgmentSchema = z
     /** Seconds between looks inside a step (sequential mode); a step's last look is always at its end. */
     checkIntervalSeconds: z.number().int().min(1).max(3600).default(60),
     /**
-     * The count metrics' test in sequential mode: `anytime-valid` (default) holds the run's budget however the looks
-     * fall (a look delayed or repeated, data revised after a look); `conditional-binomial` is exact at each look and
-     * spends the budget over the planned looks like the continuous metrics, and catches more (a doubled 5xx rate on
-     * the headline profile: docs/statistical-quality.md).
+     * The count metrics' test in sequential mode: `anytime-valid` (default) holds its budget however the looks fall
+     * (a look delayed or repeated, data revised after a look), joined at the run's last look by an exact test
+     * (`countFinalShare`); `conditional-binomial` is exact at each look and spends the budget over the planned looks
+     * like the continuous metrics (the two compared: docs/statistical-quality.md).
      */
     countTest: z.enum(['anytime-valid', 'conditional-binomial']).default('anytime-valid'),
     /**

@@ -9,7 +9,8 @@
  * exactness needs the canary's share of the exposures to be the same in every period: it is, up to the router's
  * randomness, because baseline and canary always get the same weight. The anytime-valid test (count-test.ts) needs no
  * such assumption and stays valid however often it is looked at; this one is valid for the looks its levels were
- * planned for, and catches more with them (docs/statistical-quality.md).
+ * planned for, and catches more with them than the anytime-valid test alone (docs/statistical-quality.md). At one
+ * look it is also the exact test a run's last look adds to the anytime-valid one (`judgment.countFinalShare`).
  *
  * The interval is Clopper-Pearson's for π at level 1 − 2·alpha, mapped to ρ = π·N_b / ((1 − π)·N_c).
  */

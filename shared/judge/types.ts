@@ -57,7 +57,8 @@ export interface JudgeOptions {
   metricConfidence?: Record<string, number>;
   /**
    * Confidence level of the count test (each side at (1 − level)/2). The count test is anytime-valid, so a run gives
-   * it its whole error budget at every look rather than a share per look. Default: the metric's confidence level.
+   * it its error budget (less the share kept for the last look's exact test) at every look rather than a share per
+   * look. Default: the metric's confidence level.
    */
   countConfidenceLevel?: number;
   /**

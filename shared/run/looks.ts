@@ -12,8 +12,10 @@ import { decideLook, type Decision } from './decision';
  * benchmark both judge through `judgeLook`, so what the benchmark measures is what a run does.
  *
  * Sequential mode looks every `judgment.checkIntervalSeconds` inside a step and once at its end. Error control:
- * - count metrics use the anytime-valid count test at the run's whole budget (1 − 2α) at every look: its guarantee
- *   holds however often it is looked at;
+ * - count metrics use the anytime-valid count test at the budget but for `judgment.countFinalShare` (default half)
+ *   at every look: its guarantee holds however often it is looked at; at the run's last look the exact conditional
+ *   binomial test of all the run's counts joins it at the share kept back (one look, so it pays nothing for the
+ *   looks before): a metric fails when either proves it, and the two errors add up to the budget;
  * - continuous metrics (Mann-Whitney) spend the run's α over the looks by the spending function on the information
  *   fraction t (the share of the run's planned traffic time behind the look), each at the level of the group-sequential
  *   boundary for its looks (group-sequential.ts), which accounts for the correlation of cumulative looks; looks before

@@ -100,6 +100,43 @@ describe('judge with count data', () => {
     expect((m.upper as number) < (anytime.upper as number)).toBe(true);
   });
 
+  it('countFinalConfidenceLevel: the exact test joins the anytime-valid one; either proving it fails the metric', () => {
+    const thresholds = { marginal: 50, pass: 75 };
+    // DOUBLED against ×1: the anytime-valid test at 99 % (α 0.005 per side) does not prove it, the exact test at
+    // 98 % (α 0.01) does: P(X ≥ 49 | Binomial(73, 11,920 / 23,930)) is below 0.01
+    const p = binomialUpperTail(49, 73, 11920 / (11920 + 12010));
+    expect(p).toBeLessThan(0.01);
+    const options = { countConfidenceLevel: 0.99, countFinalConfidenceLevel: 0.98 };
+    const alone = judge(config(), { '5xx': DOUBLED, latency: steady }, thresholds, { countConfidenceLevel: 0.99 });
+    expect(alone.metrics[0].classification).toBe('Pass');
+    expect(alone.metrics[0].counts?.finalTest).toBeUndefined();
+    const joined = judge(config(), { '5xx': DOUBLED, latency: steady }, thresholds, options).metrics[0];
+    expect(joined.classification).toBe('High');
+    expect(joined.counts?.test).toBe('anytime-valid');
+    expect(joined.counts?.pIncrease).toBe(alone.metrics[0].counts?.pIncrease);
+    expect(joined.counts?.finalTest?.alpha).toBeCloseTo(0.01, 15);
+    expect(Math.abs((joined.counts?.finalTest?.pIncrease as number) / p - 1)).toBeLessThan(1e-12);
+    expect(joined.reason).toMatch(
+      new RegExp(
+        `, proven above allowed ×1 by the exact test at the run's last look \\(p ${Number(p.toPrecision(4))} ≤ 0\\.01\\)$`,
+      ),
+    );
+    // the decrease side: the same counts read with the versions swapped, direction decrease
+    const swapped = { baseline: DOUBLED.canary, canary: DOUBLED.baseline };
+    const lower = judge(config({ direction: 'decrease' }), { '5xx': swapped, latency: steady }, thresholds, options);
+    expect(lower.metrics[0].classification).toBe('Low');
+    expect(Math.abs((lower.metrics[0].counts?.finalTest?.pDecrease as number) / p - 1)).toBeLessThan(1e-12);
+    // the conditional binomial test has no anytime-valid test to join
+    const binomial = judge(config(), { '5xx': DOUBLED, latency: steady }, thresholds, {
+      ...options,
+      countTest: 'conditional-binomial',
+    });
+    expect(binomial.metrics[0].counts?.finalTest).toBeUndefined();
+    expect(() =>
+      judge(config(), { '5xx': DOUBLED, latency: steady }, thresholds, { countFinalConfidenceLevel: 1.5 }),
+    ).toThrow('countFinalConfidenceLevel: must be a number strictly between 0 and 1 (got 1.5)');
+  });
+
   it('four times the counts prove it: High, the score falls by the group', () => {
     const data = counts(
       [
