@@ -36,6 +36,7 @@ const policy: Policy = {
   mode: input.judgment.mode,
   looks: 'every-check',
   countTest: input.judgment.countTest,
+  countFinalShare: input.judgment.countFinalShare,
 };
 
 const profile: RunProfile = {
