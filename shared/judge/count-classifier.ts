@@ -91,6 +91,17 @@ export function describeCounts(name: string, r: CountTestResult): string {
   return `canary ${name} ${side(r.canary)} vs baseline ${side(r.baseline)}; rate ${ratio}${interval}`;
 }
 
+/** "the exact test at the run's last look (p 0.0008145 ≤ 0.01; ×1.93 or more at 99 %)" */
+function exactProof(final: CountTestResult, side: 'increase' | 'decrease', alpha: number): string {
+  const p = side === 'increase' ? final.pIncrease : final.pDecrease;
+  const bound = side === 'increase' ? final.lower : final.upper;
+  const level = `${Number((100 * (1 - alpha)).toPrecision(4))} %`;
+  const reach = Number.isNaN(bound)
+    ? ''
+    : `; ${formatRatio(bound)} or ${side === 'increase' ? 'more' : 'less'} at ${level}`;
+  return `the exact test at the run's last look (p ${formatNumber(p)} ≤ ${formatNumber(alpha)}${reach})`;
+}
+
 export function classifyCounts(name: string, data: CountMetricData, s: CountClassifierSettings): CountClassified {
   const run = s.test === 'conditional-binomial' ? binomialRateTest : countTest;
   const totals = { baseline: sum(data.baseline.totals), canary: sum(data.canary.totals) };
@@ -116,7 +127,7 @@ export function classifyCounts(name: string, data: CountMetricData, s: CountClas
           alpha: s.finalAlpha,
           allowedIncrease: s.effectSize.allowedIncrease,
           allowedDecrease: s.effectSize.allowedDecrease,
-          interval: false,
+          interval: s.interval,
         })
       : undefined;
   const counts: FreshCountSummary = final
@@ -142,11 +153,9 @@ export function classifyCounts(name: string, data: CountMetricData, s: CountClas
     const criticalFloor = side === 'increase' ? s.effectSize.criticalIncrease : s.effectSize.criticalDecrease;
     const rollbackFloor = s.rollbackFloors?.[side];
     const critical = (s.critical && beyond(criticalFloor)) || beyond(rollbackFloor);
-    // the exact test speaks only at the run's last look, and only where the anytime-valid one did not already prove it
-    const byFinal =
-      final && !result[side]
-        ? ` by the exact test at the run's last look (p ${formatNumber(side === 'increase' ? final.pIncrease : final.pDecrease)} ≤ ${formatNumber(s.finalAlpha as number)})`
-        : '';
+    // the exact test speaks only at the run's last look, and only where the anytime-valid one did not already prove it;
+    // its one-sided bound says how far the rate is proven to be, where the confidence sequence shown is wider
+    const byFinal = final && !result[side] ? ` by ${exactProof(final, side, s.finalAlpha as number)}` : '';
     const provenText = `${side === 'increase' ? 'above' : 'below'} allowed ${formatRatio(allowed)}${byFinal}`;
     const why =
       s.critical && beyond(criticalFloor)

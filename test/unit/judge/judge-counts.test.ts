@@ -116,9 +116,10 @@ describe('judge with count data', () => {
     expect(joined.counts?.pIncrease).toBe(alone.metrics[0].counts?.pIncrease);
     expect(joined.counts?.finalTest?.alpha).toBeCloseTo(0.01, 15);
     expect(Math.abs((joined.counts?.finalTest?.pIncrease as number) / p - 1)).toBeLessThan(1e-12);
+    // the bound: Clopper-Pearson's one-sided 99 % for 49 of 73, mapped to ρ (scipy: beta.ppf(0.01, 49, 25) → ×1.1352)
     expect(joined.reason).toMatch(
       new RegExp(
-        `, proven above allowed ×1 by the exact test at the run's last look \\(p ${Number(p.toPrecision(4))} ≤ 0\\.01\\)$`,
+        `, proven above allowed ×1 by the exact test at the run's last look \\(p ${Number(p.toPrecision(4))} ≤ 0\\.01; ×1\\.14 or more at 99 %\\)$`,
       ),
     );
     // the decrease side: the same counts read with the versions swapped, direction decrease
@@ -126,6 +127,9 @@ describe('judge with count data', () => {
     const lower = judge(config({ direction: 'decrease' }), { '5xx': swapped, latency: steady }, thresholds, options);
     expect(lower.metrics[0].classification).toBe('Low');
     expect(Math.abs((lower.metrics[0].counts?.finalTest?.pDecrease as number) / p - 1)).toBeLessThan(1e-12);
+    expect(lower.metrics[0].reason).toMatch(
+      /, proven below allowed ×1 by the exact test .*; ×0\.881 or less at 99 %\)$/,
+    );
     // the conditional binomial test has no anytime-valid test to join
     const binomial = judge(config(), { '5xx': DOUBLED, latency: steady }, thresholds, {
       ...options,

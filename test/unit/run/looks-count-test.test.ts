@@ -122,8 +122,9 @@ describe('judgment.countTest', () => {
       expect(errors.counts?.pIncrease).toBeGreaterThan(0.01);
       expect(errors.reason).toBe(
         'critical: canary errors 46% (11 of 24) vs baseline 0% (0 of 24); rate ×∞ (the baseline had none) ' +
-          "[CI ×0.657, ×∞], proven above allowed ×1.1 by the exact test at the run's last look (p 0.0008145 ≤ 0.01); " +
-          'at or beyond the critical ×2',
+          "[CI ×0.657, ×∞], proven above allowed ×1.1 by the exact test at the run's last look (p 0.0008145 ≤ 0.01; " +
+          // Clopper-Pearson's one-sided 99 % bound for 11 of 11: π ≥ 0.01^(1/11) = 0.6579, ρ = π / (1 − π) = 1.923
+          '×1.92 or more at 99 %); at or beyond the critical ×2',
       );
     });
 
