@@ -167,8 +167,15 @@ export function buildPolicies(): Policy[] {
       {},
     ),
     policy(
+      'count-grid-1.5-3',
+      "the defaults with the anytime-valid count test's mixture over ×1.5-×3 of the null boundary (the grid before)",
+      current(),
+      { ...SEQUENTIAL, countAlternatives: alternativeGrid(1.5, 3) },
+      {},
+    ),
+    policy(
       'count-grid-1.25-4',
-      "the defaults with the anytime-valid count test's mixture over ×1.25-×4 of the null boundary (the grid before)",
+      "the defaults with the anytime-valid count test's mixture over ×1.25-×4 of the null boundary (the grid before that)",
       current(),
       { ...SEQUENTIAL, countAlternatives: alternativeGrid(1.25, 4) },
       {},

@@ -91,7 +91,7 @@ export interface JudgeOptions {
   countIntervals?: boolean;
   /**
    * The anytime-valid count test's mixture of alternatives, as ratios to the null boundary (each > 1). Default: its
-   * ALTERNATIVE_GRID (×1.5-×3, 12 points); for benchmarks that compare grids.
+   * ALTERNATIVE_GRID (×2-×5, 12 points); for benchmarks that compare grids.
    */
   countAlternatives?: readonly number[];
   /**

@@ -14,11 +14,12 @@ interface ReferenceCase {
 }
 
 // 50-digit mpmath values of the same formula, written independently: test/fixtures/judge/count-test-reference.py,
-// for the default grid and for the one before it (given as the `alternatives` option)
+// for the default grid and for the two before it (given as the `alternatives` option)
 const referenceOf = (file: string) =>
   JSON.parse(readFileSync(join(__dirname, '../../fixtures/judge', file), 'utf8')) as ReferenceCase[];
 const reference = referenceOf('count-test-reference.json');
 const referenceOldGrid = referenceOf('count-test-reference-1.25-4.json');
+const referencePreviousGrid = referenceOf('count-test-reference-1.5-3.json');
 
 const side = (events: number[], totals: number[]): CountSide => ({ events, totals });
 const close = (actual: number, expected: number) =>
@@ -28,6 +29,7 @@ describe('countTest e-values against an independent reference', () => {
   it('has the reference cases', () => {
     expect(reference).toHaveLength(24);
     expect(referenceOldGrid.map((c) => c.name)).toEqual(reference.map((c) => c.name));
+    expect(referencePreviousGrid.map((c) => c.name)).toEqual(reference.map((c) => c.name));
   });
 
   it.each(reference.map((c) => [c.name, c] as const))('%s: log E of both sides to 1e-9', (_, c) => {
@@ -39,6 +41,20 @@ describe('countTest e-values against an independent reference', () => {
     close(result.logEIncrease, c.logEIncrease);
     close(result.logEDecrease, c.logEDecrease);
   });
+
+  it.each(referencePreviousGrid.map((c) => [c.name, c] as const))(
+    '%s with alternatives ×1.5-×3: log E of both sides to 1e-9',
+    (_, c) => {
+      const result = countTest(c.baseline, c.canary, {
+        alpha: 0.01,
+        allowedIncrease: c.allowedIncrease,
+        allowedDecrease: c.allowedDecrease,
+        alternatives: alternativeGrid(1.5, 3),
+      });
+      close(result.logEIncrease, c.logEIncrease);
+      close(result.logEDecrease, c.logEDecrease);
+    },
+  );
 
   it.each(referenceOldGrid.map((c) => [c.name, c] as const))(
     '%s with alternatives ×1.25-×4: log E of both sides to 1e-9',
@@ -54,10 +70,10 @@ describe('countTest e-values against an independent reference', () => {
     },
   );
 
-  it('the grid is 12 log-spaced alternatives from ×1.5 to ×3', () => {
+  it('the grid is 12 log-spaced alternatives from ×2 to ×5', () => {
     expect(ALTERNATIVE_GRID).toHaveLength(12);
-    expect(ALTERNATIVE_GRID[0]).toBeCloseTo(1.5, 14);
-    expect(ALTERNATIVE_GRID[11]).toBeCloseTo(3, 14);
+    expect(ALTERNATIVE_GRID[0]).toBeCloseTo(2, 14);
+    expect(ALTERNATIVE_GRID[11]).toBeCloseTo(5, 14);
     expect(ALTERNATIVE_GRID[6] / ALTERNATIVE_GRID[5]).toBeCloseTo(ALTERNATIVE_GRID[1] / ALTERNATIVE_GRID[0], 12);
   });
 
