@@ -61,14 +61,14 @@ describe('canary-judge plan', () => {
         `${pct(errors!.bestPower)}; a count test at every look's level: ${pct(errors!.everyLookPower!)}`,
     );
     expect(r.stdout).toMatch(/ {2}slow: baseline 1 % of requests, 117 events expected; floor ×1\.5;/);
-    // the floor of what the count test can prove: at any look the anytime-valid test at half the 2 % needs 15
-    // canary-only errors against ×1.1, 19 against ×1.5; the last look's exact test at the other half 8 and 10
+    // the floor of what the count test can prove: at any look the anytime-valid test at half the 2 % needs 12
+    // canary-only errors against ×1.1, 14 against ×1.5; the last look's exact test at the other half 8 and 10
     expect(r.stdout).toContain(
-      "    the run's count test proves a rise only from 15 events (8 at the run's last look, by its exact test), all " +
+      "    the run's count test proves a rise only from 12 events (8 at the run's last look, by its exact test), all " +
         'on the canary (fewer prove nothing, however bad the canary); expected on the canary at ×2: 46.8\n',
     );
     expect(r.stdout).toContain(
-      "    the run's count test proves a rise only from 19 events (10 at the run's last look, by its exact test), all",
+      "    the run's count test proves a rise only from 14 events (10 at the run's last look, by its exact test), all",
     );
     expect(r.stdout).toContain(
       '  latency (minimum 5 points): 7 min after the first shift (6 points per side, level 98.95 %)',

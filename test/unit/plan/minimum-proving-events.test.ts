@@ -6,11 +6,11 @@ import path from 'node:path';
 
 /**
  * The anytime-valid test's e-value when all k events are on the canary at equal traffic, written out from its
- * definition (docs/judge.md): the mean over the grid ×1.5 … ×3 (12 log-spaced points) of (π(ρ₀g)/π(ρ₀))^k,
+ * definition (docs/judge.md): the mean over the grid ×2 … ×5 (12 log-spaced points) of (π(ρ₀g)/π(ρ₀))^k,
  * π(ρ) = ρ/(1 + ρ). Independent of shared/judge/count-test.ts.
  */
 function eValueAllOnCanary(k: number, rho0: number): number {
-  const grid = Array.from({ length: 12 }, (_, j) => Math.exp(Math.log(1.5) + (j * Math.log(2)) / 11));
+  const grid = Array.from({ length: 12 }, (_, j) => Math.exp(Math.log(2) + (j * Math.log(2.5)) / 11));
   const pi = (rho: number) => rho / (1 + rho);
   return grid.reduce((sum, g) => sum + (pi(rho0 * g) / pi(rho0)) ** k, 0) / grid.length;
 }
@@ -29,8 +29,8 @@ describe('minimumProvingEvents', () => {
     expect(eValueAllOnCanary(k! - 1, rho0)).toBeLessThan(1 / alpha);
   });
 
-  it("the error preset's floor ×1.1 at the default 2 %: 13 events for the anytime-valid test, 7 for the binomial", () => {
-    expect(minimumProvingEvents('anytime-valid', 1.1, 0.02)).toBe(13);
+  it("the error preset's floor ×1.1 at the whole 2 %: 10 events for the anytime-valid test, 7 for the binomial", () => {
+    expect(minimumProvingEvents('anytime-valid', 1.1, 0.02)).toBe(10);
     expect(minimumProvingEvents('conditional-binomial', 1.1, 0.02)).toBe(7);
     // all 7 on the canary: P = π₀^7 under the null boundary, the first power of π₀ = 1.1/2.1 at or under 2 %
     expect((1.1 / 2.1) ** 7).toBeLessThanOrEqual(0.02);
@@ -60,14 +60,14 @@ describe('planRun: the fewest events that can prove a rise', () => {
     });
   const traffic = { requestsPerSecond: 20, eventRates: { default: 0.01, byMetric: {} }, ratio: 50 };
 
-  it('a 6-s step at 20 req/s: 12 canary errors expected at ×50, short of the 15 the anytime-valid test needs at 1 %', () => {
+  it('a 6-s step at 20 req/s: 12 canary errors expected at ×50, as many as the anytime-valid test needs at 1 %', () => {
     const [errors] = planRun(run({}), traffic).countMetrics;
-    expect(errors.minimumEvents).toBe(15);
+    expect(errors.minimumEvents).toBe(12);
     expect(errors.canaryEvents).toBeCloseTo(12, 12);
     // the last look's exact test at the other 1 %: (1.1/2.1)^8 = 0.0057 ≤ 0.01 < (1.1/2.1)^7 = 0.011
     expect(errors.minimumEventsLastLook).toBe(8);
     const alone = planRun(run({ countFinalShare: 0 }), traffic).countMetrics[0];
-    expect([alone.minimumEvents, alone.minimumEventsLastLook]).toEqual([13, null]);
+    expect([alone.minimumEvents, alone.minimumEventsLastLook]).toEqual([10, null]);
     const binomial = planRun(run({ countTest: 'conditional-binomial' }), traffic).countMetrics[0];
     expect([binomial.minimumEvents, binomial.minimumEventsLastLook]).toEqual([7, null]);
   });

@@ -95,23 +95,23 @@ describe('judgment.countTest', () => {
     expect(lookOptions(alone, at(1, 10), {}).countFinalConfidenceLevel).toBeUndefined();
   });
 
-  describe('thin traffic: 11 of 24 canary requests fail, none of 24 on the baseline', () => {
+  describe('thin traffic: 9 of 24 canary requests fail, none of 24 on the baseline', () => {
     const data = {
       latency: { baseline: [0.1, 0.11, 0.1], canary: [0.1, 0.11, 0.1] },
-      errors: { baseline: { events: [0], totals: [24] }, canary: { events: [11], totals: [24] } },
+      errors: { baseline: { events: [0], totals: [24] }, canary: { events: [9], totals: [24] } },
     };
     const errorsAt = (input: ReturnType<typeof run>, position: LookPosition) =>
       judgeLook(input, data, position, {}).result.metrics[1];
-    // given 11 errors in all, the canary's share is Binomial(11, 1.1/2.1) at the ×1.1 floor: all 11 on the canary
-    const p = (1.1 / 2.1) ** 11;
+    // given 9 errors in all, the canary's share is Binomial(9, 1.1/2.1) at the ×1.1 floor: all 9 on the canary
+    const p = (1.1 / 2.1) ** 9;
 
-    it('the anytime-valid test cannot prove it with 11 events (it needs 15 at 1 %): Pass at a look before the last', () => {
+    it('the anytime-valid test cannot prove it with 9 events (it needs 12 at 1 %): Pass at a look before the last', () => {
       const errors = errorsAt(run(), at(1, 9));
       expect(errors.classification).toBe('Pass');
       expect(errors.counts?.finalTest).toBeUndefined();
     });
 
-    it("the run's last look fails it by the exact test (p = (1.1/2.1)^11 ≤ 1 %), and says so", () => {
+    it("the run's last look fails it by the exact test (p = (1.1/2.1)^9 ≤ 1 %), and says so", () => {
       const errors = errorsAt(run(), at(1, 10));
       expect(errors.classification).toBe('High');
       expect(errors.counts?.finalTest?.alpha).toBeCloseTo(0.01, 15);
@@ -121,14 +121,14 @@ describe('judgment.countTest', () => {
       // the anytime-valid test's own verdict is kept beside it: not proven
       expect(errors.counts?.pIncrease).toBeGreaterThan(0.01);
       expect(errors.reason).toBe(
-        'critical: canary errors 46% (11 of 24) vs baseline 0% (0 of 24); rate ×∞ (the baseline had none) ' +
-          "[CI ×0.657, ×∞], proven above allowed ×1.1 by the exact test at the run's last look (p 0.0008145 ≤ 0.01; " +
-          // Clopper-Pearson's one-sided 99 % bound for 11 of 11: π ≥ 0.01^(1/11) = 0.6579, ρ = π / (1 − π) = 1.923
-          '×1.92 or more at 99 %); at or beyond the critical ×2',
+        'critical: canary errors 38% (9 of 24) vs baseline 0% (0 of 24); rate ×∞ (the baseline had none) ' +
+          "[CI ×0.763, ×∞], proven above allowed ×1.1 by the exact test at the run's last look (p 0.002969 ≤ 0.01; " +
+          // Clopper-Pearson's one-sided 99 % bound for 9 of 9: π ≥ 0.01^(1/9) = 0.5995, ρ = π / (1 − π) = 1.497
+          '×1.5 or more at 99 %); at or beyond the critical ×2',
       );
     });
 
-    it('with countFinalShare 0 (the anytime-valid test alone) the last look promotes it', () => {
+    it('with countFinalShare 0 (the anytime-valid test alone at 2 %, which needs 10 events) the last look promotes it', () => {
       expect(errorsAt(run(undefined, 0), at(1, 10)).classification).toBe('Pass');
     });
   });
