@@ -17,9 +17,13 @@ interface ReferenceCase {
 // for the default grid and for the two before it (given as the `alternatives` option)
 const referenceOf = (file: string) =>
   JSON.parse(readFileSync(join(__dirname, '../../fixtures/judge', file), 'utf8')) as ReferenceCase[];
-const reference = referenceOf('count-test-reference.json');
-const referenceOldGrid = referenceOf('count-test-reference-1.25-4.json');
-const referencePreviousGrid = referenceOf('count-test-reference-1.5-3.json');
+/** Each reference file with the grid it was computed for (undefined: the default, no `alternatives` option). */
+const GRIDS = [
+  { label: 'the default grid', file: 'count-test-reference.json', alternatives: undefined },
+  { label: 'alternatives ×1.5-×3', file: 'count-test-reference-1.5-3.json', alternatives: alternativeGrid(1.5, 3) },
+  { label: 'alternatives ×1.25-×4', file: 'count-test-reference-1.25-4.json', alternatives: alternativeGrid(1.25, 4) },
+].map((g) => ({ ...g, cases: referenceOf(g.file) }));
+const reference = GRIDS[0].cases;
 
 const side = (events: number[], totals: number[]): CountSide => ({ events, totals });
 const close = (actual: number, expected: number) =>
@@ -28,42 +32,17 @@ const close = (actual: number, expected: number) =>
 describe('countTest e-values against an independent reference', () => {
   it('has the reference cases', () => {
     expect(reference).toHaveLength(24);
-    expect(referenceOldGrid.map((c) => c.name)).toEqual(reference.map((c) => c.name));
-    expect(referencePreviousGrid.map((c) => c.name)).toEqual(reference.map((c) => c.name));
+    for (const g of GRIDS) expect(g.cases.map((c) => c.name)).toEqual(reference.map((c) => c.name));
   });
 
-  it.each(reference.map((c) => [c.name, c] as const))('%s: log E of both sides to 1e-9', (_, c) => {
-    const result = countTest(c.baseline, c.canary, {
-      alpha: 0.01,
-      allowedIncrease: c.allowedIncrease,
-      allowedDecrease: c.allowedDecrease,
-    });
-    close(result.logEIncrease, c.logEIncrease);
-    close(result.logEDecrease, c.logEDecrease);
-  });
-
-  it.each(referencePreviousGrid.map((c) => [c.name, c] as const))(
-    '%s with alternatives ×1.5-×3: log E of both sides to 1e-9',
-    (_, c) => {
+  it.each(GRIDS.flatMap((g) => g.cases.map((c) => [c.name, g.label, c, g.alternatives] as const)))(
+    '%s with %s: log E of both sides to 1e-9',
+    (_, __, c, alternatives) => {
       const result = countTest(c.baseline, c.canary, {
         alpha: 0.01,
         allowedIncrease: c.allowedIncrease,
         allowedDecrease: c.allowedDecrease,
-        alternatives: alternativeGrid(1.5, 3),
-      });
-      close(result.logEIncrease, c.logEIncrease);
-      close(result.logEDecrease, c.logEDecrease);
-    },
-  );
-
-  it.each(referenceOldGrid.map((c) => [c.name, c] as const))(
-    '%s with alternatives ×1.25-×4: log E of both sides to 1e-9',
-    (_, c) => {
-      const result = countTest(c.baseline, c.canary, {
-        alpha: 0.01,
-        allowedIncrease: c.allowedIncrease,
-        allowedDecrease: c.allowedDecrease,
-        alternatives: alternativeGrid(1.25, 4),
+        alternatives,
       });
       close(result.logEIncrease, c.logEIncrease);
       close(result.logEDecrease, c.logEDecrease);
