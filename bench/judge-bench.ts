@@ -8,12 +8,18 @@
  * its peak RSS. With Rscript on PATH, R's wilcox.test(canary, baseline, conf.int = TRUE, exact = FALSE,
  * correct = TRUE, conf.level = 0.98) runs on the first metric of each size, timed inside R.
  *
- * Flags: --sizes 1000,10000,100000  --metrics 1,10,50  --no-r  --json
+ * The count tests come after: the anytime-valid test and the exact conditional test (with their intervals) on 40
+ * periods of seeded counts, by events per side, CPU time of the call (the exact test's convolution grows with the
+ * events).
+ *
+ * Flags: --sizes 1000,10000,100000  --metrics 1,10,50  --count-events 100,10000,50000  --no-r  --json
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { binomialRateTest } from '../shared/judge/binomial-rate-test';
+import { countTest, type CountSide } from '../shared/judge/count-test';
 import { summaryStats } from '../shared/judge/descriptive';
 import { cles, meanRatio } from '../shared/judge/effect-size';
 import { judge } from '../shared/judge/judge';
@@ -149,6 +155,44 @@ function runChild(size: number, count: number): ChildReport {
   };
 }
 
+/** 40 periods of counts, about `events` per side in all, the canary's rate ×1.2; shares vary with the traffic. */
+function countData(events: number): { baseline: CountSide; canary: CountSide } {
+  const rng = createRng(SEED, events);
+  const side = (rate: number): CountSide => {
+    const totals = Array.from({ length: 40 }, () => Math.round(250_000 * (1 + 0.05 * rng.normal())));
+    const perPeriod = events / 40;
+    const counts = totals.map((n) =>
+      Math.min(n, Math.max(0, Math.round(rate * perPeriod + Math.sqrt(rate * perPeriod) * rng.normal()))),
+    );
+    return { events: counts, totals };
+  };
+  return { baseline: side(1), canary: side(1.2) };
+}
+
+interface CountRow {
+  events: number;
+  anytimeValidCpuMs: number;
+  exactCpuMs: number;
+}
+
+/** CPU ms of the second of two calls (the first warms the JIT). */
+function warmCpuMs(call: () => unknown): number {
+  call();
+  const c0 = cpuMs();
+  call();
+  return cpuMs() - c0;
+}
+
+function timeCountTests(events: number): CountRow {
+  const { baseline, canary } = countData(events);
+  const options = { alpha: 0.01, allowedIncrease: 1.1, allowedDecrease: 1 / 1.1 };
+  return {
+    events,
+    anytimeValidCpuMs: warmCpuMs(() => countTest(baseline, canary, options)),
+    exactCpuMs: warmCpuMs(() => binomialRateTest(baseline, canary, options)),
+  };
+}
+
 interface RReport {
   seconds: number;
   cpuSeconds: number;
@@ -216,11 +260,14 @@ function main(args: string[]): void {
     return;
   }
   if (args.includes('--help')) {
-    console.log('usage: npm run bench -- [--sizes 1000,10000,100000] [--metrics 1,10,50] [--no-r] [--json]');
+    console.log(
+      'usage: npm run bench -- [--sizes 1000,10000,100000] [--metrics 1,10,50] [--count-events 100,10000,50000] [--no-r] [--json]',
+    );
     return;
   }
   const sizes = listFlag(args, '--sizes', [1000, 10000, 100000]);
   const counts = listFlag(args, '--metrics', [1, 10, 50]);
+  const countEvents = listFlag(args, '--count-events', [100, 10_000, 50_000]);
   const withR = !args.includes('--no-r') && hasRscript();
   const json = args.includes('--json');
   const log = (line: string) => {
@@ -315,7 +362,15 @@ function main(args: string[]): void {
     log('');
     log('(Rscript not on PATH or --no-r: R comparison skipped)');
   }
-  if (json) console.log(JSON.stringify({ reports, r: rRows }, null, 2));
+
+  log('');
+  log('Count tests on 40 periods, the canary rate ×1.2, against ×1.1, with their intervals (warm CPU ms per call):');
+  log('  events per side  anytime-valid  exact conditional');
+  const countRows = countEvents.map(timeCountTests);
+  for (const row of countRows) {
+    log(col(row.events, 17, 0) + col(row.anytimeValidCpuMs, 15) + col(row.exactCpuMs, 19));
+  }
+  if (json) console.log(JSON.stringify({ reports, r: rRows, counts: countRows }, null, 2));
 }
 
 main(process.argv.slice(2));

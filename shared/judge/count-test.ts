@@ -95,18 +95,19 @@ export function alternativeGrid(from: number, to: number, n = 12): number[] {
 export const ALTERNATIVE_GRID: readonly number[] = alternativeGrid(2, 5);
 
 /** A period that carries evidence: its events k = x_c + x_b > 0 and the exposure ratio r = n_c / n_b. */
-interface Period {
+export interface Period {
   k: number;
   r: number;
 }
 
-interface Evidence {
+export interface Evidence {
   periods: Period[];
   /** Σ x_c over the informative periods. */
   canaryEvents: number;
 }
 
-function evidenceOf(baseline: CountSide, canary: CountSide): Evidence {
+/** The periods that carry evidence (both versions had exposures, some event happened); the others say nothing of ρ. */
+export function evidenceOf(baseline: CountSide, canary: CountSide): Evidence {
   const periods: Period[] = [];
   let canaryEvents = 0;
   for (let t = 0; t < baseline.totals.length; t++) {

@@ -1,9 +1,37 @@
-import { binomialLowerTail, binomialRateTest, binomialUpperTail } from '../../../shared/judge/binomial-rate-test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  binomialLowerTail,
+  binomialRateTest,
+  binomialUpperTail,
+  conditionalEventsDistribution,
+  conditionalTail,
+  tiltedTail,
+} from '../../../shared/judge/binomial-rate-test';
+import type { CountSide } from '../../../shared/judge/count-test';
 
 /**
- * The conditional binomial count test. References: exact rational arithmetic (BigInt) for the tails, closed forms for
- * the Clopper-Pearson ends at x = 0 and x = k, and R's binom.test(5, 10) for one interior interval.
+ * The exact conditional count test. References: exact rational arithmetic (BigInt) for the binomial tails, closed forms
+ * for the Clopper-Pearson ends at x = 0 and x = k, R's binom.test(5, 10) for one interior interval, and 60-digit mpmath
+ * values of the test over periods with changing shares (test/fixtures/judge/binomial-rate-test-reference.py: the
+ * generating polynomial multiplied out, where the code convolves binomial probabilities).
  */
+interface ReferenceCase {
+  label: string;
+  baseline: CountSide;
+  canary: CountSide;
+  alpha: number;
+  allowedIncrease: number;
+  allowedDecrease: number;
+  pIncrease: number;
+  pDecrease: number;
+  lower: number;
+  upper: number | null;
+}
+
+const reference = JSON.parse(
+  readFileSync(join(__dirname, '../../fixtures/judge/binomial-rate-test-reference.json'), 'utf8'),
+) as { cases: ReferenceCase[] };
 
 /** P(X ≥ x) or P(X ≤ x) for X ~ Binomial(k, a/b), exactly, rounded to a double at the end. */
 function exactTail(x: number, k: number, a: bigint, b: bigint, side: 'upper' | 'lower'): number {
@@ -95,24 +123,75 @@ describe('binomialRateTest', () => {
     expect(r.increase).toBe(false);
   });
 
-  it('49 of 11,920 vs 24 of 12,010 against ×1.1: the p-value is the upper tail at π = 1.1·11,920 / (1.1·11,920 + 12,010)', () => {
-    const baseline = { events: [6, 5, 7, 6], totals: [3000, 3005, 3000, 3005] };
-    const canary = { events: [12, 13, 11, 13], totals: [2980, 2980, 2980, 2980] };
+  it.each(reference.cases.map((c) => [c.label, c] as const))(
+    '%s: p-values and interval ends match mpmath to 1e-9',
+    (_, c) => {
+      const r = binomialRateTest(c.baseline, c.canary, c);
+      expect(r.test).toBe('conditional-binomial');
+      expect(relative(r.pIncrease, c.pIncrease)).toBeLessThan(1e-9);
+      expect(relative(r.pDecrease, c.pDecrease)).toBeLessThan(1e-9);
+      if (c.lower === 0) expect(r.lower).toBe(0);
+      else expect(relative(r.lower, c.lower)).toBeLessThan(1e-9);
+      if (c.upper === null) expect(r.upper).toBe(Infinity);
+      else expect(relative(r.upper, c.upper)).toBeLessThan(1e-9);
+      expect(r.increase).toBe(c.pIncrease <= c.alpha);
+      expect(r.decrease).toBe(c.pDecrease <= c.alpha);
+    },
+  );
+
+  it('49 of 11,920 vs 24 of 12,010 against ×1.1: proven, and the interval ends are where the test turns', () => {
+    const { baseline, canary } = reference.cases[0];
     const r = binomialRateTest(baseline, canary, { alpha: 0.01, allowedIncrease: 1.1, allowedDecrease: 1 / 1.1 });
-    const pi = (1.1 * 11920) / (1.1 * 11920 + 12010);
-    expect(r.test).toBe('conditional-binomial');
-    expect(r.pIncrease).toBe(binomialUpperTail(49, 73, pi));
-    expect(r.pIncrease).toBeGreaterThan(0.0045);
-    expect(r.pIncrease).toBeLessThan(0.0075);
-    expect(r.increase).toBe(r.pIncrease <= 0.01);
+    expect(r.pIncrease).toBeGreaterThan(0.0069);
+    expect(r.pIncrease).toBeLessThan(0.007);
+    expect(r.increase).toBe(true);
     expect(r.rateRatio).toBeCloseTo(49 / 11920 / (24 / 12010), 12);
-    expect(r.lower).toBeGreaterThan(1.1);
     expect(r.informativePeriods).toBe(4);
-    // the interval's lower end is where the test against it turns: just below it the test proves, just above it not
+    // the shares differ a little by period (2,980 of 5,980 and of 5,985): the pooled test's p-value is 1.3e-4 off
+    const pooled = binomialUpperTail(49, 73, (1.1 * 11920) / (1.1 * 11920 + 12010));
+    expect(relative(r.pIncrease, pooled)).toBeGreaterThan(1e-4);
+    // the interval's ends are where the test against them turns: just inside it the test proves, just outside not
     const at = (rho: number) =>
-      binomialRateTest(baseline, canary, { alpha: 0.01, allowedIncrease: rho, allowedDecrease: 1, interval: false });
+      binomialRateTest(baseline, canary, { alpha: 0.01, allowedIncrease: rho, allowedDecrease: rho, interval: false });
     expect(at(r.lower * (1 - 1e-9)).increase).toBe(true);
     expect(at(r.lower * (1 + 1e-9)).increase).toBe(false);
+    expect(at(r.upper * (1 + 1e-9)).decrease).toBe(true);
+    expect(at(r.upper * (1 - 1e-9)).decrease).toBe(false);
+  });
+
+  it('one share in every period: the pooled conditional binomial test, to 1e-13', () => {
+    const baseline = { events: [3, 0, 5, 2, 4], totals: [1000, 500, 1000, 2000, 1500] };
+    const canary = { events: [6, 1, 7, 5, 9], totals: [2000, 1000, 2000, 4000, 3000] };
+    const r = binomialRateTest(baseline, canary, { alpha: 0.01, allowedIncrease: 1.1, allowedDecrease: 1 / 1.1 });
+    const pi = (rho: number) => (2 * rho) / (2 * rho + 1);
+    expect(relative(r.pIncrease, binomialUpperTail(28, 42, pi(1.1)))).toBeLessThan(1e-13);
+    expect(relative(r.pDecrease, binomialLowerTail(28, 42, pi(1 / 1.1)))).toBeLessThan(1e-13);
+  });
+
+  it("a period without the baseline's traffic says nothing: its canary events are not evidence", () => {
+    const baseline = { events: [4, 0], totals: [2000, 0] };
+    const canary = { events: [4, 30], totals: [2000, 2000] };
+    const r = binomialRateTest(baseline, canary, { alpha: 0.01, allowedIncrease: 1.1, allowedDecrease: 1 / 1.1 });
+    expect(r.informativePeriods).toBe(1);
+    expect(r.pIncrease).toBe(binomialUpperTail(4, 8, 1.1 / 2.1));
+    expect(r.increase).toBe(false);
+  });
+
+  it('100,000 events over 40 periods of nearly one share: the trimmed convolution agrees with the binomial to 1e-9', () => {
+    // shares apart by 1e-15 are different binomials to convolve, and their sum is (to 1e-11) the pooled share's
+    const periods = Array.from({ length: 40 }, (_, t) => ({ k: 2500, r: 1 + t * 1e-15 }));
+    const pmf = conditionalEventsDistribution(periods, 1.1);
+    expect(pmf.logs.length).toBeLessThan(100_001); // trimmed where the terms are below a double's reach
+    const pi = 1.1 / 2.1;
+    for (const s of [52_000, 52_500, 53_000, 53_600]) {
+      expect(relative(conditionalTail(pmf, s, 'upper'), binomialUpperTail(s, 100_000, pi))).toBeLessThan(1e-9);
+      expect(relative(conditionalTail(pmf, s, 'lower'), binomialLowerTail(s, 100_000, pi))).toBeLessThan(1e-9);
+    }
+    // tilted from ×1.1 to ×1.11: the tails of the binomial at ×1.11
+    const tilted = tiltedTail(pmf, 53_000, 'upper', Math.log(1.11 / 1.1)) as number;
+    expect(relative(tilted, binomialUpperTail(53_000, 100_000, 1.11 / 2.11))).toBeLessThan(1e-9);
+    // to ×1.2, 31 spreads away, the kept terms cannot show it: no value rather than a wrong one
+    expect(tiltedTail(pmf, 55_000, 'upper', Math.log(1.2 / 1.1))).toBeUndefined();
   });
 
   it('no events or no exposures: p-values 1, nothing proven', () => {

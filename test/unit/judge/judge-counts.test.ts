@@ -1,4 +1,5 @@
-import { binomialUpperTail } from '../../../shared/judge/binomial-rate-test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { judge } from '../../../shared/judge/judge';
 import { alternativeGrid, countTest } from '../../../shared/judge/count-test';
 import type { CanaryConfigInput } from '../../../shared/judge/canary-config';
@@ -18,6 +19,12 @@ const config = (analysis: Record<string, unknown> = {}, extra: Record<string, un
   classifier: { groupWeights: { errors: 50, latency: 50 } },
 });
 const steady = { baseline: [1, 2, 3, 4, 5], canary: [1, 2, 3, 4, 5] };
+// the exact test's p-value for DOUBLED against ×1, from 60-digit mpmath (test/fixtures/judge/binomial-rate-test-reference.py)
+const EXACT_AGAINST_1 = (
+  JSON.parse(readFileSync(join(__dirname, '../../fixtures/judge/binomial-rate-test-reference.json'), 'utf8')) as {
+    cases: { label: string; pIncrease: number }[];
+  }
+).cases.find((c) => c.label.endsWith('against x1'))?.pIncrease as number;
 const counts = (b: [number[], number[]], c: [number[], number[]]) => ({
   baseline: { events: b[0], totals: b[1] },
   canary: { events: c[0], totals: c[1] },
@@ -88,8 +95,8 @@ describe('judge with count data', () => {
     ).metrics[0];
     expect(m.counts?.test).toBe('conditional-binomial');
     expect(m.pValue).toBe(m.counts?.pIncrease);
-    // P(X ≥ 49), X ~ Binomial(73, 11,920 / (11,920 + 12,010)) against allowed ×1: about 0.0021, proven at 98 %
-    expect(m.pValue).toBe(binomialUpperTail(49, 73, 11920 / (11920 + 12010)));
+    // P(S ≥ 49) over the four periods' binomials against allowed ×1: about 0.0021, proven at 98 %
+    expect(Math.abs((m.pValue as number) / EXACT_AGAINST_1 - 1)).toBeLessThan(1e-9);
     expect(m.pValue).toBeGreaterThan(0.001);
     expect(m.pValue).toBeLessThan(0.01);
     expect(m.classification).toBe('High');
@@ -103,8 +110,8 @@ describe('judge with count data', () => {
   it('countFinalConfidenceLevel: the exact test joins the anytime-valid one; either proving it fails the metric', () => {
     const thresholds = { marginal: 50, pass: 75 };
     // DOUBLED against ×1: the anytime-valid test at 99 % (α 0.005 per side) does not prove it, the exact test at
-    // 98 % (α 0.01) does: P(X ≥ 49 | Binomial(73, 11,920 / 23,930)) is below 0.01
-    const p = binomialUpperTail(49, 73, 11920 / (11920 + 12010));
+    // 98 % (α 0.01) does: P(S ≥ 49) over the four periods' binomials is below 0.01
+    const p = EXACT_AGAINST_1;
     expect(p).toBeLessThan(0.01);
     const options = { countConfidenceLevel: 0.99, countFinalConfidenceLevel: 0.98 };
     const alone = judge(config(), { '5xx': DOUBLED, latency: steady }, thresholds, { countConfidenceLevel: 0.99 });
@@ -115,8 +122,8 @@ describe('judge with count data', () => {
     expect(joined.counts?.test).toBe('anytime-valid');
     expect(joined.counts?.pIncrease).toBe(alone.metrics[0].counts?.pIncrease);
     expect(joined.counts?.finalTest?.alpha).toBeCloseTo(0.01, 15);
-    expect(Math.abs((joined.counts?.finalTest?.pIncrease as number) / p - 1)).toBeLessThan(1e-12);
-    // the bound: Clopper-Pearson's one-sided 99 % for 49 of 73, mapped to ρ (scipy: beta.ppf(0.01, 49, 25) → ×1.1352)
+    expect(Math.abs((joined.counts?.finalTest?.pIncrease as number) / p - 1)).toBeLessThan(1e-9);
+    // the bound: the exact test's one-sided 99 % end (mpmath: ×1.1352)
     expect(joined.reason).toMatch(
       new RegExp(
         `, proven above allowed ×1 by the exact test at the run's last look \\(p ${Number(p.toPrecision(4))} ≤ 0\\.01; ×1\\.14 or more at 99 %\\)$`,
