@@ -8,11 +8,13 @@
  * π_t/(1 − π_t) = ρ·r_t, r_t = n_c,t / n_b,t. The unknown base rates, bursts included, cancel period by period. The
  * likelihood of all periods is then an exponential family in log ρ whose sufficient statistic is the canary's events
  * S = Σ x_c,t, so the test that rejects for large S with S's exact conditional distribution (a convolution of the
- * periods' binomials) is the uniformly most powerful one-sided test of ρ ≤ ρ₀ (Lehmann & Romano 3.4; the exact
- * conditional test of a common odds ratio over strata has the same form). It is exact at any counts and for any traffic
- * shares, changing ones included; with one share in every period S is Binomial(K, π) and the test is the pooled
- * conditional binomial test. It is valid for the looks its levels were planned for (the anytime-valid test stays valid
- * however often it is looked at) and catches more with them (docs/statistical-quality.md).
+ * periods' binomials) is the uniformly most powerful unbiased one-sided test of ρ ≤ ρ₀ whatever the base rates
+ * (Lehmann & Romano 4.4; randomized at the boundary, which a judge does not do: it keeps its level and gives up a
+ * little power to the discreteness; the exact conditional test of a common odds ratio over strata has the same
+ * form). It is exact at any counts and for any traffic shares, changing ones included; with one share in every
+ * period S is Binomial(K, π) and the test is the pooled conditional binomial test. It is valid for the looks its
+ * levels were planned for (the anytime-valid test stays valid however often it is looked at) and catches more with
+ * them (docs/statistical-quality.md).
  *
  * The interval inverts the test over ρ (level 1 − 2·alpha; with one share, Clopper-Pearson's for π mapped to ρ).
  */

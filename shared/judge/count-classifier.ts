@@ -63,8 +63,9 @@ export function formatRatio(ratio: number | null): string {
   return `×${Number(ratio.toPrecision(3))}`;
 }
 
+const finite = (x: number) => (Number.isFinite(x) ? x : null);
+
 function summaryOf(result: CountTestResult, alpha: number): FreshCountSummary {
-  const finite = (x: number) => (Number.isFinite(x) ? x : null);
   return {
     baseline: result.baseline,
     canary: result.canary,
@@ -133,7 +134,12 @@ export function classifyCounts(name: string, data: CountMetricData, s: CountClas
   const counts: FreshCountSummary = final
     ? {
         ...summaryOf(result, s.alpha),
-        finalTest: { alpha: s.finalAlpha as number, pIncrease: final.pIncrease, pDecrease: final.pDecrease },
+        finalTest: {
+          alpha: s.finalAlpha as number,
+          pIncrease: final.pIncrease,
+          pDecrease: final.pDecrease,
+          ...(s.interval ? { lower: finite(final.lower), upper: finite(final.upper) } : {}),
+        },
       }
     : summaryOf(result, s.alpha);
   const described = describeCounts(name, result);

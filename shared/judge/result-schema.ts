@@ -51,7 +51,19 @@ export const countSummarySchema = z.object({
    * conditional binomial test on all the run's counts, at its own error per side; the metric fails when either test
    * proves it. Absent at every other look.
    */
-  finalTest: z.object({ alpha: z.number(), pIncrease: z.number(), pDecrease: z.number() }).optional(),
+  finalTest: z
+    .object({
+      alpha: z.number(),
+      pIncrease: z.number(),
+      pDecrease: z.number(),
+      /**
+       * Its exact interval for the rate ratio at level 1 − 2·alpha, narrower than the confidence sequence above; null
+       * where the data cannot bound it (absent in judgments stored before it was kept).
+       */
+      lower: z.number().nullable().optional(),
+      upper: z.number().nullable().optional(),
+    })
+    .optional(),
 });
 
 const histogramSideSchema = z.object({

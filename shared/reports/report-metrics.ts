@@ -156,9 +156,14 @@ function rateRatioText(c: NonNullable<MetricResult['counts']>): string {
       : `rate ratio ${change} [CI ${interval.slice(1)} (${COUNT_INTERVALS[c.test ?? 'anytime-valid']})`;
   if (!c.finalTest) return ratio;
   const f = c.finalTest;
+  const level = `${Number((100 * (1 - 2 * f.alpha)).toPrecision(4))}%`;
+  const exact =
+    f.lower === undefined
+      ? ''
+      : `, rate ratio [${formatRatio(f.lower ?? 0)}, ${formatRatio(f.upper ?? Infinity)}] at ${level}`;
   return (
     `${ratio}; at the last look of the run, the exact test of all its counts: p ${formatNumber(f.pIncrease)} higher, ` +
-    `${formatNumber(f.pDecrease)} lower (proven at ≤ ${formatNumber(f.alpha)})`
+    `${formatNumber(f.pDecrease)} lower${exact} (proven at ≤ ${formatNumber(f.alpha)})`
   );
 }
 

@@ -159,6 +159,19 @@ describe('binomialRateTest', () => {
     expect(at(r.upper * (1 - 1e-9)).decrease).toBe(false);
   });
 
+  it('a burst of errors while the canary has most of the traffic: pooled, it would prove a rise; by period, nothing', () => {
+    const c = reference.cases.find((x) => x.label.startsWith('shares that change')) as ReferenceCase;
+    // 33 of 1,200 canary requests failed against 10 of 1,200: pooled, that is ×3.3, but 30 of the canary's and 3 of
+    // the baseline's came in the minute the canary had 900 of 1,000 requests, both failing about 3 %
+    const pooled = binomialUpperTail(33, 43, 1 / 2);
+    expect(pooled).toBeLessThan(0.001);
+    const r = binomialRateTest(c.baseline, c.canary, { alpha: 0.01, allowedIncrease: 1, allowedDecrease: 1 });
+    expect(r.rateRatio).toBeCloseTo(3.3, 12);
+    expect(r.pIncrease).toBeGreaterThan(0.5);
+    expect(r.increase).toBe(false);
+    expect(r.lower).toBeLessThan(1);
+  });
+
   it('one share in every period: the pooled conditional binomial test, to 1e-13', () => {
     const baseline = { events: [3, 0, 5, 2, 4], totals: [1000, 500, 1000, 2000, 1500] };
     const canary = { events: [6, 1, 7, 5, 9], totals: [2000, 1000, 2000, 4000, 3000] };

@@ -20,11 +20,12 @@ const config = (analysis: Record<string, unknown> = {}, extra: Record<string, un
 });
 const steady = { baseline: [1, 2, 3, 4, 5], canary: [1, 2, 3, 4, 5] };
 // the exact test's p-value for DOUBLED against ×1, from 60-digit mpmath (test/fixtures/judge/binomial-rate-test-reference.py)
-const EXACT_AGAINST_1 = (
+const EXACT_AGAINST_1_CASE = (
   JSON.parse(readFileSync(join(__dirname, '../../fixtures/judge/binomial-rate-test-reference.json'), 'utf8')) as {
-    cases: { label: string; pIncrease: number }[];
+    cases: { label: string; pIncrease: number; lower: number; upper: number }[];
   }
-).cases.find((c) => c.label.endsWith('against x1'))?.pIncrease as number;
+).cases.find((c) => c.label.endsWith('against x1')) as { pIncrease: number; lower: number; upper: number };
+const EXACT_AGAINST_1 = EXACT_AGAINST_1_CASE.pIncrease;
 const counts = (b: [number[], number[]], c: [number[], number[]]) => ({
   baseline: { events: b[0], totals: b[1] },
   canary: { events: c[0], totals: c[1] },
@@ -123,6 +124,9 @@ describe('judge with count data', () => {
     expect(joined.counts?.pIncrease).toBe(alone.metrics[0].counts?.pIncrease);
     expect(joined.counts?.finalTest?.alpha).toBeCloseTo(0.01, 15);
     expect(Math.abs((joined.counts?.finalTest?.pIncrease as number) / p - 1)).toBeLessThan(1e-9);
+    // its two-sided 98 % interval: the ends mpmath gives at α 0.01 per side (×1.1352, ×3.8699)
+    expect(Math.abs((joined.counts?.finalTest?.lower as number) / EXACT_AGAINST_1_CASE.lower - 1)).toBeLessThan(1e-9);
+    expect(Math.abs((joined.counts?.finalTest?.upper as number) / EXACT_AGAINST_1_CASE.upper - 1)).toBeLessThan(1e-9);
     // the bound: the exact test's one-sided 99 % end (mpmath: ×1.1352)
     expect(joined.reason).toMatch(
       new RegExp(

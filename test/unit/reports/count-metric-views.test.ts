@@ -176,9 +176,13 @@ describe("the HTML report's metric table", () => {
     );
     expect(stats).toContain(
       `; at the last look of the run, the exact test of all its counts: p ${short(f.pIncrease)} higher, ` +
-        `${short(f.pDecrease)} lower (proven at ≤ 0.01)`,
+        `${short(f.pDecrease)} lower, rate ratio [×${Number(f.lower!.toPrecision(3))}, ×${Number(f.upper!.toPrecision(3))}] at 98% (proven at ≤ 0.01)`,
     );
     expect(f.pIncrease).toBeLessThan(0.01);
+    // the exact interval at the last look is narrower than the confidence sequence shown before it
+    expect(f.lower!).toBeGreaterThan(metric.counts!.lower!);
+    expect(f.upper!).toBeLessThan(metric.counts!.upper!);
+    expect(f.lower!).toBeGreaterThan(1);
   });
 
   it("names the conditional binomial test's interval when that test judged the metric", () => {
