@@ -27,7 +27,7 @@ const SCENARIOS = {
   errors: { file: 'local-errors.json', expect: 'rollback', what: 'the canary answers 20% of requests with 500' },
   crash: { file: 'local-crash.json', expect: 'rollback', what: 'the canary crashes after 100 requests' },
   // A doubled 5xx rate at a realistic base rate takes a couple of hundred errors to prove. Simulated on these steps
-  // and looks (bench/stats/demo-errors-power.ts, 2000 seeded runs): at 150 req/s it is proven in 69 % of runs, at
+  // and looks (bench/stats/demo-errors-power.ts, 2000 seeded runs): at 150 req/s it is proven in 68 % of runs, at
   // 600 and 800 in all, median 40 s into the traffic at 800.
   // +10 % on every request, judged from the requests in the latency histogram's buckets (the latency-histogram
   // preset: PR(:bound) × SampleCount from the router), the mean-latency metric critical.
