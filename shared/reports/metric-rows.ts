@@ -94,14 +94,18 @@ export function resultWords(row: Pick<MetricRow, 'classification'>): string {
 
 const thousands = (n: number) => n.toLocaleString('en-US');
 
-/** "rate 0.2% (24 of 12,010) → 0.41% (49 of 11,920)", "rate ×2.05 [CI ×1.3, ×3.3]". */
+/**
+ * "rate 0.2% (24 of 12,010) → 0.41% (49 of 11,920)", "rate ×2.05 [CI ×1.3, ×3.3]", at the run's last look
+ * "rate ×2.05 [CI ×1.3, ×3.3; exact test ×1.4, ×3.0]".
+ */
 function countValues(counts: NonNullable<MetricRow['counts']>): { medians: string; change: string } {
   const side = (s: { events: number; total: number }) =>
     `${formatRate(s.total > 0 ? s.events / s.total : null)} (${thousands(s.events)} of ${thousands(s.total)})`;
+  const ends = (lower: number | null, upper: number | null) =>
+    `${formatRatio(lower ?? 0)}, ${formatRatio(upper ?? Infinity)}`;
+  const exact = counts.exact ? `; exact test ${ends(counts.exact.lower, counts.exact.upper)}` : '';
   const interval =
-    counts.lower === null && counts.upper === null
-      ? ''
-      : ` [CI ${formatRatio(counts.lower ?? 0)}, ${formatRatio(counts.upper ?? Infinity)}]`;
+    counts.lower === null && counts.upper === null ? '' : ` [CI ${ends(counts.lower, counts.upper)}${exact}]`;
   return {
     medians: `rate ${side(counts.baseline)} → ${side(counts.canary)}`,
     change: counts.rateRatio === null ? '' : `rate ${formatRatio(counts.rateRatio)}${interval}`,

@@ -16,6 +16,9 @@ export function toMetricBrief(metric: MetricResult, unit?: string): MetricBrief 
             rateRatio: counts.rateRatio,
             lower: counts.lower,
             upper: counts.upper,
+            ...(counts.finalTest?.lower !== undefined
+              ? { exact: { lower: counts.finalTest.lower, upper: counts.finalTest.upper ?? null } }
+              : {}),
           },
         }
       : {}),

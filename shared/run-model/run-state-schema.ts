@@ -61,6 +61,8 @@ export const countBriefSchema = z.object({
   rateRatio: z.number().nullable(),
   lower: z.number().nullable(),
   upper: z.number().nullable(),
+  /** At the run's last look: the interval of the exact test of all its counts (countFinalShare), narrower. */
+  exact: z.object({ lower: z.number().nullable(), upper: z.number().nullable() }).optional(),
 });
 
 /** A histogram metric's requests and means per version, for messages that have no access to the full result. */

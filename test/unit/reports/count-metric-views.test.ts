@@ -10,7 +10,9 @@ import {
   type MetricRow,
 } from '../../../shared/reports/metric-rows';
 import { metricCard, metricTable as htmlMetricTable } from '../../../shared/reports/report-metrics';
+import { toMetricBrief } from '../../../shared/run-model/metric-brief';
 import type { MetricBrief } from '../../../shared/run-model/run-state';
+import { metricBriefSchema } from '../../../shared/run-model/run-state-schema';
 
 /**
  * Count metrics (events of requests) as people read them: each side's rate with its counts, the rate ratio canary /
@@ -46,6 +48,13 @@ describe('metric rows of a count metric (terminal, summary sentence)', () => {
     );
     expect(metricFinding(row(COUNTS))).toBe(
       'errors-5xx is higher on the canary (rate 0.2% (24 of 12,010) → 0.41% (49 of 11,920), rate ×2.06 [CI ×1.27, ×3.31])',
+    );
+  });
+
+  it("at the run's last look the exact test's interval joins the confidence sequence", () => {
+    const last = { ...COUNTS, exact: { lower: 1.4012, upper: 3.0321 } };
+    expect(valuesText(row(last))).toBe(
+      'rate 0.2% (24 of 12,010) → 0.41% (49 of 11,920) (rate ×2.06 [CI ×1.27, ×3.31; exact test ×1.4, ×3.03])',
     );
   });
 
@@ -183,6 +192,15 @@ describe("the HTML report's metric table", () => {
     expect(f.lower!).toBeGreaterThan(metric.counts!.lower!);
     expect(f.upper!).toBeLessThan(metric.counts!.upper!);
     expect(f.lower!).toBeGreaterThan(1);
+    // the run state's brief keeps it (its schema reads it back), and the terminal's row shows it
+    const kept = toMetricBrief(metric, 'ratio');
+    expect(kept.counts?.exact).toEqual({ lower: f.lower, upper: f.upper });
+    expect(metricBriefSchema.parse(JSON.parse(JSON.stringify(kept)))).toEqual(kept);
+    expect(valuesText(metricRowFromBrief(kept, { unit: 'ratio' }))).toContain(
+      `; exact test ×${Number(f.lower!.toPrecision(3))}, ×${Number(f.upper!.toPrecision(3))}])`,
+    );
+    // at any other look there is none
+    expect(toMetricBrief(judged(), 'ratio').counts?.exact).toBeUndefined();
   });
 
   it("names the conditional binomial test's interval when that test judged the metric", () => {
