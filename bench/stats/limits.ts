@@ -1,5 +1,6 @@
 import { alphaSpent } from '../../shared/judge/error-control';
 import { levelAttainable } from '../../shared/judge/mann-whitney';
+import { normalCdf } from '../../shared/judge/normal';
 import { sampleOf } from '../../shared/judge/sample';
 import type { LookInput } from '../../shared/run/looks';
 import {
@@ -10,8 +11,9 @@ import {
   type CrossingByLook,
 } from '../../shared/plan/power';
 import type { Period } from '../../shared/plan/timeline';
+import type { LatencyModel } from './generators/latency';
 import { lookInput, type Policy } from './judge-run';
-import type { RunProfile, ServiceModel } from './world';
+import { histogramBoundsOf, type RunProfile, type ServiceModel } from './world';
 
 /**
  * What the simulated traffic allows at best, computed exactly (no simulation), so a target the judge misses can be
@@ -31,7 +33,9 @@ import type { RunProfile, ServiceModel } from './world';
  * makes a real test slower (instance offsets, drift within the window, a metric's minimum sample), so no test on this
  * traffic at these levels rolls back sooner in the median. The same with one exact per-period mean per side instead
  * of every request (what CloudWatch's Average gives): the log of a mean of n requests has variance
- * ln(1 + (e^σ² − 1)/n), the moment-matched log-normal the simulation itself uses.
+ * ln(1 + (e^σ² − 1)/n), the moment-matched log-normal the simulation itself uses. And the same with the requests'
+ * latency histogram (what Prometheus and CloudWatch's percentile ranks give): bucket counts keep the share
+ * bucketInformationShare of the information about the shift, so the drift is that much slower.
  */
 
 export interface CountPowerCase {
@@ -53,6 +57,24 @@ export function requestsPerVersion(profile: RunProfile, service: ServiceModel): 
 export function bestCountPower(c: CountPowerCase, service: ServiceModel): number {
   const { profile, ...test } = c;
   return sharedBestCountPower({ baselineEvents: requestsPerVersion(profile, service) * service.errorRate, ...test });
+}
+
+/**
+ * The false rollback rate at equal rates that a count test looking once, at the end, must accept to catch a rate ×
+ * `ratio` with probability `power`: the smallest level of the best such test (conditional binomial, randomized, null
+ * boundary ×1) that reaches it. Its power rises with the level, so bisection on log α finds it.
+ */
+export function countLevelForPower(profile: RunProfile, service: ServiceModel, ratio: number, power: number): number {
+  const powerAt = (alpha: number) => bestCountPower({ profile, ratio, allowedIncrease: 1, alpha }, service);
+  let lo = Math.log(1e-9);
+  let hi = Math.log(0.5);
+  if (powerAt(Math.exp(hi)) < power) return NaN;
+  while (hi - lo > 1e-9) {
+    const mid = (lo + hi) / 2;
+    if (powerAt(Math.exp(mid)) >= power) hi = mid;
+    else lo = mid;
+  }
+  return Math.exp(hi);
 }
 
 export interface EarliestLook {
@@ -82,8 +104,29 @@ export function earliestMannWhitneyLook(profile: RunProfile, alpha: number, minD
   return { points: NaN, minutes: NaN, alpha: NaN };
 }
 
-/** What the best test sees: every request's latency, or one exact mean per period and side. */
-export type Evidence = 'requests' | 'period-means';
+/** What the best test sees: every request's latency, its latency histogram, or one exact mean per period and side. */
+export type Evidence = 'requests' | 'histogram' | 'period-means';
+
+const density = (z: number) => Math.exp(-(z * z) / 2) / Math.sqrt(2 * Math.PI);
+
+/** Φ(b) − Φ(a), a < b, from the tail nearer to both, so buckets far above the median keep their digits. */
+const normalMass = (a: number, b: number) => (a >= 0 ? normalCdf(-a) - normalCdf(-b) : normalCdf(b) - normalCdf(a));
+
+/**
+ * The share of the Fisher information about a shift of log latency that a histogram's bucket counts keep, for a
+ * log-normal latency: Σ (φ(zⱼ) − φ(zⱼ₋₁))² / (Φ(zⱼ) − Φ(zⱼ₋₁)) over the buckets, zⱼ the bounds standardized on the
+ * log scale. Every request seen: 1; one bound at the median: 2/π.
+ */
+export function bucketInformationShare(boundsSeconds: readonly number[], latency: LatencyModel): number {
+  const z = boundsSeconds.map((b) => Math.log(b / latency.medianSeconds) / latency.sigma);
+  const edges = [-Infinity, ...z, Infinity];
+  let share = 0;
+  for (let j = 1; j < edges.length; j++) {
+    const mass = normalMass(edges[j - 1], edges[j]);
+    if (mass > 0) share += (density(edges[j]) - density(edges[j - 1])) ** 2 / mass;
+  }
+  return share;
+}
 
 export type RollbackTimeLimit = CrossingByLook;
 
@@ -92,7 +135,8 @@ const requestsIn = (period: Period, profile: RunProfile, service: ServiceModel) 
 
 /**
  * The best case of minutes to a rollback for a canary whose latency is `latencyFactor` × the baseline's (module
- * comment): looks and levels of `input` for its continuous metric `metric`, judged from the first look.
+ * comment): looks and levels of `input` for its continuous metric `metric`, judged from the first look. `efficiency`:
+ * the share of the evidence's information the test uses (1 for the best test; a rank test on normal data: 3/π).
  */
 export function bestTimeToRollback(
   input: LookInput,
@@ -101,11 +145,17 @@ export function bestTimeToRollback(
   service: ServiceModel,
   latencyFactor: number,
   evidence: Evidence,
+  efficiency = 1,
 ): RollbackTimeLimit {
   const sigma2 = service.latency.sigma ** 2;
+  const kept =
+    efficiency *
+    (evidence === 'histogram' ? bucketInformationShare(histogramBoundsOf(profile, service), service.latency) : 1);
   const looks = plannedLooks(input, metric, profile, (p) => {
     const requests = requestsIn(p, profile, service);
-    return evidence === 'requests' ? requests / sigma2 : 1 / Math.log1p(Math.expm1(sigma2) / requests);
+    return evidence === 'period-means'
+      ? efficiency / Math.log1p(Math.expm1(sigma2) / requests)
+      : (kept * requests) / sigma2;
   });
   return crossingByLook(looks, Math.log(latencyFactor) * Math.sqrt(looks[looks.length - 1].information / 2));
 }
@@ -138,7 +188,7 @@ export function renderLimits(profiles: RunProfile[], service: ServiceModel, poli
     { alpha: 0.005, allowedIncrease: 1 },
   ];
   const lines = [
-    `Limits of the simulated traffic (exact, no simulation): the best power any test of the run's counts has against a 5xx rate ×2, looking once at the end (conditional binomial, UMP unbiased), by one-sided level α and null boundary (the preset's allowedIncrease); the earliest look at which a continuous metric (Mann-Whitney, ${alpha * 100} % Pocock-like, 5 points per side) can reach its level at all${timed ? `; the power against 5xx ×2 (null boundary ×1.1) of the count test looked at with every look at the levels the run's error control gives a metric (group-sequential, normal approximation); and the median minutes to roll back latency +10 % of a test that sees every request's latency (or one exact mean per period and side) and knows its spread, at the levels of the ${policy.id} policy` : ''}:`,
+    `Limits of the simulated traffic (exact, no simulation): the best power any test of the run's counts has against a 5xx rate ×2, looking once at the end (conditional binomial, UMP unbiased), by one-sided level α and null boundary (the preset's allowedIncrease), and the false rollback rate at equal rates such a test must accept to catch ×2 in 60 %; the earliest look at which a continuous metric (Mann-Whitney, ${alpha * 100} % Pocock-like, 5 points per side) can reach its level at all${timed ? `; the power against 5xx ×2 (null boundary ×1.1) of the count test looked at with every look at the levels the run's error control gives a metric (group-sequential, normal approximation); and the median minutes to roll back latency +10 % of a test that knows the latency's shape and spread and sees every request's latency (or the latency histogram the profile reads, or one exact mean per period and side), at the levels of the ${policy.id} policy` : ''}:`,
   ];
   for (const profile of profiles) {
     const requests = requestsPerVersion(profile, service);
@@ -147,18 +197,24 @@ export function renderLimits(profiles: RunProfile[], service: ServiceModel, poli
         `α ${c.alpha}, ×${c.allowedIncrease}: ${(100 * bestCountPower({ profile, ratio: 2, ...c }, service)).toFixed(1)}%`,
     );
     const look = earliestMannWhitneyLook(profile, alpha, 5);
-    const best = (evidence: Evidence) =>
-      formatMinutes(
-        bestTimeToRollback(lookInput(policy, profile), 'latency', profile, service, 1.1, evidence).medianMinutes,
-      );
+    const limit = (evidence: Evidence) =>
+      bestTimeToRollback(lookInput(policy, profile), 'latency', profile, service, 1.1, evidence);
+    const best = (evidence: Evidence) => formatMinutes(limit(evidence).medianMinutes);
     const sequential = timed
       ? `; a count test at the Pocock-like levels of every look: ${(100 * sequentialCountPower(lookInput(policy, profile), 'error-rate', profile, service, 2, 1.1)).toFixed(1)}%`
       : '';
+    const histogram = () => {
+      const kept = bucketInformationShare(histogramBoundsOf(profile, service), service.latency);
+      const { medianMinutes, byMinute } = limit('histogram');
+      const byThen = byMinute.find((b) => b.minutes === medianMinutes)?.probability ?? NaN;
+      return `${formatMinutes(medianMinutes)} (the histogram: ${(100 * kept).toFixed(1)} % of the information, ${(100 * byThen).toFixed(1)} % by then)`;
+    };
     const time = timed
-      ? `; latency +10 % at best: minute ${best('requests')} (every request), ${best('period-means')} (per-period means)`
+      ? `; latency +10 % at best: minute ${best('requests')} (every request), ${histogram()}, ${best('period-means')} (per-period means)`
       : '';
+    const level = countLevelForPower(profile, service, 2, 0.6);
     lines.push(
-      `  ${profile.id}: ${Math.round(requests).toLocaleString('en-US')} requests per version, ${(requests * service.errorRate).toFixed(0)} baseline 5xx expected; ${powers.join('; ')}${sequential}; earliest continuous rollback: minute ${look.minutes.toFixed(1)} (${look.points} points per side, one-sided α ${look.alpha.toPrecision(2)})${time}`,
+      `  ${profile.id}: ${Math.round(requests).toLocaleString('en-US')} requests per version, ${(requests * service.errorRate).toFixed(0)} baseline 5xx expected; ${powers.join('; ')}; ×2 in 60 %: ${(100 * level).toPrecision(2)} % false rollbacks${sequential}; earliest continuous rollback: minute ${look.minutes.toFixed(1)} (${look.points} points per side, one-sided α ${look.alpha.toPrecision(2)})${time}`,
     );
   }
   return lines.join('\n');

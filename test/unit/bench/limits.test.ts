@@ -2,12 +2,15 @@ import { lookInput } from '../../../bench/stats/judge-run';
 import {
   bestCountPower,
   bestTimeToRollback,
+  bucketInformationShare,
+  countLevelForPower,
   sequentialCountPower,
   earliestMannWhitneyLook,
   requestsPerVersion,
+  type Evidence,
 } from '../../../bench/stats/limits';
 import { buildPolicies } from '../../../bench/stats/policies';
-import { DEFAULT_SERVICE, profileById } from '../../../bench/stats/world';
+import { DEFAULT_SERVICE, histogramBoundsOf, profileById } from '../../../bench/stats/world';
 import { alphaSpent } from '../../../shared/judge/error-control';
 import { normalCdf, normalQuantile } from '../../../shared/judge/normal';
 
@@ -36,6 +39,49 @@ describe('bench:stats limits', () => {
     expect(at(0.005, 1.1, profileById('cw-ramp'))).toBeGreaterThan(0.99);
   });
 
+  it('finds the false rollback rate a one-look count test must accept to catch ×2 in 60 %: 0.47 % on the headline run', () => {
+    const level = countLevelForPower(headline, DEFAULT_SERVICE, 2, 0.6);
+    expect(level).toBeCloseTo(0.0047, 4);
+    // the smallest such level: the best test at it has the power, and 1 % less level has not
+    const at = (alpha: number) =>
+      bestCountPower({ profile: headline, ratio: 2, allowedIncrease: 1, alpha }, DEFAULT_SERVICE);
+    expect(at(level)).toBeGreaterThanOrEqual(0.6);
+    expect(at(level * 0.99)).toBeLessThan(0.6);
+    expect(countLevelForPower(headline, DEFAULT_SERVICE, 2, 0.999)).toBeNaN();
+  });
+
+  describe('the share of the information about a latency shift that histogram buckets keep', () => {
+    const latency = DEFAULT_SERVICE.latency;
+
+    it('is 2/π with one bound at the median and tends to 1 with fine buckets', () => {
+      expect(bucketInformationShare([latency.medianSeconds], latency)).toBeCloseTo(2 / Math.PI, 12);
+      const fine = Array.from(
+        { length: 2001 },
+        (_, i) => latency.medianSeconds * Math.exp(latency.sigma * (i / 200 - 5)),
+      );
+      expect(bucketInformationShare(fine, latency)).toBeCloseTo(1, 5);
+    });
+
+    it('matches Σ p′²/p from finite differences of the bucket probabilities under a shift', () => {
+      const bounds = histogramBoundsOf(profileById('prom-ramp'), DEFAULT_SERVICE);
+      const probabilities = (shift: number) => {
+        const cdf = [
+          0,
+          ...bounds.map((b) => normalCdf((Math.log(b / latency.medianSeconds) - shift) / latency.sigma)),
+          1,
+        ];
+        return cdf.slice(1).map((c, j) => c - cdf[j]);
+      };
+      const h = 1e-5;
+      const [below, at, above] = [-h, 0, h].map(probabilities);
+      // information per request about the shift of log latency, in units of the full 1/σ²
+      const numeric =
+        at.reduce((sum, p, j) => sum + ((above[j] - below[j]) / (2 * h)) ** 2 / p, 0) * latency.sigma ** 2;
+      expect(bucketInformationShare(bounds, latency)).toBeCloseTo(numeric, 6);
+      expect(bucketInformationShare(bounds, latency)).toBeCloseTo(0.88, 2);
+    });
+  });
+
   it('finds the earliest look a continuous metric can reject at: 6 points at minute 7 on 1-minute data', () => {
     // 5 points (minute 6): smallest one-sided p 0.0061 (normal approximation, continuity-corrected) > α(0.15) = 0.0046;
     // 6 points (minute 7): 0.0025 < α(0.175) = 0.0053
@@ -48,7 +94,7 @@ describe('bench:stats limits', () => {
   describe('best-case minutes to roll back latency +10 % at the default levels', () => {
     const defaults = buildPolicies().find((p) => p.id === 'default');
     if (!defaults) throw new Error('no default policy');
-    const best = (profileId: string, evidence: 'requests' | 'period-means') => {
+    const best = (profileId: string, evidence: Evidence) => {
       const profile = profileById(profileId);
       return bestTimeToRollback(lookInput(defaults, profile), 'latency', profile, DEFAULT_SERVICE, 1.1, evidence);
     };
@@ -69,6 +115,28 @@ describe('bench:stats limits', () => {
       expect(best('prom-ramp', 'requests').medianMinutes).toBe(3);
       expect(best('prom-ramp', 'period-means').medianMinutes).toBe(3.5);
       expect(best('prom-ramp', 'requests').byMinute.find((b) => b.minutes === 3)?.probability).toBeCloseTo(0.584, 3);
+    });
+
+    it('is minute 3 on Prometheus from its histogram only just (50.6 % by then), and 4 on CloudWatch', () => {
+      const prom = best('prom-ramp', 'histogram');
+      expect(prom.medianMinutes).toBe(3);
+      expect(prom.byMinute.find((b) => b.minutes === 3)?.probability).toBeCloseTo(0.506, 3);
+      // 1.2 % less information and the median is 3.5: a rank test, which does not know the shape, keeps 3/π of it
+      const lossy = (efficiency: number) =>
+        bestTimeToRollback(
+          lookInput(defaults, profileById('prom-ramp')),
+          'latency',
+          profileById('prom-ramp'),
+          DEFAULT_SERVICE,
+          1.1,
+          'histogram',
+          efficiency,
+        );
+      expect(lossy(0.99).medianMinutes).toBe(3.5);
+      expect(lossy(3 / Math.PI).medianMinutes).toBe(3.5);
+      expect(lossy(3 / Math.PI).byMinute.find((b) => b.minutes === 3)?.probability).toBeCloseTo(0.479, 3);
+      expect(best('cw-5pct', 'histogram').medianMinutes).toBe(4);
+      expect(best('cw-5pct', 'histogram').byMinute.find((b) => b.minutes === 5)?.probability).toBeCloseTo(0.82, 3);
     });
   });
 
