@@ -6,6 +6,7 @@ import {
   countLevelForPower,
   sequentialCountPower,
   earliestMannWhitneyLook,
+  renderLimits,
   requestsPerVersion,
   type Evidence,
 } from '../../../bench/stats/limits';
@@ -156,5 +157,22 @@ describe('bench:stats limits', () => {
         bestCountPower({ profile: headline, ratio: 2, allowedIncrease: 1.1, alpha: 0.02 }, DEFAULT_SERVICE),
       );
     });
+  });
+
+  it('prints one line per profile with the numbers above', () => {
+    const defaults = buildPolicies().find((p) => p.id === 'default');
+    if (!defaults) throw new Error('no default policy');
+    const text = renderLimits([headline, profileById('prom-ramp')], DEFAULT_SERVICE, defaults);
+    const [, cw, prom] = text.split('\n');
+    expect(cw).toMatch(/^ {2}cw-5pct: 12,000 requests per version, 24 baseline 5xx expected; α 0\.02, ×1\.1: 65\.6%;/);
+    expect(cw).toContain(
+      '×2 in 60 %: 0.47 % false rollbacks; a count test at the Pocock-like levels of every look: 50.9%',
+    );
+    expect(cw).toContain(
+      'latency +10 % at best: minute 4 (every request), 4 (the histogram: 96.5 % of the information',
+    );
+    expect(prom).toContain(
+      'minute 3 (every request), 3 (the histogram: 88.0 % of the information, 50.6 % by then), 3.5',
+    );
   });
 });
