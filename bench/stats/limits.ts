@@ -1,6 +1,5 @@
 import { alphaSpent } from '../../shared/judge/error-control';
 import { levelAttainable } from '../../shared/judge/mann-whitney';
-import { normalCdf } from '../../shared/judge/normal';
 import { sampleOf } from '../../shared/judge/sample';
 import type { LookInput } from '../../shared/run/looks';
 import {
@@ -10,8 +9,8 @@ import {
   sequentialCountPower as sharedSequentialCountPower,
   type CrossingByLook,
 } from '../../shared/plan/power';
+import { bucketInformationShare } from '../../shared/plan/latency-shift';
 import type { Period } from '../../shared/plan/timeline';
-import type { LatencyModel } from './generators/latency';
 import { lookInput, type Policy } from './judge-run';
 import { histogramBoundsOf, type RunProfile, type ServiceModel } from './world';
 
@@ -106,27 +105,6 @@ export function earliestMannWhitneyLook(profile: RunProfile, alpha: number, minD
 
 /** What the best test sees: every request's latency, its latency histogram, or one exact mean per period and side. */
 export type Evidence = 'requests' | 'histogram' | 'period-means';
-
-const density = (z: number) => Math.exp(-(z * z) / 2) / Math.sqrt(2 * Math.PI);
-
-/** Φ(b) − Φ(a), a < b, from the tail nearer to both, so buckets far above the median keep their digits. */
-const normalMass = (a: number, b: number) => (a >= 0 ? normalCdf(-a) - normalCdf(-b) : normalCdf(b) - normalCdf(a));
-
-/**
- * The share of the Fisher information about a shift of log latency that a histogram's bucket counts keep, for a
- * log-normal latency: Σ (φ(zⱼ) − φ(zⱼ₋₁))² / (Φ(zⱼ) − Φ(zⱼ₋₁)) over the buckets, zⱼ the bounds standardized on the
- * log scale. Every request seen: 1; one bound at the median: 2/π.
- */
-export function bucketInformationShare(boundsSeconds: readonly number[], latency: LatencyModel): number {
-  const z = boundsSeconds.map((b) => Math.log(b / latency.medianSeconds) / latency.sigma);
-  const edges = [-Infinity, ...z, Infinity];
-  let share = 0;
-  for (let j = 1; j < edges.length; j++) {
-    const mass = normalMass(edges[j - 1], edges[j]);
-    if (mass > 0) share += (density(edges[j]) - density(edges[j - 1])) ** 2 / mass;
-  }
-  return share;
-}
 
 export type RollbackTimeLimit = CrossingByLook;
 

@@ -2,6 +2,7 @@ import type { Ar1Params } from './generators/ar1';
 import type { CpuModel } from './generators/cpu';
 import type { LatencyModel } from './generators/latency';
 import { CLOUDWATCH_LATENCY_BOUNDS_SECONDS } from '../../shared/config/metric-presets';
+import { PROMETHEUS_DEFAULT_BUCKETS_SECONDS } from '../../shared/plan/latency-shift';
 import type { StepPlan } from '../../shared/plan/timeline';
 
 /**
@@ -30,8 +31,7 @@ export const DEFAULT_SERVICE: ServiceModel = {
   latency: { medianSeconds: 0.08, sigma: 0.6, instanceSd: 0.01 },
   errorRate: 0.002,
   slowBoundSeconds: 0.5,
-  // the Prometheus client libraries' default buckets, which most services keep
-  latencyHistogramBoundsSeconds: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  latencyHistogramBoundsSeconds: PROMETHEUS_DEFAULT_BUCKETS_SECONDS,
   cpu: { idle: 0.05, perRequestPerSecond: 0.01, instanceSd: 0.03, noise: { sd: 0.08, timeConstantSeconds: 300 } },
   trafficLevel: { sd: 0.1, timeConstantSeconds: 1800 },
   latencyDrift: { sd: 0.05, timeConstantSeconds: 1200 },

@@ -2,8 +2,10 @@ import { countFinalShareOf, type RunInput } from '../config/run-config';
 import { resolveMetricQuery } from '../config/metric-presets';
 import { isCountQuery, isHistogramQuery } from '../metrics/metric-query';
 import { looksInStep } from '../run/looks';
+import { bucketInformationShare, logNormalFromQuantiles, PROMETHEUS_DEFAULT_BUCKETS_SECONDS } from './latency-shift';
 import {
   bestCountPower,
+  crossingByLook,
   earliestContinuousFailure,
   minimumProvingEvents,
   periodsSeen,
@@ -26,6 +28,34 @@ export interface PlanAssumptions {
   eventRates: { default: number; byMetric: Record<string, number> };
   /** The regression the count metrics are planned against: a rate ratio canary / baseline. */
   ratio: number;
+  /** The latency the histogram metrics count, as a log-normal with this p50 and p99; absent: not planned. */
+  latency?: LatencyAssumption;
+}
+
+export interface LatencyAssumption {
+  p50Seconds: number;
+  p99Seconds: number;
+  /** The regression planned against: the canary's latency × this (all requests, so its mean too). */
+  increase: number;
+  /** A Prometheus histogram's upper bounds (its `le`, which the run reads only from the data); absent: the defaults. */
+  bucketsSeconds?: readonly number[];
+}
+
+/** How soon a histogram metric could roll back a latency × `increase`, at best (the latency assumed). */
+export interface LatencyShiftPlan {
+  increase: number;
+  /** Upper bounds of the buckets judged: the query's (CloudWatch percentile ranks) or assumed (Prometheus). */
+  bucketsFrom: 'query' | 'assumed';
+  bounds: number;
+  /** The share of what every request tells of a shift of log latency that the bucket counts keep. */
+  informationShare: number;
+  /**
+   * A test that knows the latency's distribution, reads these buckets from the metric's first judged look, at the
+   * run's levels: the median minutes to its rollback (null: in fewer than half the runs), and its chance by then (by
+   * the end when null).
+   */
+  medianMinutes: number | null;
+  probability: number;
 }
 
 export interface CountMetricPlan {
@@ -66,6 +96,8 @@ export interface ContinuousMetricPlan {
   minDataPoints: number;
   /** The first look at which the metric can fail at all, whatever the data; null: none can (or no levels). */
   earliest: { minutes: number; points: number; confidenceLevel: number } | null;
+  /** Histogram metrics with a latency assumed and looks with levels of their own; else null. */
+  latencyShift: LatencyShiftPlan | null;
 }
 
 export interface RunPlan {
@@ -141,11 +173,19 @@ export function planRun(run: RunInput, assumptions: PlanAssumptions): RunPlan {
       : histogram
         ? plannedLooks(run, metric.name, timing, () => 1, { minPoints: minDataPoints, judged: false })[0]
         : earliestContinuousFailure(run, metric.name, timing, minDataPoints);
+    const latency = assumptions.latency;
     continuousMetrics.push({
       name: metric.name,
       kind: histogram ? 'histogram' : 'series',
       minDataPoints,
       earliest: look ? { minutes: look.minutes, points: look.points, confidenceLevel: 1 - 2 * look.alpha } : null,
+      latencyShift:
+        histogram && look && latency
+          ? latencyShiftPlan(run, metric.name, timing, minDataPoints, latency, {
+              bounds: query.type === 'cloudwatch-histogram' ? query.bounds : undefined,
+              requestsPerPeriod: (p) => requestsPer(timing.periodSeconds, p.share * 100),
+            })
+          : null,
     });
   });
   return {
@@ -157,5 +197,40 @@ export function planRun(run: RunInput, assumptions: PlanAssumptions): RunPlan {
     ratio: assumptions.ratio,
     countMetrics,
     continuousMetrics,
+  };
+}
+
+/**
+ * The best case for a histogram metric against a latency × `increase` (LatencyShiftPlan): a z statistic drifting as
+ * ln(increase)·√(n·share/2)/σ with the n requests per side behind a look, crossing the run's boundaries for the metric
+ * (the same recursion as the boundaries, crossingByLook).
+ */
+function latencyShiftPlan(
+  run: RunInput,
+  metric: string,
+  timing: SourceTiming,
+  minDataPoints: number,
+  latency: LatencyAssumption,
+  source: { bounds: readonly number[] | undefined; requestsPerPeriod: (p: Period) => number },
+): LatencyShiftPlan {
+  const distribution = logNormalFromQuantiles(latency.p50Seconds, latency.p99Seconds);
+  const bounds = source.bounds ?? latency.bucketsSeconds ?? PROMETHEUS_DEFAULT_BUCKETS_SECONDS;
+  const informationShare = bucketInformationShare(bounds, distribution);
+  const perRequest = informationShare / distribution.sigma ** 2;
+  const looks = plannedLooks(run, metric, timing, (p) => perRequest * source.requestsPerPeriod(p), {
+    minPoints: minDataPoints,
+  });
+  const { medianMinutes, byMinute } = crossingByLook(
+    looks,
+    Math.log(latency.increase) * Math.sqrt(looks[looks.length - 1].information / 2),
+  );
+  const decided = Number.isNaN(medianMinutes) ? undefined : byMinute.find((b) => b.minutes === medianMinutes);
+  return {
+    increase: latency.increase,
+    bucketsFrom: source.bounds ? 'query' : 'assumed',
+    bounds: bounds.length,
+    informationShare,
+    medianMinutes: decided ? medianMinutes : null,
+    probability: (decided ?? byMinute[byMinute.length - 1]).probability,
   };
 }

@@ -91,4 +91,62 @@ describe('canary-judge plan', () => {
     expect(field.stderr).toMatch(/^canary-judge plan: .*bad\.json: .*steps\[0\]\.weight/);
     expect(runCli(['plan', '--config', config, '--rps', '0']).code).toBe(3);
   });
+
+  describe('--latency: how soon a histogram metric could catch a latency regression', () => {
+    const histogramInput = {
+      ...input,
+      metricsSource: { type: 'prometheus', url: 'http://prometheus:9090', stepSeconds: 10, delaySeconds: 10 },
+      analysis: {},
+      canaryConfig: { metrics: [{ name: 'latency', preset: 'latency-histogram' }] },
+    };
+    let histogramConfig: string;
+    beforeAll(() => {
+      histogramConfig = join(dir, 'histogram.json');
+      writeFileSync(histogramConfig, JSON.stringify(histogramInput));
+    });
+
+    test('the text and the JSON give the share of the information the buckets keep and the best minutes', () => {
+      const args = ['plan', '--config', histogramConfig, '--rps', '100', '--latency', '80ms,0.323s'];
+      const text = runCli(args);
+      expect(text.stderr).toBe('');
+      expect(text.code).toBe(0);
+      const latency = { p50Seconds: 0.08, p99Seconds: 0.323, increase: 1.1 };
+      const plan = planRun(runInputSchema.parse(histogramInput), { ...assumptions, latency });
+      const shift = plan.continuousMetrics[0].latencyShift;
+      expect(shift).toMatchObject({ bucketsFrom: 'assumed', bounds: 11, medianMinutes: 3 });
+      expect(text.stdout).toContain(
+        "    latency ×1.1 (p50 80 ms, p99 323 ms, log-normal): the client libraries' 11 default bounds (--buckets to " +
+          `give yours) keep 88 % of what every request tells of a shift; a test that knew the distribution would roll ` +
+          `it back by 3 min after the first shift in half the runs (${Number((100 * shift!.probability).toPrecision(3))} % by then)\n`,
+      );
+      const json = runCli([...args, '--buckets', '0.05,0.1,0.25', '--latency-increase', '1.25', '--json']);
+      expect(json.code).toBe(0);
+      const told = { ...latency, increase: 1.25, bucketsSeconds: [0.05, 0.1, 0.25] };
+      expect(JSON.parse(json.stdout)).toEqual(
+        JSON.parse(JSON.stringify(planRun(runInputSchema.parse(histogramInput), { ...assumptions, latency: told }))),
+      );
+      const without = runCli(['plan', '--config', histogramConfig]);
+      expect(without.stdout).toContain('(--latency P50,P99: how soon a histogram metric could catch');
+    });
+
+    test('bad latency flags exit 3 and say what was wrong', () => {
+      const cases: [string[], string][] = [
+        [['--latency', '80ms'], '--latency 80ms: expected the p50 and the p99, larger, in ms or s'],
+        [['--latency', '300ms,80ms'], '--latency 300ms,80ms: expected the p50 and the p99, larger'],
+        [['--latency', '80,320'], '--latency 80,320: expected the p50 and the p99, larger, in ms or s'],
+        [['--buckets', '0.1,0.2'], '--buckets: give --latency too'],
+        [
+          ['--latency', '80ms,320ms', '--buckets', '0.1,0.05'],
+          '--buckets 0.1,0.05: bound 2 is not a number of seconds',
+        ],
+        [['--latency', '80ms,320ms', '--latency-increase', '0.9'], 'expected a ratio above 1'],
+      ];
+      for (const [flags, message] of cases) {
+        const r = runCli(['plan', '--config', histogramConfig, ...flags]);
+        expect(r.code).toBe(3);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toContain(message);
+      }
+    });
+  });
 });

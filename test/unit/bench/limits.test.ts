@@ -2,7 +2,6 @@ import { lookInput } from '../../../bench/stats/judge-run';
 import {
   bestCountPower,
   bestTimeToRollback,
-  bucketInformationShare,
   countLevelForPower,
   sequentialCountPower,
   earliestMannWhitneyLook,
@@ -11,7 +10,7 @@ import {
   type Evidence,
 } from '../../../bench/stats/limits';
 import { buildPolicies } from '../../../bench/stats/policies';
-import { DEFAULT_SERVICE, histogramBoundsOf, profileById } from '../../../bench/stats/world';
+import { DEFAULT_SERVICE, profileById } from '../../../bench/stats/world';
 import { alphaSpent } from '../../../shared/judge/error-control';
 import { normalCdf, normalQuantile } from '../../../shared/judge/normal';
 
@@ -49,38 +48,6 @@ describe('bench:stats limits', () => {
     expect(at(level)).toBeGreaterThanOrEqual(0.6);
     expect(at(level * 0.99)).toBeLessThan(0.6);
     expect(countLevelForPower(headline, DEFAULT_SERVICE, 2, 0.999)).toBeNaN();
-  });
-
-  describe('the share of the information about a latency shift that histogram buckets keep', () => {
-    const latency = DEFAULT_SERVICE.latency;
-
-    it('is 2/π with one bound at the median and tends to 1 with fine buckets', () => {
-      expect(bucketInformationShare([latency.medianSeconds], latency)).toBeCloseTo(2 / Math.PI, 12);
-      const fine = Array.from(
-        { length: 2001 },
-        (_, i) => latency.medianSeconds * Math.exp(latency.sigma * (i / 200 - 5)),
-      );
-      expect(bucketInformationShare(fine, latency)).toBeCloseTo(1, 5);
-    });
-
-    it('matches Σ p′²/p from finite differences of the bucket probabilities under a shift', () => {
-      const bounds = histogramBoundsOf(profileById('prom-ramp'), DEFAULT_SERVICE);
-      const probabilities = (shift: number) => {
-        const cdf = [
-          0,
-          ...bounds.map((b) => normalCdf((Math.log(b / latency.medianSeconds) - shift) / latency.sigma)),
-          1,
-        ];
-        return cdf.slice(1).map((c, j) => c - cdf[j]);
-      };
-      const h = 1e-5;
-      const [below, at, above] = [-h, 0, h].map(probabilities);
-      // information per request about the shift of log latency, in units of the full 1/σ²
-      const numeric =
-        at.reduce((sum, p, j) => sum + ((above[j] - below[j]) / (2 * h)) ** 2 / p, 0) * latency.sigma ** 2;
-      expect(bucketInformationShare(bounds, latency)).toBeCloseTo(numeric, 6);
-      expect(bucketInformationShare(bounds, latency)).toBeCloseTo(0.88, 2);
-    });
   });
 
   it('finds the earliest look a continuous metric can reject at: 6 points at minute 7 on 1-minute data', () => {

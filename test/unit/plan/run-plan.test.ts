@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runInputSchema, type RunInputRaw } from '../../../shared/config/run-config';
+import { normalCdf, normalQuantile } from '../../../shared/judge/normal';
+import { bucketInformationShare, PROMETHEUS_DEFAULT_BUCKETS_SECONDS } from '../../../shared/plan/latency-shift';
 import { bestCountPower } from '../../../shared/plan/power';
 import { planRun } from '../../../shared/plan/run-plan';
 
@@ -72,6 +74,52 @@ describe('planRun', () => {
     const pocock = (t: number) => 0.02 * Math.log(1 + (Math.E - 1) * t);
     expect((1 - (latency.earliest?.confidenceLevel ?? NaN)) / 2).toBeCloseTo(pocock(4 / 40), 12);
     expect(planRun(headline(), traffic).continuousMetrics[0].kind).toBe('series');
+  });
+
+  describe('a latency regression against a histogram metric, the latency assumed (p50 80 ms, log-sd 0.6)', () => {
+    const canaryConfig = { metrics: [{ name: 'latency', preset: 'latency-histogram' }] };
+    const latency = { p50Seconds: 0.08, p99Seconds: 0.08 * Math.exp(0.6 * normalQuantile(0.99)), increase: 1.1 };
+
+    it("reads the CloudWatch preset's 25 bounds (96.5 % of the information) and rolls +10 % back by minute 4 at best", () => {
+      const [plan] = planRun(headline({ canaryConfig }), { ...traffic, latency }).continuousMetrics;
+      expect(plan.latencyShift).toMatchObject({ increase: 1.1, bucketsFrom: 'query', bounds: 25, medianMinutes: 4 });
+      expect(plan.latencyShift?.informationShare).toBeCloseTo(0.9649, 4);
+      // minute 4 is the first judged look (3 periods of 300 requests per side): Φ(ln 1.1 √(900·share/2)/σ − z(α(0.1)))
+      const share = plan.latencyShift?.informationShare ?? NaN;
+      const z = normalQuantile(1 - 0.02 * Math.log(1 + (Math.E - 1) * 0.1));
+      expect(plan.latencyShift?.probability).toBeCloseTo(
+        normalCdf((Math.log(1.1) * Math.sqrt((900 * share) / 2)) / 0.6 - z),
+        12,
+      );
+    });
+
+    it("assumes the client libraries' default buckets on Prometheus (88 %) unless told the service's own", () => {
+      const prometheus = headline({
+        canaryConfig,
+        metricsSource: { type: 'prometheus', url: 'http://prometheus:9090', stepSeconds: 60, delaySeconds: 60 },
+      });
+      const assumed = planRun(prometheus, { ...traffic, latency }).continuousMetrics[0].latencyShift;
+      expect(assumed).toMatchObject({ bucketsFrom: 'assumed', bounds: PROMETHEUS_DEFAULT_BUCKETS_SECONDS.length });
+      expect(assumed?.informationShare).toBeCloseTo(0.88, 2);
+      const own = [0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.12, 0.15];
+      const told = planRun(prometheus, { ...traffic, latency: { ...latency, bucketsSeconds: own } })
+        .continuousMetrics[0];
+      expect(told.latencyShift?.informationShare).toBeCloseTo(
+        bucketInformationShare(own, { medianSeconds: 0.08, sigma: 0.6 }),
+        12,
+      );
+      expect(told.latencyShift?.probability).toBeGreaterThan(assumed?.probability ?? 1);
+    });
+
+    it('is null without a latency assumption, for a series metric, and in Kayenta mode; null minutes when never likely', () => {
+      expect(planRun(headline({ canaryConfig }), traffic).continuousMetrics[0].latencyShift).toBeNull();
+      expect(planRun(headline(), { ...traffic, latency }).continuousMetrics[0].latencyShift).toBeNull();
+      const kayenta = headline({ canaryConfig, judgment: { mode: 'kayenta' } });
+      expect(planRun(kayenta, { ...traffic, latency }).continuousMetrics[0].latencyShift).toBeNull();
+      const tiny = planRun(headline({ canaryConfig }), { ...traffic, latency: { ...latency, increase: 1.005 } });
+      expect(tiny.continuousMetrics[0].latencyShift?.medianMinutes).toBeNull();
+      expect(tiny.continuousMetrics[0].latencyShift?.probability).toBeLessThan(0.5);
+    });
   });
 
   it('counts a warm-up out: two minutes skipped move the earliest failure two minutes later and judge fewer requests', () => {
