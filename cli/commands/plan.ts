@@ -205,7 +205,9 @@ Exit codes: 0 done, 3 bad input (unreadable file, bad JSON, a field of the run i
 export function registerPlanCommand(program: Command): void {
   program
     .command('plan')
-    .description("What a run's design can catch at best, before it runs: count tests' power, earliest failing looks")
+    .description(
+      "What a run's design can catch at best, before it runs: count tests' power, earliest failing looks, how soon a latency regression",
+    )
     .requiredOption('--config <file>', 'run input JSON (the same a run takes), or - for stdin')
     .option('--rps <n>', 'requests per second on the listener, all versions', positive('a positive number'), 150)
     .option(
