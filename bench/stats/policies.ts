@@ -44,9 +44,11 @@ interface ConfigChoice {
   minDataPoints?: number;
   /** Histogram metrics' effectSize.floorConfidence (absent: the preset's 0.8). */
   floorConfidence?: number;
+  /** Histogram metrics' minDataPoints, periods (absent: the preset's 3). */
+  histogramMinDataPoints?: number;
 }
 
-function canaryConfig({ metrics, floors, minDataPoints, floorConfidence }: ConfigChoice) {
+function canaryConfig({ metrics, floors, minDataPoints, floorConfidence, histogramMinDataPoints }: ConfigChoice) {
   const input: CanaryConfigInput = {
     name: 'bench-stats',
     metrics: metrics.map((m) => ({
@@ -56,6 +58,9 @@ function canaryConfig({ metrics, floors, minDataPoints, floorConfidence }: Confi
         canary: {
           ...(m.critical ? { critical: true } : {}),
           ...(minDataPoints !== undefined ? { minDataPoints } : {}),
+          ...(histogramMinDataPoints !== undefined && m.preset === 'latency-histogram'
+            ? { minDataPoints: histogramMinDataPoints }
+            : {}),
           ...(floors ? {} : { effectSize: KAYENTA_EFFECT_SIZE }),
           ...(floorConfidence !== undefined && m.preset === 'latency-histogram'
             ? { effectSize: { ...(floors ? {} : KAYENTA_EFFECT_SIZE), floorConfidence } }
@@ -135,6 +140,20 @@ export function buildPolicies(): Policy[] {
       'floor-90',
       "the defaults with the latency floors on the mean ratio's 90 % bound (floorConfidence 0.9)",
       current({ floorConfidence: 0.9 }),
+      SEQUENTIAL,
+      {},
+    ),
+    policy(
+      'floor-85',
+      "the defaults with the latency floors on the mean ratio's 85 % bound (floorConfidence 0.85)",
+      current({ floorConfidence: 0.85 }),
+      SEQUENTIAL,
+      {},
+    ),
+    policy(
+      'floor-85-min-4',
+      'floor-85, and mean latency judged from 4 periods of requests instead of 3',
+      current({ floorConfidence: 0.85, histogramMinDataPoints: 4 }),
       SEQUENTIAL,
       {},
     ),
