@@ -70,12 +70,13 @@ function latencyAssumption(options: PlanCommandOptions): LatencyAssumption | und
     );
   }
   if (options.buckets === undefined) return { p50Seconds: p50, p99Seconds: p99, increase: options.latencyIncrease };
-  const bounds = options.buckets.split(',').map((b) => (b.trim() === '' ? NaN : Number(b)));
+  const texts = options.buckets.split(',');
+  const bounds = texts.map((b) => (b.trim() === '' ? NaN : Number(b)));
   const bad = bounds.findIndex((b, i) => !(b > 0 && Number.isFinite(b) && (i === 0 || b > bounds[i - 1])));
   if (bad >= 0) {
     throw new InputError(
-      `--buckets ${options.buckets}: bound ${bad + 1} is not a number of seconds above the one before it ` +
-        '(upper bounds, increasing, e.g. 0.05,0.1,0.25)',
+      `--buckets ${options.buckets}: bound ${bad + 1} ("${texts[bad]}") is not a positive number of seconds above ` +
+        'the one before it (upper bounds, increasing, e.g. 0.05,0.1,0.25)',
     );
   }
   return { p50Seconds: p50, p99Seconds: p99, increase: options.latencyIncrease, bucketsSeconds: bounds };
@@ -206,7 +207,7 @@ export function registerPlanCommand(program: Command): void {
   program
     .command('plan')
     .description(
-      "What a run's design can catch at best, before it runs: count tests' power, earliest failing looks, how soon a latency regression",
+      "What a run's design can catch at best, before it runs: count tests' power, earliest failing looks, latency regressions",
     )
     .requiredOption('--config <file>', 'run input JSON (the same a run takes), or - for stdin')
     .option('--rps <n>', 'requests per second on the listener, all versions', positive('a positive number'), 150)

@@ -135,9 +135,10 @@ describe('canary-judge plan', () => {
         [['--latency', '300ms,80ms'], '--latency 300ms,80ms: expected the p50 and the p99, larger'],
         [['--latency', '80,320'], '--latency 80,320: expected the p50 and the p99, larger, in ms or s'],
         [['--buckets', '0.1,0.2'], '--buckets: give --latency too'],
+        [['--latency', '80ms,320ms', '--buckets', 'x,0.1'], 'bound 1 ("x") is not a positive number of seconds'],
         [
           ['--latency', '80ms,320ms', '--buckets', '0.1,0.05'],
-          '--buckets 0.1,0.05: bound 2 is not a number of seconds',
+          '--buckets 0.1,0.05: bound 2 ("0.05") is not a positive number of seconds above',
         ],
         [['--latency', '80ms,320ms', '--latency-increase', '0.9'], 'expected a ratio above 1'],
       ];
