@@ -4,7 +4,7 @@ import { sampleOf } from '../../shared/judge/sample';
 import type { LookInput } from '../../shared/run/looks';
 import {
   bestCountPower as sharedBestCountPower,
-  crossingByLook,
+  latencyShiftCrossing,
   plannedLooks,
   sequentialCountPower as sharedSequentialCountPower,
   type CrossingByLook,
@@ -135,7 +135,7 @@ export function bestTimeToRollback(
       ? efficiency / Math.log1p(Math.expm1(sigma2) / requests)
       : (kept * requests) / sigma2;
   });
-  return crossingByLook(looks, Math.log(latencyFactor) * Math.sqrt(looks[looks.length - 1].information / 2));
+  return latencyShiftCrossing(looks, latencyFactor);
 }
 
 /** The power against a 5xx rate × `ratio` of the count test looked at with every look (shared/plan/power.ts). */

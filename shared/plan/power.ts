@@ -203,6 +203,15 @@ export function crossingByLook(looks: PlannedLook[], finalDrift: number): Crossi
 }
 
 /**
+ * Chance of a first crossing by each look for a canary whose latency is `factor` × the baseline's, `looks` carrying
+ * the information about log latency per side (requests / σ², or less from buckets or means): the two-sample z of
+ * the log shift drifts as ln(factor)·√(information / 2).
+ */
+export function latencyShiftCrossing(looks: PlannedLook[], factor: number): CrossingByLook {
+  return crossingByLook(looks, Math.log(factor) * Math.sqrt(looks[looks.length - 1].information / 2));
+}
+
+/**
  * The power against a rate × `ratio` of the conditional binomial test looked at with every look of `input`, at the
  * levels the looks give `metric` (group-sequential, as continuous metrics spend their budget), normal approximation:
  * with N expected events in all, the canary's share has z drifting to (π₁ − π₀)√N / √(π₀(1 − π₀)). What looking every

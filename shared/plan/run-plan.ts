@@ -5,8 +5,8 @@ import { looksInStep } from '../run/looks';
 import { bucketInformationShare, logNormalFromQuantiles, PROMETHEUS_DEFAULT_BUCKETS_SECONDS } from './latency-shift';
 import {
   bestCountPower,
-  crossingByLook,
   earliestContinuousFailure,
+  latencyShiftCrossing,
   minimumProvingEvents,
   periodsSeen,
   plannedLooks,
@@ -201,9 +201,9 @@ export function planRun(run: RunInput, assumptions: PlanAssumptions): RunPlan {
 }
 
 /**
- * The best case for a histogram metric against a latency × `increase` (LatencyShiftPlan): a z statistic drifting as
- * ln(increase)·√(n·share/2)/σ with the n requests per side behind a look, crossing the run's boundaries for the metric
- * (the same recursion as the boundaries, crossingByLook).
+ * The best case for a histogram metric against a latency × `increase` (LatencyShiftPlan): the information of the n
+ * requests per side behind a look is n·share/σ², and its z crosses the run's boundaries for the metric as
+ * latencyShiftCrossing says.
  */
 function latencyShiftPlan(
   run: RunInput,
@@ -220,10 +220,7 @@ function latencyShiftPlan(
   const looks = plannedLooks(run, metric, timing, (p) => perRequest * source.requestsPerPeriod(p), {
     minPoints: minDataPoints,
   });
-  const { medianMinutes, byMinute } = crossingByLook(
-    looks,
-    Math.log(latency.increase) * Math.sqrt(looks[looks.length - 1].information / 2),
-  );
+  const { medianMinutes, byMinute } = latencyShiftCrossing(looks, latency.increase);
   const decided = Number.isNaN(medianMinutes) ? undefined : byMinute.find((b) => b.minutes === medianMinutes);
   return {
     increase: latency.increase,
